@@ -1,0 +1,34 @@
+# Deux commandes suffisent : `make run` (lance l'application) et `make test` (lance les tests).
+# Les étapes intermédiaires ne refont que ce qui a changé.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLE := $(VENV)/.installe
+PORT ?= 8501
+
+.PHONY: run test base bench clean
+
+$(INSTALLE): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Crée ou met à jour le schéma, puis charge l'école de démonstration si la base est vide.
+base: $(INSTALLE)
+	$(BIN)/passeport initialiser
+	$(BIN)/passeport demo --si-vide
+
+run: base
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: base
+	$(BIN)/python -m pytest
+
+bench: base
+	$(BIN)/python bench/bench_import.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,59 @@
+"""Entry point: page config, référentiel check, sign-in, then the pages of the account's role."""
+
+import streamlit as st
+
+from pages.commun import engine, utilisateur_courant
+from passeport import referentiel
+from passeport.models import Role
+from passeport.services.comptes import ConnexionRefusee, authentifier
+from passeport.db import transaction
+
+st.set_page_config(page_title="Passeport professionnel", page_icon="📘", layout="wide")
+
+try:
+    referentiel.verifier_tous()
+except referentiel.ReferentielInvalide as exc:
+    st.error(f"Le fichier du référentiel {exc.chemin.name} est invalide : l'application ne peut pas démarrer.")
+    st.code("\n".join(exc.erreurs), language=None)
+    st.stop()
+
+
+def connexion() -> None:
+    st.title("Passeport professionnel numérique")
+    st.write("Connectez-vous avec l'identifiant et le mot de passe donnés par votre établissement.")
+    with st.form("connexion"):
+        login = st.text_input("Identifiant", key="login")
+        mot_de_passe = st.text_input("Mot de passe", type="password", key="mot_de_passe")
+        envoye = st.form_submit_button("Se connecter", type="primary")
+    if envoye:
+        try:
+            with transaction(engine()) as session:
+                st.session_state["utilisateur"] = authentifier(session, login, mot_de_passe)
+        except ConnexionRefusee as exc:
+            st.error(exc.message)
+        else:
+            st.rerun()
+
+
+def deconnexion() -> None:
+    st.session_state.clear()
+    st.rerun()
+
+
+PAGES_PAR_ROLE = {
+    Role.ELEVE: [st.Page("pages/eleve_accueil.py", title="Mon passeport", icon="📘", default=True)],
+    Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon="🏫", default=True)],
+    Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon="🤝", default=True)],
+    Role.ADMIN: [st.Page("pages/admin_accueil.py", title="Établissement", icon="⚙️", default=True)],
+}
+
+utilisateur = utilisateur_courant()
+if utilisateur is None:
+    navigation = st.navigation([st.Page(connexion, title="Connexion", icon="🔑")], position="hidden")
+else:
+    with st.sidebar:
+        st.caption(f"Connecté·e : {utilisateur.nom_complet}")
+    navigation = st.navigation(
+        {"": PAGES_PAR_ROLE[utilisateur.role], "Compte": [st.Page(deconnexion, title="Se déconnecter", icon="🚪")]}
+    )
+navigation.run()

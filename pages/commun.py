@@ -1,0 +1,33 @@
+"""What every page shares: the cached engine and the signed-in user. No business rule here."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from passeport.db import creer_engine
+from passeport.models import Role
+from passeport.services.comptes import Utilisateur
+
+
+@st.cache_resource
+def engine() -> Engine:
+    return creer_engine()
+
+
+def session() -> Session:
+    return Session(engine())
+
+
+def utilisateur_courant() -> Utilisateur | None:
+    return st.session_state.get("utilisateur")
+
+
+def exiger_role(role: Role) -> Utilisateur:
+    """Stop the page unless the signed-in user has ``role`` (the services check access again)."""
+    utilisateur = utilisateur_courant()
+    if utilisateur is None or utilisateur.role != role:
+        st.error("Cette page n'est pas accessible avec votre compte.")
+        st.stop()
+    return utilisateur

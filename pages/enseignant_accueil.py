@@ -1,0 +1,23 @@
+import pandas as pd
+import streamlit as st
+
+from pages.commun import exiger_role, session
+from passeport.models import Role
+from passeport.services.accueil import divisions_enseignant
+
+utilisateur = exiger_role(Role.ENSEIGNANT)
+st.title(f"Bonjour {utilisateur.nom_complet}")
+st.subheader("Mes divisions")
+with session() as s:
+    lignes = divisions_enseignant(s, utilisateur.compte_id)
+if not lignes:
+    st.info("Aucune division ne vous est encore attribuée : demandez à l'administrateur de l'établissement.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [(l.division, l.niveau, l.annee_scolaire, l.referentiel, l.eleves, l.fiches) for l in lignes],
+            columns=["Division", "Niveau", "Année scolaire", "Référentiel", "Élèves", "Fiches"],
+        ),
+        hide_index=True,
+    )
+    st.caption("Le tableau de bord de la classe (couverture des situations, objectifs de PFMP) arrive bientôt.")

@@ -1,0 +1,20 @@
+import pandas as pd
+import streamlit as st
+
+from pages.commun import exiger_role, session
+from passeport.models import Role
+from passeport.services.accueil import pfmp_du_tuteur
+
+utilisateur = exiger_role(Role.TUTEUR)
+st.title(f"Bonjour {utilisateur.nom_complet}")
+st.subheader("Les élèves que vous accueillez en PFMP")
+with session() as s:
+    lignes = pfmp_du_tuteur(s, utilisateur.compte_id)
+if not lignes:
+    st.info("Aucune PFMP ne vous est associée pour le moment.")
+else:
+    st.dataframe(
+        pd.DataFrame([(l.eleve, l.organisation, l.date_debut, l.date_fin) for l in lignes],
+                     columns=["Élève", "Organisation", "Début", "Fin"]),
+        hide_index=True,
+    )

@@ -1,0 +1,1 @@
+"""Passeport professionnel numérique: the domain (référentiel, store, services, CLI). Never imports streamlit."""

@@ -1,0 +1,170 @@
+"""The `passeport` command: schema, demo school, imports and exports. Every subcommand honours DATABASE_URL."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from passeport import referentiel
+from passeport.csvio import FichierInvalide
+from passeport.db import creer_engine, transaction
+from passeport.demo import GRAINE_PAR_DEFAUT, MOT_DE_PASSE_DEMO, BaseNonVide, base_vide, creer_ecole_demo
+from passeport.models import Etablissement
+from passeport.schema import initialiser, revision_actuelle, revision_cible
+from passeport.services.exports import exporter_fiches
+from passeport.services.imports import ImportInvalide, importer_eleves, importer_fiches
+
+
+class ErreurCommande(Exception):
+    """A user-facing error: printed in French, exit status 1."""
+
+
+def _base_prete(engine: Engine) -> None:
+    if revision_actuelle(engine) != revision_cible():
+        raise ErreurCommande("La base n'est pas initialisée ou pas à jour : lancez « passeport initialiser ».")
+
+
+def cmd_initialiser(engine: Engine, _args: argparse.Namespace) -> None:
+    fait = initialiser(engine)
+    print("Schéma créé ou mis à jour." if fait else "Schéma déjà à jour : rien à faire.")
+
+
+def cmd_demo(engine: Engine, args: argparse.Namespace) -> None:
+    _base_prete(engine)
+    with transaction(engine) as session:
+        if args.si_vide and not base_vide(session):
+            print("La base contient déjà des données : école de démonstration non chargée.")
+            return
+        try:
+            bilan = creer_ecole_demo(session, graine=args.graine)
+        except BaseNonVide as exc:
+            raise ErreurCommande(exc.message) from None
+    print(f"École de démonstration chargée : {bilan.etablissement}, {bilan.divisions} divisions, "
+          f"{bilan.eleves} élèves, {bilan.enseignants} enseignants, {bilan.fiches} fiches.")
+    print(f"Comptes de démonstration (mot de passe : {MOT_DE_PASSE_DEMO}) :")
+    for role, login in bilan.comptes.items():
+        print(f"  {role:<11} {login}")
+
+
+def _etablissement(session: Session, uai: str | None) -> Etablissement:
+    if uai:
+        etab = session.scalar(select(Etablissement).where(Etablissement.uai == uai.upper()))
+        if etab is None:
+            raise ErreurCommande(f"Établissement {uai} inconnu : créez-le avec « passeport etablissement {uai} NOM ».")
+        return etab
+    tous = session.scalars(select(Etablissement)).all()
+    if len(tous) == 1:
+        return tous[0]
+    if not tous:
+        raise ErreurCommande("Aucun établissement : créez-le avec « passeport etablissement UAI NOM ».")
+    raise ErreurCommande("Plusieurs établissements : précisez lequel avec --etablissement UAI.")
+
+
+def cmd_etablissement(engine: Engine, args: argparse.Namespace) -> None:
+    _base_prete(engine)
+    uai = args.uai.strip().upper()
+    if len(uai) != 8 or not uai[:7].isdigit() or not uai[7].isalpha():
+        raise ErreurCommande(f"UAI « {args.uai} » invalide : 7 chiffres et une lettre (exemple : 0350001A).")
+    with transaction(engine) as session:
+        etab = session.scalar(select(Etablissement).where(Etablissement.uai == uai))
+        if etab is None:
+            session.add(Etablissement(uai=uai, nom=args.nom))
+            print(f"Établissement {uai} créé : {args.nom}.")
+        else:
+            etab.nom = args.nom
+            print(f"Établissement {uai} renommé : {args.nom}.")
+
+
+def _importer(engine: Engine, faire: Callable[[Session], str]) -> None:
+    _base_prete(engine)
+    try:
+        with transaction(engine) as session:
+            resume = faire(session)
+    except (ImportInvalide, FichierInvalide) as exc:
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        n = len(exc.erreurs)
+        raise ErreurCommande(f"Import refusé : {n} ligne(s) en erreur, rien n'a été enregistré.") from None
+    except FileNotFoundError as exc:
+        raise ErreurCommande(f"Fichier introuvable : {exc.filename}") from None
+    print(resume)
+
+
+def cmd_importer_eleves(engine: Engine, args: argparse.Namespace) -> None:
+    _importer(engine, lambda s: importer_eleves(s, args.fichier, _etablissement(s, args.etablissement)).resume("élève"))
+
+
+def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
+    _importer(engine, lambda s: importer_fiches(s, args.fichier).resume("fiche"))
+
+
+def cmd_exporter_fiches(engine: Engine, args: argparse.Namespace) -> None:
+    _base_prete(engine)
+    with Session(engine) as session:
+        n = exporter_fiches(session, args.sortie)
+    print(f"{n} fiche(s) exportée(s) dans {args.sortie}.")
+
+
+def construire_parseur() -> argparse.ArgumentParser:
+    parseur = argparse.ArgumentParser(
+        prog="passeport",
+        description="Passeport professionnel numérique : base, école de démonstration, imports et exports. "
+                    "La base est celle de DATABASE_URL (par défaut data/passeport.sqlite).",
+    )
+    sous = parseur.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
+
+    p = sous.add_parser("initialiser", help="crée ou met à jour le schéma de la base (sans effet s'il est à jour)")
+    p.set_defaults(action=cmd_initialiser)
+
+    p = sous.add_parser("demo", help="remplit une base vide avec l'école de démonstration")
+    p.add_argument("--graine", type=int, default=GRAINE_PAR_DEFAUT, help="graine du tirage (par défaut %(default)s)")
+    p.add_argument("--si-vide", action="store_true", help="ne rien faire, sans erreur, si la base a déjà des données")
+    p.set_defaults(action=cmd_demo)
+
+    p = sous.add_parser("etablissement", help="crée (ou renomme) un établissement")
+    p.add_argument("uai", help="code UAI (7 chiffres et une lettre)")
+    p.add_argument("nom", help="nom de l'établissement")
+    p.set_defaults(action=cmd_etablissement)
+
+    p = sous.add_parser("importer", help="importe des élèves ou des fiches depuis un fichier CSV")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches")
+    pe = quoi.add_parser("eleves", help="élèves : identifiant;nom;prenom;division[;niveau;annee_scolaire;referentiel;email]")
+    pe.add_argument("fichier")
+    pe.add_argument("--etablissement", metavar="UAI", help="établissement des élèves (si la base en a plusieurs)")
+    pe.set_defaults(action=cmd_importer_eleves)
+    pf = quoi.add_parser("fiches", help="fiches au format d'échange (voir README)")
+    pf.add_argument("fichier")
+    pf.set_defaults(action=cmd_importer_fiches)
+
+    p = sous.add_parser("exporter", help="exporte les fiches au format d'échange")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches")
+    px = quoi.add_parser("fiches", help="version courante de chaque fiche non supprimée")
+    px.add_argument("--sortie", required=True, metavar="FICHIER")
+    px.set_defaults(action=cmd_exporter_fiches)
+    return parseur
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = construire_parseur().parse_args(argv)
+    try:
+        referentiel.verifier_tous()
+    except referentiel.ReferentielInvalide as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    engine = creer_engine()
+    try:
+        args.action(engine, args)
+    except ErreurCommande as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Engine and sessions: SQLite file in data/ by default (WAL, foreign keys on), PostgreSQL by DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from passeport.referentiel import RACINE
+
+DOSSIER_DONNEES = RACINE / "data"
+
+
+def url_par_defaut() -> str:
+    return f"sqlite:///{DOSSIER_DONNEES / 'passeport.sqlite'}"
+
+
+def normaliser_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver for them."""
+    for prefixe in ("postgres://", "postgresql://"):
+        if url.startswith(prefixe):
+            return "postgresql+psycopg://" + url[len(prefixe):]
+    return url
+
+
+def url_configuree() -> str:
+    return normaliser_url(os.environ.get("DATABASE_URL") or url_par_defaut())
+
+
+def _activer_pragmas_sqlite(dbapi_connection, _record) -> None:
+    curseur = dbapi_connection.cursor()
+    curseur.execute("PRAGMA journal_mode=WAL")
+    curseur.execute("PRAGMA foreign_keys=ON")
+    curseur.execute("PRAGMA busy_timeout=5000")
+    curseur.close()
+
+
+def creer_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: DATABASE_URL or the SQLite file under data/)."""
+    url = normaliser_url(url or url_configuree())
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _activer_pragmas_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def fabrique_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session committed at the end of the block, rolled back on any error."""
+    with fabrique_sessions(engine).begin() as session:
+        yield session
+
+
+def schema_present(engine: Engine) -> bool:
+    return inspect(engine).has_table("alembic_version")

@@ -1,0 +1,341 @@
+"""SQLAlchemy 2 typed models of the store.
+
+Fiches are append-only: a ``Fiche`` holds the identity and state of one lived situation, each save appends a
+``FicheVersion`` with the whole text, and the current fiche is the version whose ``numero`` equals
+``Fiche.version_courante``. Deleting sets ``supprimee_le``; nothing written by a student is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so that Alembic migrations are identical on SQLite and PostgreSQL.
+CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=CONVENTION)
+
+
+def maintenant() -> dt.datetime:
+    """Current UTC time, naive (stored as UTC in both databases)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Role(enum.StrEnum):
+    ELEVE = "eleve"
+    ENSEIGNANT = "enseignant"
+    TUTEUR = "tuteur"
+    ADMIN = "admin"
+
+
+class Lieu(enum.StrEnum):
+    ETABLISSEMENT = "etablissement"
+    SERVICES_EPLE = "services_eple"
+    PROJET = "projet"
+    PFMP = "pfmp"
+    HORS_FORMATION = "hors_formation"
+
+
+class Nature(enum.StrEnum):
+    REELLE = "reelle"
+    SIMULEE = "simulee"
+
+
+class Niveau(enum.StrEnum):
+    SECONDE = "2nde"
+    PREMIERE = "1re"
+    TERMINALE = "Tle"
+
+
+def _enum(cls: type[enum.Enum], nom: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: readable in SQL and in the Arrow snapshot.
+    return Enum(cls, name=nom, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class Etablissement(Base):
+    __tablename__ = "etablissement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uai: Mapped[str] = mapped_column(String(8), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    quota_pieces_jointes_mo: Mapped[int] = mapped_column(Integer, default=200)
+
+    divisions: Mapped[list[Division]] = relationship(back_populates="etablissement")
+
+
+class Compte(Base):
+    """A sign-in account; exactly one role."""
+
+    __tablename__ = "compte"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    # None: no password yet (the account cannot sign in until one is set).
+    mot_de_passe_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    etablissement_id: Mapped[int | None] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(120), default="")
+    prenom: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    doit_changer_mot_de_passe: Mapped[bool] = mapped_column(Boolean, default=False)
+    echecs_connexion: Mapped[int] = mapped_column(Integer, default=0)
+    bloque_jusqua: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+    etablissement: Mapped[Etablissement | None] = relationship()
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.prenom} {self.nom}".strip() or self.login
+
+
+enseignant_division = Table(
+    "enseignant_division",
+    Base.metadata,
+    Column("enseignant_id", ForeignKey("enseignant.id", ondelete="CASCADE"), primary_key=True),
+    Column("division_id", ForeignKey("division.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Division(Base):
+    __tablename__ = "division"
+    __table_args__ = (UniqueConstraint("etablissement_id", "nom", "annee_scolaire"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    etablissement_id: Mapped[int] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(40))
+    niveau: Mapped[Niveau] = mapped_column(_enum(Niveau, "niveau"))
+    annee_scolaire: Mapped[str] = mapped_column(String(9))  # "2026-2027"
+    referentiel: Mapped[str] = mapped_column(String(40), default="ga-2012")
+
+    etablissement: Mapped[Etablissement] = relationship(back_populates="divisions")
+    eleves: Mapped[list[Eleve]] = relationship(back_populates="division")
+    enseignants: Mapped[list[Enseignant]] = relationship(
+        secondary=enseignant_division, back_populates="divisions"
+    )
+
+
+class Eleve(Base):
+    __tablename__ = "eleve"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column(ForeignKey("compte.id"), unique=True)
+    # The identifiant of the school's information system (INE or local number), used by imports.
+    identifiant: Mapped[str] = mapped_column(String(40), unique=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), index=True)
+
+    compte: Mapped[Compte] = relationship()
+    division: Mapped[Division] = relationship(back_populates="eleves")
+
+
+class Enseignant(Base):
+    __tablename__ = "enseignant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column(ForeignKey("compte.id"), unique=True)
+    discipline: Mapped[str] = mapped_column(String(80), default="")
+
+    compte: Mapped[Compte] = relationship()
+    divisions: Mapped[list[Division]] = relationship(
+        secondary=enseignant_division, back_populates="enseignants"
+    )
+
+
+class Organisation(Base):
+    """A company, administration or association hosting PFMP (or named in fiches)."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    etablissement_id: Mapped[int | None] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    forme: Mapped[str] = mapped_column(String(80), default="")  # SARL, association, mairie…
+    secteur: Mapped[str] = mapped_column(String(120), default="")
+    ville: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Tuteur(Base):
+    """A workplace tutor; the account is optional (tutors mostly come through a link)."""
+
+    __tablename__ = "tuteur"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(120))
+    prenom: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    fonction: Mapped[str] = mapped_column(String(120), default="")
+
+    compte: Mapped[Compte | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Pfmp(Base):
+    __tablename__ = "pfmp"
+    __table_args__ = (CheckConstraint("date_fin >= date_debut", name="dates"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    tuteur_id: Mapped[int | None] = mapped_column(ForeignKey("tuteur.id"), index=True)
+    date_debut: Mapped[dt.date] = mapped_column(Date)
+    date_fin: Mapped[dt.date] = mapped_column(Date)
+    objectifs: Mapped[str] = mapped_column(Text, default="")
+    bilan_tuteur: Mapped[str] = mapped_column(Text, default="")
+
+    eleve: Mapped[Eleve] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    tuteur: Mapped[Tuteur | None] = relationship()
+
+
+class Fiche(Base):
+    __tablename__ = "fiche"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    version_courante: Mapped[int] = mapped_column(Integer, default=1)
+    retenue: Mapped[bool] = mapped_column(Boolean, default=False)
+    pfmp_id: Mapped[int | None] = mapped_column(ForeignKey("pfmp.id"), index=True)
+    partagee_tuteur: Mapped[bool] = mapped_column(Boolean, default=False)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    # Bumped on every change (new version, delete, restore, retenue): the analytics' change stamp.
+    modifiee_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant, index=True)
+    supprimee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    eleve: Mapped[Eleve] = relationship()
+    pfmp: Mapped[Pfmp | None] = relationship()
+    versions: Mapped[list[FicheVersion]] = relationship(
+        back_populates="fiche", order_by="FicheVersion.numero", cascade="all, delete-orphan"
+    )
+
+    @property
+    def courante(self) -> FicheVersion:
+        return next(v for v in reversed(self.versions) if v.numero == self.version_courante)
+
+
+class FicheVersion(Base):
+    """One saved state of a fiche: every field of the fiches interchange format but ``eleve`` and ``retenue``."""
+
+    __tablename__ = "fiche_version"
+    __table_args__ = (
+        UniqueConstraint("fiche_id", "numero"),
+        CheckConstraint("complexite BETWEEN 1 AND 3", name="complexite"),
+        CheckConstraint("aleas BETWEEN 0 AND 2", name="aleas"),
+        CheckConstraint("date_fin IS NULL OR date_fin >= date_debut", name="dates"),
+        Index("ix_fiche_version_situation", "situation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id", ondelete="CASCADE"))
+    numero: Mapped[int] = mapped_column(Integer)
+    situation: Mapped[str] = mapped_column(String(20))
+    titre: Mapped[str] = mapped_column(Text, default="")
+    date_debut: Mapped[dt.date] = mapped_column(Date)
+    date_fin: Mapped[dt.date | None] = mapped_column(Date)
+    lieu: Mapped[Lieu] = mapped_column(_enum(Lieu, "lieu"))
+    nature: Mapped[Nature] = mapped_column(_enum(Nature, "nature"))
+    organisation: Mapped[str] = mapped_column(Text, default="")
+    contexte: Mapped[str] = mapped_column(Text, default="")
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    demarche: Mapped[str] = mapped_column(Text, default="")
+    productions: Mapped[str] = mapped_column(Text, default="")
+    complexite: Mapped[int] = mapped_column(Integer)
+    # Kept exactly as written ("item|item"): the interchange format round-trips byte for byte.
+    complexite_details: Mapped[str] = mapped_column(Text, default="")
+    aleas: Mapped[int] = mapped_column(Integer)
+    aleas_details: Mapped[str] = mapped_column(Text, default="")
+    auteur_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+    fiche: Mapped[Fiche] = relationship(back_populates="versions")
+    auteur: Mapped[Compte | None] = relationship()
+
+
+class Appreciation(Base):
+    """Written feedback by a teacher or tutor on one fiche, or on the whole passport (fiche_id empty)."""
+
+    __tablename__ = "appreciation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    fiche_id: Mapped[int | None] = mapped_column(ForeignKey("fiche.id"), index=True)
+    auteur_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
+    # A tutor coming through a link has no account: the name they gave is kept here.
+    auteur_nom: Mapped[str] = mapped_column(String(200), default="")
+    texte: Mapped[str] = mapped_column(Text)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    lue_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Positionnement(Base):
+    """A teacher's level on a fiche (1 à reprendre · 2 en cours · 3 acquis · 4 maîtrisé); the latest counts."""
+
+    __tablename__ = "positionnement"
+    __table_args__ = (CheckConstraint("niveau BETWEEN 1 AND 4", name="niveau"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id"), index=True)
+    enseignant_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    niveau: Mapped[int] = mapped_column(Integer)
+    commentaire: Mapped[str] = mapped_column(Text, default="")
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
+class PieceJointe(Base):
+    """Metadata of an attached production; the content is data/pieces/<sha256>."""
+
+    __tablename__ = "piece_jointe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(255))
+    type_mime: Mapped[str] = mapped_column(String(120))
+    taille: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    supprimee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class EvenementAudit(Base):
+    """Who did or read what, when: the access journal."""
+
+    __tablename__ = "evenement_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    objet_type: Mapped[str] = mapped_column(String(40), default="")
+    objet_id: Mapped[int | None] = mapped_column(Integer)
+    eleve_id: Mapped[int | None] = mapped_column(ForeignKey("eleve.id"), index=True)
+    details: Mapped[str] = mapped_column(Text, default="")
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)

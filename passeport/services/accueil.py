@@ -1,0 +1,116 @@
+"""What each role's home page shows: small read-only summaries, one function per role."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passeport import referentiel
+from passeport.models import Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Pfmp, Tuteur
+from passeport.statut import Statut, statut
+
+
+@dataclass(frozen=True)
+class LigneDivision:
+    division: str
+    niveau: str
+    annee_scolaire: str
+    referentiel: str
+    eleves: int
+    fiches: int
+
+
+def divisions_enseignant(session: Session, compte_id: int) -> list[LigneDivision]:
+    """The teacher's divisions with their number of students and of current fiches."""
+    nb_fiches = (
+        select(Eleve.division_id, func.count(Fiche.id).label("n"))
+        .join(Fiche, Fiche.eleve_id == Eleve.id)
+        .where(Fiche.supprimee_le.is_(None))
+        .group_by(Eleve.division_id)
+        .subquery()
+    )
+    nb_eleves = select(Eleve.division_id, func.count(Eleve.id).label("n")).group_by(Eleve.division_id).subquery()
+    requete = (
+        select(Division, func.coalesce(nb_eleves.c.n, 0), func.coalesce(nb_fiches.c.n, 0))
+        .join(Division.enseignants)
+        .join(nb_eleves, nb_eleves.c.division_id == Division.id, isouter=True)
+        .join(nb_fiches, nb_fiches.c.division_id == Division.id, isouter=True)
+        .where(Enseignant.compte_id == compte_id)
+        .order_by(Division.annee_scolaire.desc(), Division.nom)
+    )
+    return [
+        LigneDivision(d.nom, d.niveau.value, d.annee_scolaire, d.referentiel, n_eleves, n_fiches)
+        for d, n_eleves, n_fiches in session.execute(requete)
+    ]
+
+
+@dataclass(frozen=True)
+class ResumePasseport:
+    division: str
+    referentiel: str
+    fiches: int
+    situations: int
+    par_statut: dict[Statut, int]
+
+
+def resume_passeport(session: Session, compte_id: int) -> ResumePasseport:
+    """A student's passport in figures: fiches, and how many situations are at each statut."""
+    eleve = session.scalar(select(Eleve).where(Eleve.compte_id == compte_id))
+    ref = referentiel.charger(eleve.division.referentiel)
+    requete = (
+        select(FicheVersion.situation, FicheVersion.complexite, FicheVersion.aleas)
+        .join(Fiche, (Fiche.id == FicheVersion.fiche_id) & (FicheVersion.numero == Fiche.version_courante))
+        .where(Fiche.eleve_id == eleve.id, Fiche.supprimee_le.is_(None))
+    )
+    par_situation: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    n = 0
+    for situation, complexite, aleas in session.execute(requete):
+        par_situation[situation].append((complexite, aleas))
+        n += 1
+    compte = {s: 0 for s in Statut}
+    for code in ref.situations:
+        compte[statut(par_situation.get(code, []))] += 1
+    return ResumePasseport(eleve.division.nom, ref.nom, n, len(ref.situations), compte)
+
+
+@dataclass(frozen=True)
+class LignePfmp:
+    eleve: str
+    organisation: str
+    date_debut: str
+    date_fin: str
+
+
+def pfmp_du_tuteur(session: Session, compte_id: int) -> list[LignePfmp]:
+    requete = (
+        select(Compte.prenom, Compte.nom, Pfmp)
+        .join(Tuteur, Tuteur.id == Pfmp.tuteur_id)
+        .join(Eleve, Eleve.id == Pfmp.eleve_id)
+        .join(Compte, Compte.id == Eleve.compte_id)
+        .where(Tuteur.compte_id == compte_id)
+        .order_by(Pfmp.date_debut.desc())
+    )
+    return [
+        LignePfmp(f"{prenom} {nom}", p.organisation.nom, p.date_debut.strftime("%d/%m/%Y"), p.date_fin.strftime("%d/%m/%Y"))
+        for prenom, nom, p in session.execute(requete)
+    ]
+
+
+@dataclass(frozen=True)
+class ResumeEtablissement:
+    nom: str
+    uai: str
+    divisions: int
+    comptes_par_role: dict[str, int]
+
+
+def resume_etablissement(session: Session, etablissement_id: int) -> ResumeEtablissement:
+    etab = session.get(Etablissement, etablissement_id)
+    divisions = session.scalar(select(func.count(Division.id)).where(Division.etablissement_id == etablissement_id))
+    roles = session.execute(
+        select(Compte.role, func.count(Compte.id)).where(Compte.etablissement_id == etablissement_id).group_by(Compte.role)
+    )
+    return ResumeEtablissement(etab.nom, etab.uai, divisions, {r.value: n for r, n in roles})

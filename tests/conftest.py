@@ -1,0 +1,94 @@
+"""Shared fixtures: fresh databases (SQLite, or PostgreSQL when asked), the demo school, CI strictness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine, text
+
+from passeport.db import creer_engine, transaction
+from passeport.demo import creer_ecole_demo
+from passeport.schema import initialiser
+
+RACINE = Path(__file__).resolve().parent.parent
+# The demo school is built for a fixed day so that every figure below is reproducible.
+JOUR_DEMO = dt.date(2026, 11, 29)
+
+
+def exiger_ou_sauter(raison: str) -> None:
+    """Skip on a developer's laptop; fail in CI, where browser and PostgreSQL tests must run."""
+    if os.environ.get("CI") or os.environ.get("PASSEPORT_EXIGER_TOUT"):
+        pytest.fail(f"{raison} (obligatoire en CI)")
+    pytest.skip(raison)
+
+
+def url_postgres() -> str:
+    url = os.environ.get("PASSEPORT_POSTGRES_URL")
+    if not url:
+        exiger_ou_sauter("PostgreSQL absent : définissez PASSEPORT_POSTGRES_URL pour ces tests")
+    return url
+
+
+def vider_postgres(url: str) -> None:
+    engine = creer_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """An empty PostgreSQL database (its schema dropped and recreated)."""
+    url = url_postgres()
+    vider_postgres(url)
+    return url
+
+
+@pytest.fixture
+def empty_db_url(tmp_path) -> str:
+    """The URL of an empty database: SQLite in tmp_path, or PostgreSQL when PASSEPORT_TEST_BACKEND=postgresql."""
+    if os.environ.get("PASSEPORT_TEST_BACKEND") == "postgresql":
+        url = url_postgres()
+        vider_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'passeport.sqlite'}"
+
+
+@pytest.fixture
+def fresh_db(empty_db_url) -> Engine:
+    """An engine on an empty database whose schema is at the latest migration."""
+    engine = creer_engine(empty_db_url)
+    initialiser(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_env(empty_db_url, monkeypatch) -> str:
+    """DATABASE_URL points at an empty database (for the CLI and the app)."""
+    monkeypatch.setenv("DATABASE_URL", empty_db_url)
+    return empty_db_url
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory) -> str:
+    """A SQLite file holding the demo school (seed 2026, built for JOUR_DEMO); read-only for tests."""
+    chemin = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    engine = creer_engine(f"sqlite:///{chemin}")
+    initialiser(engine)
+    with transaction(engine) as session:
+        creer_ecole_demo(session, graine=2026, aujourd_hui=JOUR_DEMO)
+    engine.dispose()
+    return f"sqlite:///{chemin}"
+
+
+@pytest.fixture(autouse=True)
+def vider_caches_streamlit():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
