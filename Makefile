@@ -7,13 +7,15 @@ BIN := $(VENV)/bin
 INSTALLE := $(VENV)/.installe
 PORT ?= 8501
 
-.PHONY: run test base bench clean
+.PHONY: run test installer base bench clean
 
 $(INSTALLE): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+installer: $(INSTALLE)
 
 # Crée ou met à jour le schéma, puis charge l'école de démonstration si la base est vide.
 base: $(INSTALLE)

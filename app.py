@@ -8,7 +8,7 @@ from passeport.models import Role
 from passeport.services.comptes import ConnexionRefusee, authentifier
 from passeport.db import transaction
 
-st.set_page_config(page_title="Passeport professionnel", page_icon="📘", layout="wide")
+st.set_page_config(page_title="Passeport professionnel", page_icon=":material/menu_book:", layout="wide")
 
 try:
     referentiel.verifier_tous()
@@ -35,25 +35,21 @@ def connexion() -> None:
             st.rerun()
 
 
-def deconnexion() -> None:
-    st.session_state.clear()
-    st.rerun()
-
-
 PAGES_PAR_ROLE = {
-    Role.ELEVE: [st.Page("pages/eleve_accueil.py", title="Mon passeport", icon="📘", default=True)],
-    Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon="🏫", default=True)],
-    Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon="🤝", default=True)],
-    Role.ADMIN: [st.Page("pages/admin_accueil.py", title="Établissement", icon="⚙️", default=True)],
+    Role.ELEVE: [st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True)],
+    Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True)],
+    Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
+    Role.ADMIN: [st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True)],
 }
 
 utilisateur = utilisateur_courant()
 if utilisateur is None:
-    navigation = st.navigation([st.Page(connexion, title="Connexion", icon="🔑")], position="hidden")
+    navigation = st.navigation([st.Page(connexion, title="Connexion", icon=":material/login:")], position="hidden")
 else:
     with st.sidebar:
         st.caption(f"Connecté·e : {utilisateur.nom_complet}")
-    navigation = st.navigation(
-        {"": PAGES_PAR_ROLE[utilisateur.role], "Compte": [st.Page(deconnexion, title="Se déconnecter", icon="🚪")]}
-    )
+        if st.button("Se déconnecter", key="deconnexion", icon=":material/logout:"):
+            st.session_state.clear()
+            st.rerun()
+    navigation = st.navigation(PAGES_PAR_ROLE[utilisateur.role])
 navigation.run()

@@ -13,11 +13,10 @@ with session() as s:
 if not lignes:
     st.info("Aucune division ne vous est encore attribuée : demandez à l'administrateur de l'établissement.")
 else:
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             [(l.division, l.niveau, l.annee_scolaire, l.referentiel, l.eleves, l.fiches) for l in lignes],
             columns=["Division", "Niveau", "Année scolaire", "Référentiel", "Élèves", "Fiches"],
-        ),
-        hide_index=True,
+        ).set_index("Division")
     )
     st.caption("Le tableau de bord de la classe (couverture des situations, objectifs de PFMP) arrive bientôt.")

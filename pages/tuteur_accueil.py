@@ -13,8 +13,7 @@ with session() as s:
 if not lignes:
     st.info("Aucune PFMP ne vous est associée pour le moment.")
 else:
-    st.dataframe(
+    st.table(
         pd.DataFrame([(l.eleve, l.organisation, l.date_debut, l.date_fin) for l in lignes],
-                     columns=["Élève", "Organisation", "Début", "Fin"]),
-        hide_index=True,
+                     columns=["Élève", "Organisation", "Début", "Fin"]).set_index("Élève")
     )

@@ -211,6 +211,9 @@ class _FichesEleve:
         if self.profil.nom == "decroche":  # stopped writing after the first weeks of this year
             debut_annee = annee.debut_annee(self.g.annee)
             fin = debut_annee + dt.timedelta(days=max(20, (self.g.aujourd_hui - debut_annee).days // 3))
+        # PFMP fiches fall inside a PFMP lived before the student stopped writing.
+        self.pfmps_passees = [(p, i) for p, i in self.pfmps_passees if p.date_debut < fin]
+        self.fin = fin
         fiches = [self._fiche(code, self._date(fin)) for code in codes]
         self.g.s.add_all(fiches)
         self.g.bilan.fiches += len(fiches)
@@ -246,7 +249,7 @@ class _FichesEleve:
             return (Lieu.PROJET if r < 0.8 else Lieu.ETABLISSEMENT), None, jour
         if self.pfmps_passees and r < 0.4:
             pfmp, infos = self.rng.choice(self.pfmps_passees)
-            duree = (min(pfmp.date_fin, self.g.aujourd_hui - dt.timedelta(days=1)) - pfmp.date_debut).days
+            duree = (min(pfmp.date_fin, self.fin) - pfmp.date_debut).days
             return Lieu.PFMP, (pfmp, infos), pfmp.date_debut + dt.timedelta(days=self.rng.randint(0, max(0, duree)))
         if r < 0.75:
             return Lieu.ETABLISSEMENT, None, jour

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine, text
 
 from passeport.db import creer_engine, transaction
@@ -86,9 +85,3 @@ def demo_db_url(tmp_path_factory) -> str:
     engine.dispose()
     return f"sqlite:///{chemin}"
 
-
-@pytest.fixture(autouse=True)
-def vider_caches_streamlit():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield

@@ -1,0 +1,78 @@
+"""Helpers for browser journeys: a Streamlit server on loopback and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import RACINE, exiger_ou_sauter
+
+CHROMIUM = "/usr/bin/chromium"
+ARGUMENTS_CHROMIUM = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serveur_streamlit(database_url: str, dossier: Path):
+    """Start `streamlit run app.py` on a free loopback port; yield its base URL once /_stcore/health says ok."""
+    port = port_libre()
+    env = {**os.environ, "DATABASE_URL": database_url, "HOME": str(dossier)}
+    journal = (dossier / "streamlit.log").open("w")
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(RACINE / "app.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=RACINE, env=env, stdout=journal, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        limite = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if processus.poll() is not None or time.monotonic() > limite:
+                raise RuntimeError("Streamlit n'a pas démarré : " + (dossier / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        processus.terminate()
+        try:
+            processus.wait(10)
+        except subprocess.TimeoutExpired:
+            processus.kill()
+        journal.close()
+
+
+@contextmanager
+def chromium(dossier: Path):
+    """A headless Debian Chromium driven by Playwright; skips (fails in CI) when it is missing."""
+    if not Path(CHROMIUM).exists():
+        exiger_ou_sauter(f"{CHROMIUM} absent : installez le paquet Debian chromium pour les tests navigateur")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        exiger_ou_sauter("le paquet Python playwright est absent")
+    os.environ.setdefault("HOME", str(dossier))
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS_CHROMIUM)
+        try:
+            yield navigateur
+        finally:
+            navigateur.close()

@@ -1,0 +1,88 @@
+"""The Streamlit app under AppTest: sign-in, role homes, every page without exception."""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import RACINE
+
+MOT_DE_PASSE = "passeport-demo"
+
+
+@pytest.fixture(autouse=True)
+def app_sur_demo(demo_db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    at.run()
+    return at
+
+
+def _se_connecter(at: AppTest, login: str, mot_de_passe: str = MOT_DE_PASSE) -> AppTest:
+    at.text_input(key="login").input(login)
+    at.text_input(key="mot_de_passe").input(mot_de_passe)
+    at.button[0].click()
+    at.run()
+    return at
+
+
+def test_sign_in_page_first():
+    at = _app()
+    assert not at.exception
+    assert at.title[0].value == "Passeport professionnel numérique"
+    assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]
+
+
+def test_wrong_password_says_so_and_stays_on_sign_in():
+    at = _se_connecter(_app(), "claire.martin", "pas-le-bon")
+    assert not at.exception
+    assert at.error[0].value == "Identifiant ou mot de passe incorrect."
+    assert "utilisateur" not in at.session_state
+
+
+@pytest.mark.parametrize(
+    ("login", "titre", "texte"),
+    [
+        ("claire.martin", "Bonjour Claire Martin", "Mes divisions"),
+        ("lea.moreau", "Mon passeport", "Léa Moreau · division 1GA1 · référentiel ga-2012"),
+        ("julien.garnier", "Bonjour Julien Garnier", "Les élèves que vous accueillez en PFMP"),
+        ("admin", "Administration de l'établissement", "Lycée professionnel Jean Moulin (UAI 0359999Z)"),
+    ],
+)
+def test_each_demo_login_reaches_its_home(login, titre, texte):
+    at = _se_connecter(_app(), login)
+    assert not at.exception
+    assert at.title[0].value == titre
+    textes = [m.value for m in at.markdown] + [s.value for s in at.subheader]
+    assert texte in textes
+
+
+def test_teacher_home_lists_the_three_divisions():
+    at = _se_connecter(_app(), "claire.martin")
+    tableau = at.table[0].value
+    assert list(tableau.index) == ["1GA1", "2GA1", "TGA1"]
+    assert list(tableau["Élèves"]) == [24, 24, 24]
+
+
+def test_student_home_counts_situations():
+    at = _se_connecter(_app(), "lea.moreau")
+    valeurs = {m.label: m.value for m in at.metric}
+    # Léa crosses nearly every situation: the four statuts add up to the 55 situations.
+    totaux = [int(valeurs[l].split(" / ")[0]) for l in ("Évaluable", "Répétée", "Traversée une fois", "Non traversée")]
+    assert sum(totaux) == 55
+    assert totaux[3] <= 2
+    assert all(valeurs[l].endswith(" / 55") for l in ("Évaluable", "Non traversée"))
+
+
+@pytest.mark.parametrize("page", ["eleve_accueil", "enseignant_accueil", "tuteur_accueil", "admin_accueil"])
+def test_every_page_refuses_a_signed_out_visitor(page):
+    at = AppTest.from_file(str(RACINE / "pages" / f"{page}.py"), default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == "Cette page n'est pas accessible avec votre compte."

@@ -1,0 +1,54 @@
+"""The README documents every command, setting and demo login that exists."""
+
+import re
+
+from passeport.cli import construire_parseur
+from passeport.demo import COMPTES_DEMO, MOT_DE_PASSE_DEMO
+from tests.conftest import RACINE
+
+README = (RACINE / "README.md").read_text(encoding="utf-8")
+
+
+def _sous_commandes(parseur, prefixe=()):
+    for action in parseur._subparsers._group_actions if parseur._subparsers else []:
+        for nom, sous in action.choices.items():
+            if sous._subparsers:
+                yield from _sous_commandes(sous, (*prefixe, nom))
+            else:
+                yield " ".join((*prefixe, nom))
+
+
+def test_every_subcommand_is_in_the_readme():
+    commandes = list(_sous_commandes(construire_parseur()))
+    assert "importer fiches" in commandes and "exporter fiches" in commandes
+    for commande in commandes:
+        assert f"`passeport {commande}" in README, commande
+
+
+def test_the_two_commands_and_every_make_target_are_in_the_readme():
+    cibles = re.findall(r"^([a-z]+):", (RACINE / "Makefile").read_text(), flags=re.M)
+    assert {"run", "test"} <= set(cibles)
+    for cible in ("run", "test", "installer", "bench"):
+        assert f"make {cible}" in README, cible
+
+
+def test_demo_logins_and_password_are_in_the_readme():
+    assert f"`{MOT_DE_PASSE_DEMO}`" in README
+    for login in COMPTES_DEMO.values():
+        assert f"`{login}`" in README, login
+
+
+def test_every_environment_setting_read_by_the_code_is_in_the_readme():
+    code = "".join(p.read_text(encoding="utf-8") for d in ("passeport", "tests") for p in (RACINE / d).rglob("*.py"))
+    reglages = set(re.findall(r"environ(?:\.get)?\(\s*\"([A-Z_]+)\"|environ\[\"([A-Z_]+)\"\]|setenv\(\"([A-Z_]+)\"", code))
+    noms = {n for triple in reglages for n in triple if n} - {"HOME"}
+    assert noms == {"DATABASE_URL", "PASSEPORT_POSTGRES_URL", "PASSEPORT_TEST_BACKEND", "CI", "PASSEPORT_EXIGER_TOUT"}
+    for nom in noms:
+        assert nom in README, nom
+
+
+def test_interchange_columns_in_the_readme_match_the_code():
+    from passeport.services.imports import COLONNES_ELEVES, COLONNES_ELEVES_FACULTATIVES, COLONNES_FICHES
+
+    assert ";".join(COLONNES_FICHES) in README
+    assert ";".join(COLONNES_ELEVES + COLONNES_ELEVES_FACULTATIVES) in README
