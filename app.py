@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from pages.commun import engine, utilisateur_courant
+from pages.commun import session, utilisateur_courant
 from passeport import referentiel
 from passeport.models import Role
 from passeport.services.comptes import ConnexionRefusee, authentifier
-from passeport.db import transaction
 
 st.set_page_config(page_title="Passeport professionnel", page_icon=":material/menu_book:", layout="wide")
 
@@ -23,15 +22,18 @@ def connexion() -> None:
     st.write("Connectez-vous avec l'identifiant et le mot de passe donnés par votre établissement.")
     with st.form("connexion"):
         login = st.text_input("Identifiant", key="login")
-        mot_de_passe = st.text_input("Mot de passe", type="password", key="mot_de_passe")
+        mot_de_passe = st.text_input("Mot de passe", type="password")
         envoye = st.form_submit_button("Se connecter", type="primary")
     if envoye:
-        try:
-            with transaction(engine()) as session:
-                st.session_state["utilisateur"] = authentifier(session, login, mot_de_passe)
-        except ConnexionRefusee as exc:
-            st.error(exc.message)
-        else:
+        with session() as s:
+            try:
+                utilisateur = authentifier(s, login, mot_de_passe)
+            except ConnexionRefusee as exc:
+                utilisateur = None
+                st.error(exc.message)
+            s.commit()  # the journal keeps refused attempts too
+        if utilisateur is not None:
+            st.session_state["utilisateur"] = utilisateur
             st.rerun()
 
 

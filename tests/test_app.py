@@ -4,6 +4,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passeport import referentiel
+from passeport.db import creer_engine
+from passeport.models import Compte, EvenementAudit
 from tests.conftest import RACINE
 
 MOT_DE_PASSE = "passeport-demo"
@@ -26,7 +32,7 @@ def _app() -> AppTest:
 
 def _se_connecter(at: AppTest, login: str, mot_de_passe: str = MOT_DE_PASSE) -> AppTest:
     at.text_input(key="login").input(login)
-    at.text_input(key="mot_de_passe").input(mot_de_passe)
+    at.text_input[1].input(mot_de_passe)
     at.button[0].click()
     at.run()
     return at
@@ -44,6 +50,38 @@ def test_wrong_password_says_so_and_stays_on_sign_in():
     assert not at.exception
     assert at.error[0].value == "Identifiant ou mot de passe incorrect."
     assert "utilisateur" not in at.session_state
+    assert at.text_input(key="login").value == "claire.martin"  # nothing typed is lost
+    # The password never sits in the session state that pages can read.
+    assert "mot_de_passe" not in at.session_state
+
+
+def test_sign_ins_are_journaled(demo_db_url):
+    _se_connecter(_app(), "claire.martin", "pas-le-bon")
+    _se_connecter(_app(), "claire.martin")
+    engine = creer_engine(demo_db_url)
+    with Session(engine) as s:
+        actions = s.execute(
+            select(EvenementAudit.action, EvenementAudit.role).join(Compte, Compte.id == EvenementAudit.compte_id)
+            .where(Compte.login == "claire.martin").order_by(EvenementAudit.id)
+        ).all()
+    engine.dispose()
+    assert [tuple(a) for a in actions][-2:] == [("connexion_refusee", "enseignant"), ("connexion", "enseignant")]
+
+
+def test_a_broken_referentiel_stops_the_app(tmp_path, monkeypatch):
+    (tmp_path / "referentiels").mkdir()
+    lignes = (referentiel.RACINE / "referentiel.csv").read_text(encoding="utf-8").splitlines()
+    lignes[2] = lignes[2].replace("1.1.2;", "2.1.2;", 1)
+    (tmp_path / "referentiel.csv").write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    monkeypatch.setattr(referentiel, "RACINE", tmp_path)
+    referentiel.charger.cache_clear()
+    try:
+        at = _app()
+    finally:
+        referentiel.charger.cache_clear()
+    assert at.error[0].value == "Le fichier du référentiel referentiel.csv est invalide : l'application ne peut pas démarrer."
+    assert at.code[0].value == "ligne 3 : la situation 2.1.2 ne commence pas par le code de sa classe 1.1"
+    assert len(at.text_input) == 0
 
 
 @pytest.mark.parametrize(

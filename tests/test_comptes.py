@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport.db import transaction
-from passeport.models import Compte, Role
+from passeport.models import Compte, EvenementAudit, Role
 from passeport.services.comptes import ConnexionRefusee, authentifier, hacher, login_disponible, verifier
 
 pytestmark = pytest.mark.store
@@ -44,6 +44,20 @@ def test_every_refusal_says_the_same(comptes, login, mot_de_passe):
     with Session(comptes) as s, pytest.raises(ConnexionRefusee) as exc:
         authentifier(s, login, mot_de_passe)
     assert exc.value.message == "Identifiant ou mot de passe incorrect."
+
+
+def test_refused_and_accepted_sign_ins_are_journaled_without_the_password(comptes):
+    with Session(comptes) as s:
+        with pytest.raises(ConnexionRefusee):
+            authentifier(s, "lea.moreau", "mauvais-essai")
+        authentifier(s, "lea.moreau", "bon-mot-de-passe")
+        with pytest.raises(ConnexionRefusee):
+            authentifier(s, "personne", "x")  # unknown login: nobody to attach the event to
+        s.commit()
+    with Session(comptes) as s:
+        evenements = s.scalars(select(EvenementAudit).order_by(EvenementAudit.id)).all()
+        assert [(e.action, e.role) for e in evenements] == [("connexion_refusee", "eleve"), ("connexion", "eleve")]
+        assert all("mot-de-passe" not in e.details and "mauvais" not in e.details for e in evenements)
 
 
 def test_no_password_in_clear_in_the_database(comptes):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport.models import Compte, Role
+from passeport.services.audit import journaliser
 
 _hacheur = PasswordHasher()  # argon2id with the library's recommended parameters
 # A hash to verify against when the login is unknown, so that both cases take the same time.
@@ -51,9 +52,12 @@ def authentifier(session: Session, login: str, mot_de_passe: str) -> Utilisateur
     compte = session.scalar(select(Compte).where(Compte.login == login.strip().lower()))
     hash_ = compte.mot_de_passe_hash if compte is not None else None
     if not verifier(hash_, mot_de_passe) or compte is None or not compte.actif:
+        if compte is not None:
+            journaliser(session, "connexion_refusee", compte.id, compte.role.value)
         raise ConnexionRefusee()
     if _hacheur.check_needs_rehash(compte.mot_de_passe_hash):
         compte.mot_de_passe_hash = hacher(mot_de_passe)
+    journaliser(session, "connexion", compte.id, compte.role.value)
     return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id)
 
 
