@@ -16,7 +16,7 @@ from passeport.demo import GRAINE_PAR_DEFAUT, MOT_DE_PASSE_DEMO, BaseNonVide, ba
 from passeport.models import Etablissement
 from passeport.schema import initialiser, revision_actuelle, revision_cible
 from passeport.services.exports import exporter_fiches
-from passeport.services.imports import ImportInvalide, importer_eleves, importer_fiches
+from passeport.services.imports import importer_eleves, importer_fiches
 
 
 class ErreurCommande(Exception):
@@ -84,7 +84,7 @@ def _importer(engine: Engine, faire: Callable[[Session], str]) -> None:
     try:
         with transaction(engine) as session:
             resume = faire(session)
-    except (ImportInvalide, FichierInvalide) as exc:
+    except FichierInvalide as exc:  # ImportInvalide included
         for erreur in exc.erreurs:
             print(erreur, file=sys.stderr)
         n = len(exc.erreurs)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport import annee, referentiel
-from passeport.csvio import LigneCsv, lire_csv, nombre_de_champs_incorrect
+from passeport.csvio import FichierInvalide, LigneCsv, lire_csv, nombre_de_champs_incorrect
 from passeport.models import Compte, Division, Eleve, Etablissement, Fiche, FicheVersion, Lieu, Nature, Niveau, Role
 from passeport.services.comptes import login_disponible, logins_pris
 from passeport.services.fiches import ContenuFiche, creer_fiche, problemes_du_contenu
@@ -24,12 +24,8 @@ COLONNES_FICHES = [
 ]
 
 
-class ImportInvalide(ValueError):
+class ImportInvalide(FichierInvalide):
     """Bad lines in an import; nothing was written. ``erreurs`` holds one ``ligne N : …`` per bad line."""
-
-    def __init__(self, erreurs: list[str]):
-        self.erreurs = erreurs
-        super().__init__("\n".join(erreurs))
 
 
 @dataclass(frozen=True)
