@@ -38,7 +38,12 @@ def connexion() -> None:
 
 
 PAGES_PAR_ROLE = {
-    Role.ELEVE: [st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True)],
+    Role.ELEVE: [
+        st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
+        st.Page("pages/eleve_fiche.py", title="Fiche en cours", icon=":material/edit_note:"),
+        st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
+        st.Page("pages/eleve_contextes.py", title="Mes contextes", icon=":material/bookmarks:"),
+    ],
     Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True)],
     Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
     Role.ADMIN: [st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True)],

@@ -31,3 +31,18 @@ def exiger_role(role: Role) -> Utilisateur:
         st.error("Cette page n'est pas accessible avec votre compte.")
         st.stop()
     return utilisateur
+
+
+def afficher_texte(texte: str, vide: str = "—") -> None:
+    """Student text, shown exactly as written: never as HTML, links or markdown."""
+    from passeport.affichage import texte_brut
+
+    st.markdown(texte_brut(texte) if texte.strip() else vide)
+
+
+def ouvrir_fiche(fiche_id: int | None = None, brouillon=None) -> None:
+    """Go to the fiche page: an existing fiche, or a new one prefilled with ``brouillon`` (a ContenuFiche)."""
+    st.session_state["fiche_ouverte"] = fiche_id
+    st.session_state["brouillon"] = brouillon
+    st.session_state.pop("formulaire_charge", None)
+    st.switch_page("pages/eleve_fiche.py", query_params={"fiche": str(fiche_id)} if fiche_id else None)

@@ -1,16 +1,124 @@
+import pandas as pd
 import streamlit as st
 
-from pages.commun import exiger_role, session
-from passeport.models import Role
-from passeport.services.accueil import resume_passeport
+from pages.commun import afficher_texte, exiger_role, ouvrir_fiche, session
+from passeport.affichage import texte_brut
+from passeport.models import Lieu, Nature, Role
+from passeport.services import appreciations, couverture, fiches
+from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import LIBELLES, Statut
 
 utilisateur = exiger_role(Role.ELEVE)
-st.title("Mon passeport")
+COULEURS = {  # background of the statut cell, from "nothing yet" to "ready for evaluation"
+    LIBELLES[Statut.EVALUABLE]: "#c8e6c9", LIBELLES[Statut.REPETEE]: "#bbdefb",
+    LIBELLES[Statut.UNE_FOIS]: "#fff3c4", LIBELLES[Statut.NON_TRAVERSEE]: "#eeeeee",
+}
+
 with session() as s:
-    resume = resume_passeport(s, utilisateur.compte_id)
-st.write(f"{utilisateur.nom_complet} · division {resume.division} · référentiel {resume.referentiel}")
+    entete = couverture.entete_eleve(s, utilisateur, utilisateur.eleve_id)
+    situations = couverture.couverture_eleve(s, utilisateur, utilisateur.eleve_id)
+    mes_fiches = fiches.fiches_de_l_eleve(s, utilisateur, utilisateur.eleve_id)
+    corbeille = fiches.fiches_de_l_eleve(s, utilisateur, utilisateur.eleve_id, corbeille=True)
+    retours = appreciations.pour_l_eleve(s, utilisateur, utilisateur.eleve_id)
+
+st.title("Mon passeport")
+haut = st.columns([3, 1])
+haut[0].markdown(texte_brut(f"{entete.nom_complet} · division {entete.division} · référentiel {entete.referentiel}"))
+if haut[1].button("Nouvelle fiche", type="primary", icon=":material/add:", key="nouvelle_fiche"):
+    ouvrir_fiche(None)
+
+par_statut = {s_: sum(1 for l in situations if l.statut == s_) for s_ in Statut}
 colonnes = st.columns(5)
-colonnes[0].metric("Fiches", resume.fiches)
+colonnes[0].metric("Fiches", len(mes_fiches))
 for colonne, code in zip(colonnes[1:], [Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE]):
-    colonne.metric(LIBELLES[code], f"{resume.par_statut[code]} / {resume.situations}")
+    colonne.metric(LIBELLES[code], f"{par_statut[code]} / {len(situations)}")
+nouvelles = sum(1 for a in retours if a.nouvelle)
+if nouvelles:
+    st.info(f"Vous avez {nouvelles} nouvelle(s) appréciation(s) : voyez l'onglet « Appréciations ».",
+            icon=":material/mark_chat_unread:")
+
+onglet_situations, onglet_fiches, onglet_retours, onglet_corbeille = st.tabs(
+    ["Situations", f"Mes fiches ({len(mes_fiches)})", f"Appréciations ({nouvelles} nouvelles)",
+     f"Corbeille ({len(corbeille)})"]
+)
+
+with onglet_situations:
+    st.caption("Évaluable : au moins deux fiches, dont une avec de la complexité ou un aléa · Répétée : deux fiches "
+               "ou plus, sans complexité ni aléa · Traversée une fois · Non traversée : aucune fiche.")
+    poles = list(dict.fromkeys((l.pole_code, l.pole_titre) for l in situations))
+    for pole_code, pole_titre in poles:
+        lignes = [l for l in situations if l.pole_code == pole_code]
+        faites = sum(1 for l in lignes if l.statut != Statut.NON_TRAVERSEE)
+        with st.expander(f"Pôle {pole_code} — {pole_titre} · {faites}/{len(lignes)} traversées", expanded=True):
+            tableau = pd.DataFrame(
+                [(l.classe_code, l.code, l.titre, LIBELLES[l.statut], l.fiches) for l in lignes],
+                columns=["Classe", "Code", "Situation", "Statut", "Fiches"],
+            )
+            colore = tableau.style.map(lambda v: f"background-color: {COULEURS[v]}", subset=["Statut"])
+            st.dataframe(colore, hide_index=True, width="stretch", key=f"pole_{pole_code}")
+
+with onglet_fiches:
+    if not mes_fiches:
+        st.info("Aucune fiche pour l'instant : cliquez sur « Nouvelle fiche » pour décrire une situation vécue.")
+    else:
+        filtres = st.columns([2, 1, 1, 1])
+        recherche = filtres[0].text_input("Rechercher", placeholder="mot du titre, organisation, code…",
+                                          key="filtre_texte")
+        pole = filtres[1].selectbox("Pôle", ["Tous"] + [p for p, _ in poles], key="filtre_pole")
+        lieu = filtres[2].selectbox("Lieu", [None, *Lieu], format_func=lambda l: "Tous" if l is None else LIBELLES_LIEU[l],
+                                    key="filtre_lieu")
+        nature = filtres[3].selectbox("Nature", [None, *Nature],
+                                      format_func=lambda n: "Toutes" if n is None else LIBELLES_NATURE[n],
+                                      key="filtre_nature")
+        codes = sorted({f.situation for f in mes_fiches})
+        situation = st.selectbox("Situation", [None, *codes], format_func=lambda c: "Toutes" if c is None else c,
+                                 key="filtre_situation")
+        dates = [f.date_debut for f in mes_fiches]
+        periode = st.date_input("Période", value=(min(dates), max(dates)), format="DD/MM/YYYY", key="filtre_periode")
+        texte = recherche.strip().lower()
+        visibles = [
+            f for f in mes_fiches
+            if (not texte or texte in f"{f.titre} {f.organisation} {f.situation}".lower())
+            and (pole == "Tous" or f.situation.startswith(pole + "."))
+            and (lieu is None or f.lieu == lieu) and (nature is None or f.nature == nature)
+            and (situation is None or f.situation == situation)
+            and (len(periode) != 2 or periode[0] <= f.date_debut <= periode[1])
+        ]
+        st.caption(f"{len(visibles)} fiche(s) — cliquez sur une ligne pour l'ouvrir.")
+        tableau = pd.DataFrame(
+            [(f.date_debut.strftime("%d/%m/%Y"), f.situation, f.titre, LIBELLES_LIEU[f.lieu], LIBELLES_NATURE[f.nature],
+              f.complexite, f.aleas, "★" if f.retenue else "") for f in visibles],
+            columns=["Date", "Situation", "Titre", "Lieu", "Nature", "Complexité", "Aléas", "Retenue"],
+        )
+        choix = st.dataframe(tableau, hide_index=True, width="stretch", on_select="rerun",
+                             selection_mode="single-row", key="liste_fiches")
+        if choix.selection.rows:
+            ouvrir_fiche(visibles[choix.selection.rows[0]].id)
+
+with onglet_retours:
+    if not retours:
+        st.info("Aucune appréciation pour l'instant.")
+    for a in retours:
+        with st.container(border=True):
+            sujet = f"sur la fiche « {a.fiche_titre} »" if a.fiche_id else "sur l'ensemble du passeport"
+            st.markdown(f"{'**:red[Nouveau]** · ' if a.nouvelle else ''}{a.cree_le:%d/%m/%Y}")
+            st.caption(texte_brut(f"{a.auteur} — {sujet}"))
+            afficher_texte(a.texte)
+    if nouvelles and st.button("Marquer tout comme lu", key="tout_lu"):
+        with session() as s:
+            appreciations.marquer_lues(s, utilisateur, [a.id for a in retours if a.nouvelle])
+            s.commit()
+        st.rerun()
+
+with onglet_corbeille:
+    if not corbeille:
+        st.caption("La corbeille est vide. Une fiche supprimée y reste et peut toujours être restaurée.")
+    for f in corbeille:
+        ligne = st.columns([4, 1])
+        ligne[0].markdown(texte_brut(f"{f.situation} — {f.titre} (supprimée le {f.supprimee_le:%d/%m/%Y})"))
+        if ligne[1].button("Restaurer", key=f"restaurer_{f.id}", icon=":material/restore_from_trash:"):
+            with session() as s:
+                fiches.restaurer(s, utilisateur, f.id)
+                s.commit()
+            st.toast("Fiche restaurée.")
+            st.rerun()

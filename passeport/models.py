@@ -280,6 +280,23 @@ class FicheVersion(Base):
     auteur: Mapped[Compte | None] = relationship()
 
 
+class ContexteReutilisable(Base):
+    """A student's saved context (organisation, service, post, context, conditions) to prefill new fiches."""
+
+    __tablename__ = "contexte_reutilisable"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    nom: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(Text, default="")
+    service: Mapped[str] = mapped_column(Text, default="")
+    poste: Mapped[str] = mapped_column(Text, default="")
+    contexte: Mapped[str] = mapped_column(Text, default="")
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    supprime_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class Appreciation(Base):
     """Written feedback by a teacher or tutor on one fiche, or on the whole passport (fiche_id empty)."""
 

@@ -88,7 +88,7 @@ def test_a_broken_referentiel_stops_the_app(tmp_path, monkeypatch):
     ("login", "titre", "texte"),
     [
         ("claire.martin", "Bonjour Claire Martin", "Mes divisions"),
-        ("lea.moreau", "Mon passeport", "Léa Moreau · division 1GA1 · référentiel ga-2012"),
+        ("lea.moreau", "Mon passeport", "Léa Moreau · division 1GA1 · référentiel ga\\-2012"),  # escaped markdown
         ("julien.garnier", "Bonjour Julien Garnier", "Les élèves que vous accueillez en PFMP"),
         ("admin", "Administration de l'établissement", "Lycée professionnel Jean Moulin (UAI 0359999Z)"),
     ],

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passeport import referentiel
-from passeport.models import Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Pfmp, Tuteur
-from passeport.statut import Statut, statut
+from passeport.models import Compte, Division, Eleve, Enseignant, Etablissement, Fiche, Pfmp, Tuteur
 
 
 @dataclass(frozen=True)
@@ -45,35 +42,6 @@ def divisions_enseignant(session: Session, compte_id: int) -> list[LigneDivision
         LigneDivision(d.nom, d.niveau.value, d.annee_scolaire, d.referentiel, n_eleves, n_fiches)
         for d, n_eleves, n_fiches in session.execute(requete)
     ]
-
-
-@dataclass(frozen=True)
-class ResumePasseport:
-    division: str
-    referentiel: str
-    fiches: int
-    situations: int
-    par_statut: dict[Statut, int]
-
-
-def resume_passeport(session: Session, compte_id: int) -> ResumePasseport:
-    """A student's passport in figures: fiches, and how many situations are at each statut."""
-    eleve = session.scalar(select(Eleve).where(Eleve.compte_id == compte_id))
-    ref = referentiel.charger(eleve.division.referentiel)
-    requete = (
-        select(FicheVersion.situation, FicheVersion.complexite, FicheVersion.aleas)
-        .join(Fiche, (Fiche.id == FicheVersion.fiche_id) & (FicheVersion.numero == Fiche.version_courante))
-        .where(Fiche.eleve_id == eleve.id, Fiche.supprimee_le.is_(None))
-    )
-    par_situation: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    n = 0
-    for situation, complexite, aleas in session.execute(requete):
-        par_situation[situation].append((complexite, aleas))
-        n += 1
-    compte = {s: 0 for s in Statut}
-    for code in ref.situations:
-        compte[statut(par_situation.get(code, []))] += 1
-    return ResumePasseport(eleve.division.nom, ref.nom, n, len(ref.situations), compte)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passeport.models import Compte, Role
+from passeport.models import Compte, Eleve, Role
 from passeport.services.audit import journaliser
 
 _hacheur = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -34,6 +34,7 @@ class Utilisateur:
     role: Role
     nom_complet: str
     etablissement_id: int | None
+    eleve_id: int | None = None  # set for students: the passport they own
 
 
 def hacher(mot_de_passe: str) -> str:
@@ -58,7 +59,8 @@ def authentifier(session: Session, login: str, mot_de_passe: str) -> Utilisateur
     if _hacheur.check_needs_rehash(compte.mot_de_passe_hash):
         compte.mot_de_passe_hash = hacher(mot_de_passe)
     journaliser(session, "connexion", compte.id, compte.role.value)
-    return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id)
+    eleve_id = session.scalar(select(Eleve.id).where(Eleve.compte_id == compte.id)) if compte.role == Role.ELEVE else None
+    return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id, eleve_id)
 
 
 def _ascii(texte: str) -> str:

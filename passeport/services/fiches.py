@@ -1,14 +1,20 @@
-"""Fiches: content checks and append-only writes (every save is a new FicheVersion)."""
+"""Fiches: content checks and append-only writes (every save is a new FicheVersion), bin, retained fiche.
+
+Only the owner student changes a fiche (acces.exiger_proprietaire); nothing the student does erases text.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passeport.models import Fiche, FicheVersion, Lieu, Nature, maintenant
+from passeport import acces, referentiel
+from passeport.models import Eleve, Fiche, FicheVersion, Lieu, Nature, maintenant
 from passeport.referentiel import Referentiel
 
 LIBELLES_LIEU = {
@@ -19,6 +25,25 @@ LIBELLES_LIEU = {
     Lieu.HORS_FORMATION: "Hors formation (emploi, association…)",
 }
 LIBELLES_NATURE = {Nature.REELLE: "Réelle", Nature.SIMULEE: "Simulée"}
+LIBELLES_CHAMPS = {
+    "situation": "Situation", "titre": "Titre", "date_debut": "Date de début", "date_fin": "Date de fin",
+    "lieu": "Lieu", "nature": "Nature", "organisation": "Organisation", "contexte": "Contexte",
+    "conditions": "Conditions de réalisation", "demarche": "Démarche", "productions": "Productions",
+    "complexite": "Complexité", "complexite_details": "Facteurs de complexité", "aleas": "Aléas",
+    "aleas_details": "Aléas rencontrés",
+}
+
+
+class FicheInvalide(ValueError):
+    """The content cannot be saved; ``problemes`` maps each bad field to a French message."""
+
+    def __init__(self, problemes: dict[str, str]):
+        self.problemes = problemes
+        super().__init__(" ; ".join(problemes.values()))
+
+
+class FicheIntrouvable(LookupError):
+    message = "Cette fiche n'existe pas ou n'est pas accessible."
 
 
 @dataclass(frozen=True)
@@ -45,20 +70,43 @@ class ContenuFiche:
 CHAMPS_CONTENU = tuple(f.name for f in dataclasses.fields(ContenuFiche))
 
 
-def problemes_du_contenu(contenu: ContenuFiche, referentiel: Referentiel) -> list[str]:
-    """What is wrong with ``contenu`` for a student of ``referentiel``, in French; empty when fine."""
-    problemes = []
-    if contenu.situation not in referentiel.situations:
-        problemes.append(f"situation « {contenu.situation} » inconnue du référentiel {referentiel.nom}")
+def details(texte: str) -> list[str]:
+    """The items of a ``|``-separated details field, trimmed, empty ones dropped."""
+    return [item.strip() for item in texte.split("|") if item.strip()]
+
+
+def joindre_details(items: list[str]) -> str:
+    return "|".join(i.strip().replace("|", "/") for i in items if i.strip())
+
+
+def niveau_complexite_propose(nb_facteurs: int) -> int:
+    """1 situation courante · 2 un facteur de complexité · 3 plusieurs facteurs."""
+    return 1 if nb_facteurs == 0 else 2 if nb_facteurs == 1 else 3
+
+
+def niveau_aleas_propose(nb_aleas: int) -> int:
+    """0 aucun · 1 un aléa rencontré et traité · 2 plusieurs aléas."""
+    return min(nb_aleas, 2)
+
+
+def problemes_par_champ(contenu: ContenuFiche, referentiel_: Referentiel) -> dict[str, str]:
+    """What is wrong with ``contenu`` for a student of ``referentiel_``, field by field, in French."""
+    problemes = {}
+    if contenu.situation not in referentiel_.situations:
+        problemes["situation"] = f"situation « {contenu.situation} » inconnue du référentiel {referentiel_.nom}"
     if not contenu.titre.strip():
-        problemes.append("titre vide")
+        problemes["titre"] = "titre vide"
     if contenu.date_fin is not None and contenu.date_fin < contenu.date_debut:
-        problemes.append("la date de fin est avant la date de début")
+        problemes["date_fin"] = "la date de fin est avant la date de début"
     if contenu.complexite not in (1, 2, 3):
-        problemes.append(f"complexité {contenu.complexite} hors de 1 à 3")
+        problemes["complexite"] = f"complexité {contenu.complexite} hors de 1 à 3"
     if contenu.aleas not in (0, 1, 2):
-        problemes.append(f"aléas {contenu.aleas} hors de 0 à 2")
+        problemes["aleas"] = f"aléas {contenu.aleas} hors de 0 à 2"
     return problemes
+
+
+def problemes_du_contenu(contenu: ContenuFiche, referentiel_: Referentiel) -> list[str]:
+    return list(problemes_par_champ(contenu, referentiel_).values())
 
 
 def version_depuis_contenu(contenu: ContenuFiche, numero: int, auteur_id: int | None) -> FicheVersion:
@@ -80,3 +128,207 @@ def creer_fiche(
     )
     session.add(fiche)
     return fiche
+
+
+# --- the student's actions --------------------------------------------------------------------------------------
+
+
+def referentiel_de_l_eleve(session: Session, eleve_id: int) -> Referentiel:
+    return referentiel.charger(session.get(Eleve, eleve_id).division.referentiel)
+
+
+def _verifier(session: Session, eleve_id: int, contenu: ContenuFiche) -> None:
+    problemes = problemes_par_champ(contenu, referentiel_de_l_eleve(session, eleve_id))
+    if problemes:
+        raise FicheInvalide(problemes)
+
+
+def _fiche_de_l_auteur(session: Session, acteur, fiche_id: int) -> Fiche:
+    fiche = session.get(Fiche, fiche_id)
+    if fiche is None:
+        raise FicheIntrouvable()
+    acces.exiger_proprietaire(acteur, fiche.eleve_id)
+    return fiche
+
+
+def lire_fiche(session: Session, acteur, fiche_id: int) -> Fiche:
+    """A fiche the actor may read (its owner, a teacher of the student's division)."""
+    fiche = session.get(Fiche, fiche_id)
+    if fiche is None or not acces.peut_lire_passeport(session, acteur, fiche.eleve_id):
+        raise FicheIntrouvable()  # same answer whether it exists or not: no hint about other students
+    return fiche
+
+
+def nouvelle_fiche(session: Session, acteur, contenu: ContenuFiche) -> Fiche:
+    """The student writes a new fiche."""
+    eleve_id = acces.exiger_eleve(acteur)
+    _verifier(session, eleve_id, contenu)
+    fiche = creer_fiche(session, eleve_id, contenu, acteur.compte_id)
+    session.flush()
+    return fiche
+
+
+def enregistrer(session: Session, acteur, fiche_id: int, contenu: ContenuFiche) -> FicheVersion | None:
+    """Append a version with ``contenu``; None when nothing changed (no empty version)."""
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    _verifier(session, fiche.eleve_id, contenu)
+    if contenu_de(fiche.courante) == contenu:
+        return None
+    return _ajouter_version(fiche, contenu, acteur.compte_id)
+
+
+def _ajouter_version(fiche: Fiche, contenu: ContenuFiche, auteur_id: int) -> FicheVersion:
+    numero = max(v.numero for v in fiche.versions) + 1
+    version = version_depuis_contenu(contenu, numero, auteur_id)
+    fiche.versions.append(version)
+    fiche.version_courante = numero
+    fiche.modifiee_le = version.cree_le
+    return version
+
+
+def revenir_a(session: Session, acteur, fiche_id: int, numero: int) -> FicheVersion:
+    """Bring back the text of version ``numero`` as a new version (history is never rewritten)."""
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    ancienne = next((v for v in fiche.versions if v.numero == numero), None)
+    if ancienne is None:
+        raise FicheIntrouvable()
+    return _ajouter_version(fiche, contenu_de(ancienne), acteur.compte_id)
+
+
+def supprimer(session: Session, acteur, fiche_id: int) -> None:
+    """Move the fiche to the bin (it stays restorable)."""
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    fiche.supprimee_le = fiche.modifiee_le = maintenant()
+    fiche.retenue = False
+
+
+def restaurer(session: Session, acteur, fiche_id: int) -> None:
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    fiche.supprimee_le = None
+    fiche.modifiee_le = maintenant()
+
+
+def retenir(session: Session, acteur, fiche_id: int, retenue: bool = True) -> Fiche | None:
+    """Mark the fiche as the retained one for its situation; return the fiche that was retained before, if any."""
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    precedente = None
+    if retenue:
+        situation = fiche.courante.situation
+        for autre in _fiches_courantes(session, fiche.eleve_id):
+            if autre.id != fiche.id and autre.retenue and autre.courante.situation == situation:
+                autre.retenue, autre.modifiee_le, precedente = False, maintenant(), autre
+    fiche.retenue = retenue
+    fiche.modifiee_le = maintenant()
+    return precedente
+
+
+def _fiches_courantes(session: Session, eleve_id: int, corbeille: bool = False) -> list[Fiche]:
+    condition = Fiche.supprimee_le.is_not(None) if corbeille else Fiche.supprimee_le.is_(None)
+    return list(session.scalars(select(Fiche).where(Fiche.eleve_id == eleve_id, condition).order_by(Fiche.id)))
+
+
+def contenu_a_dupliquer(session: Session, acteur, fiche_id: int, situation: str | None = None) -> ContenuFiche:
+    """The content of a fiche to start a new one from ("Repartir d'une fiche"), optionally on another situation."""
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    contenu = contenu_de(fiche.courante)
+    return dataclasses.replace(contenu, situation=situation) if situation else contenu
+
+
+def creer_depuis_poste(
+    session: Session, acteur, commun: ContenuFiche, situations: list[str]
+) -> list[Fiche]:
+    """One workstation, several situations: a fiche each, sharing context and conditions, completed later.
+
+    ``commun.situation`` is ignored; each fiche's title is the situation's title unless ``commun.titre`` is given.
+    """
+    eleve_id = acces.exiger_eleve(acteur)
+    if not situations:
+        raise FicheInvalide({"situation": "choisissez au moins une situation"})
+    ref = referentiel_de_l_eleve(session, eleve_id)
+    fiches = []
+    for code in dict.fromkeys(situations):  # keep the order, drop repeats
+        titre = commun.titre.strip() or (ref.situations[code].titre if code in ref.situations else "")
+        contenu = dataclasses.replace(commun, situation=code, titre=titre)
+        _verifier(session, eleve_id, contenu)
+        fiches.append(creer_fiche(session, eleve_id, contenu, acteur.compte_id))
+    session.flush()
+    return fiches
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    champ: str
+    libelle: str
+    avant: str
+    apres: str
+
+    def lignes(self) -> list[str]:
+        """A line-by-line diff: '- ' removed, '+ ' added, '  ' kept."""
+        return [
+            l for l in difflib.ndiff(self.avant.splitlines() or [""], self.apres.splitlines() or [""])
+            if not l.startswith("? ")
+        ]
+
+
+def _texte(valeur) -> str:
+    if valeur is None:
+        return ""
+    if isinstance(valeur, dt.date):
+        return valeur.strftime("%d/%m/%Y")
+    if isinstance(valeur, Lieu):
+        return LIBELLES_LIEU[valeur]
+    if isinstance(valeur, Nature):
+        return LIBELLES_NATURE[valeur]
+    return str(valeur)
+
+
+def differences(avant: ContenuFiche, apres: ContenuFiche) -> list[Difference]:
+    """The fields that differ between two contents, in form order."""
+    return [
+        Difference(champ, LIBELLES_CHAMPS[champ], _texte(getattr(avant, champ)), _texte(getattr(apres, champ)))
+        for champ in CHAMPS_CONTENU
+        if getattr(avant, champ) != getattr(apres, champ)
+    ]
+
+
+def historique(session: Session, acteur, fiche_id: int) -> list[FicheVersion]:
+    """Every version of a fiche, newest first."""
+    fiche = lire_fiche(session, acteur, fiche_id)
+    return sorted(fiche.versions, key=lambda v: v.numero, reverse=True)
+
+
+@dataclass(frozen=True)
+class LigneFiche:
+    id: int
+    situation: str
+    titre: str
+    date_debut: dt.date
+    lieu: Lieu
+    nature: Nature
+    organisation: str
+    complexite: int
+    aleas: int
+    retenue: bool
+    versions: int
+    modifiee_le: dt.datetime
+    supprimee_le: dt.datetime | None
+
+
+def fiches_de_l_eleve(session: Session, acteur, eleve_id: int, corbeille: bool = False) -> list[LigneFiche]:
+    """The student's fiches (or those in the bin), newest first, with their current version."""
+    acces.exiger_lecture_passeport(session, acteur, eleve_id)
+    condition = Fiche.supprimee_le.is_not(None) if corbeille else Fiche.supprimee_le.is_(None)
+    requete = (
+        select(Fiche, FicheVersion)
+        .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
+        .where(Fiche.eleve_id == eleve_id, condition)
+        .order_by(FicheVersion.date_debut.desc(), Fiche.id.desc())
+    )
+    return [
+        LigneFiche(f.id, v.situation, v.titre, v.date_debut, v.lieu, v.nature, v.organisation, v.complexite, v.aleas,
+                   f.retenue, f.version_courante, f.modifiee_le, f.supprimee_le)
+        for f, v in session.execute(requete)
+    ]

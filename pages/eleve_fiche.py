@@ -1,0 +1,194 @@
+"""One fiche: the form (new, edit, duplicate), its productions, its versions and the appréciations on it."""
+
+
+import streamlit as st
+
+from pages import formulaire_fiche as F
+from pages.commun import afficher_texte, exiger_role, ouvrir_fiche, session
+from passeport.affichage import texte_brut
+from passeport.apercu import apercu_png
+from passeport.services import appreciations, contextes, fiches, pieces
+from passeport.services.fiches import FicheIntrouvable, FicheInvalide, contenu_de
+from passeport.models import Role
+
+utilisateur = exiger_role(Role.ELEVE)
+
+fiche_id = st.session_state.get("fiche_ouverte")
+if fiche_id is None and st.query_params.get("fiche", "").isdigit():
+    fiche_id = int(st.query_params["fiche"])  # a reload keeps the open fiche
+
+with session() as s:
+    ref = fiches.referentiel_de_l_eleve(s, utilisateur.eleve_id)
+    mes_contextes = contextes.lister(s, utilisateur)
+    fiche = courante = None
+    if fiche_id is not None:
+        try:
+            fiche = fiches.lire_fiche(s, utilisateur, fiche_id)
+            if fiche.eleve_id != utilisateur.eleve_id:
+                raise FicheIntrouvable()
+        except FicheIntrouvable as exc:
+            st.error(exc.message)
+            st.page_link("pages/eleve_accueil.py", label="Retour à mon passeport", icon=":material/arrow_back:")
+            st.stop()
+        courante = contenu_de(fiche.courante)
+        versions = fiches.historique(s, utilisateur, fiche_id)
+        liste_pieces = pieces.lister(s, utilisateur, fiche_id)
+        retours = appreciations.pour_l_eleve(s, utilisateur, utilisateur.eleve_id, fiche_id)
+        retenue, supprimee = fiche.retenue, fiche.supprimee_le is not None
+
+cle_formulaire = f"fiche-{fiche_id}-v{fiche.version_courante}" if fiche else "nouvelle"
+if st.session_state.get("formulaire_charge") != cle_formulaire:
+    F.charger(courante or st.session_state.get("brouillon"), ref)
+    st.session_state["formulaire_charge"] = cle_formulaire
+
+st.page_link("pages/eleve_accueil.py", label="Mon passeport", icon=":material/arrow_back:")
+if fiche is None:
+    st.title("Nouvelle fiche")
+else:
+    st.title("Fiche")
+    st.markdown(texte_brut(f"{courante.situation} — {courante.titre}"))
+    if supprimee:
+        st.warning("Cette fiche est dans la corbeille : restaurez-la depuis « Mon passeport » pour la modifier.")
+
+if mes_contextes:
+    with st.expander("Partir d'un de mes contextes", icon=":material/bookmark:"):
+        choix = st.selectbox("Contexte enregistré", mes_contextes, format_func=lambda c: c.nom, key="choix_contexte")
+        st.button("Remplir avec ce contexte", on_click=F.appliquer_contexte, args=(choix,), key="appliquer_contexte")
+
+contenu = F.afficher(ref, st.session_state.get("erreurs_fiche", {}))
+nouveaux_fichiers = st.file_uploader(
+    "Productions à joindre (PDF, PNG, JPG, ODT, ODS, DOCX, XLSX, TXT ; 10 Mo au plus par fichier)",
+    type=sorted(pieces.TYPES_ACCEPTES), accept_multiple_files=True, key=f"televersement-{cle_formulaire}",
+    max_upload_size=40,
+)
+
+if st.button("Enregistrer", type="primary", icon=":material/save:", key="enregistrer", disabled=bool(fiche and supprimee)):
+    st.session_state["erreurs_fiche"] = {}
+    if isinstance(contenu, dict):  # fields that could not even be read (a missing date)
+        st.session_state["erreurs_fiche"] = contenu
+        st.rerun()
+    messages = []
+    with session() as s:
+        try:
+            if fiche is None:
+                cible = fiches.nouvelle_fiche(s, utilisateur, contenu).id
+                messages.append("Fiche enregistrée.")
+            else:
+                cible = fiche.id
+                version = fiches.enregistrer(s, utilisateur, cible, contenu)
+                messages.append(f"Version {version.numero} enregistrée." if version else "Aucune modification du texte.")
+            s.commit()
+        except FicheInvalide as exc:
+            st.session_state["erreurs_fiche"] = exc.problemes
+            st.rerun()
+        refus = []
+        for fichier in nouveaux_fichiers or []:
+            try:
+                pieces.ajouter(s, utilisateur, cible, fichier.name, fichier.getvalue())
+                s.commit()
+                messages.append(f"« {pieces.nom_propre(fichier.name)} » joint.")
+            except pieces.PieceRefusee as exc:
+                s.rollback()
+                refus.append(str(exc))
+    st.session_state["messages_fiche"] = (messages, refus)
+    st.session_state["fiche_ouverte"] = cible
+    st.query_params["fiche"] = str(cible)
+    st.session_state.pop(f"televersement-{cle_formulaire}", None)
+    st.rerun()
+
+messages, refus = st.session_state.pop("messages_fiche", ([], []))
+for m in messages:
+    st.success(m, icon=":material/check_circle:")
+for r in refus:
+    st.error(r + " Le texte de la fiche est bien enregistré.", icon=":material/block:")
+
+if fiche is None:
+    st.stop()
+
+# --- actions on a saved fiche -------------------------------------------------------------------------------------
+st.divider()
+actions = st.columns(3)
+with actions[0]:
+    nouvelle_situation = st.selectbox(
+        "Repartir de cette fiche pour la situation", list(ref.situations), index=list(ref.situations).index(courante.situation),
+        format_func=lambda c: f"{c} — {ref.situations[c].titre}", key="situation_duplication",
+    )
+    if st.button("Repartir de cette fiche", icon=":material/content_copy:", key="dupliquer"):
+        with session() as s:
+            brouillon = fiches.contenu_a_dupliquer(s, utilisateur, fiche.id, nouvelle_situation)
+        ouvrir_fiche(None, brouillon)
+with actions[1]:
+    st.write("")
+    if st.toggle("Fiche retenue pour cette situation", value=retenue, key="retenue", disabled=supprimee) != retenue:
+        with session() as s:
+            precedente = fiches.retenir(s, utilisateur, fiche.id, not retenue)
+            s.commit()
+        if precedente is not None:
+            st.toast("L'autre fiche retenue pour cette situation ne l'est plus.")
+        st.rerun()
+with actions[2]:
+    st.write("")
+    if not supprimee and st.button("Mettre à la corbeille", icon=":material/delete:", key="supprimer"):
+        with session() as s:
+            fiches.supprimer(s, utilisateur, fiche.id)
+            s.commit()
+        st.session_state["fiche_ouverte"] = None
+        st.switch_page("pages/eleve_accueil.py")
+
+st.subheader("Productions jointes")
+if not liste_pieces:
+    st.caption("Aucune pièce jointe.")
+for piece in liste_pieces:
+    with st.container(border=True):
+        st.markdown(texte_brut(f"{piece.nom} · {piece.taille / 1024:.0f} Ko"))
+        with session() as s:
+            donnees = pieces.lire(s, utilisateur, piece.id)
+        image = apercu_png(donnees.type_mime, donnees.donnees)
+        if image is not None:
+            st.image(image, width=320)
+        boutons = st.columns(2)
+        boutons[0].download_button("Télécharger", donnees.donnees, file_name=donnees.nom, mime=donnees.type_mime,
+                                   key=f"telecharger_{piece.id}", icon=":material/download:")
+        if boutons[1].button("Retirer", key=f"retirer_{piece.id}", icon=":material/link_off:"):
+            with session() as s:
+                pieces.retirer(s, utilisateur, piece.id)
+                s.commit()
+            st.rerun()
+
+st.subheader("Appréciations")
+if not retours:
+    st.caption("Aucune appréciation sur cette fiche.")
+for a in retours:
+    with st.container(border=True):
+        st.markdown(f"{'**:red[Nouveau]** · ' if a.nouvelle else ''}{a.cree_le:%d/%m/%Y}")
+        st.caption(texte_brut(a.auteur))
+        afficher_texte(a.texte)
+if any(a.nouvelle for a in retours):
+    with session() as s:
+        appreciations.marquer_lues(s, utilisateur, [a.id for a in retours if a.nouvelle])
+        s.commit()
+
+st.subheader(f"Historique ({len(versions)} version{'s' if len(versions) > 1 else ''})")
+numeros = [v.numero for v in versions]
+libelle = {v.numero: f"Version {v.numero} — {v.cree_le:%d/%m/%Y %H:%M}" for v in versions}
+if len(versions) > 1:
+    colonnes = st.columns(2)
+    ancienne = colonnes[0].selectbox("Comparer la version", numeros[1:], format_func=libelle.get, key="version_a")
+    recente = colonnes[1].selectbox("avec la version", numeros, format_func=libelle.get, key="version_b")
+    par_numero = {v.numero: contenu_de(v) for v in versions}
+    ecarts = fiches.differences(par_numero[ancienne], par_numero[recente])
+    if not ecarts:
+        st.caption("Ces deux versions ont le même texte.")
+    for ecart in ecarts:
+        st.markdown(f"**{ecart.libelle}**")
+        st.code("\n".join(ecart.lignes()), language="diff", wrap_lines=True)
+    if ancienne != fiche.version_courante and st.button(
+        f"Revenir au texte de la version {ancienne}", icon=":material/history:", key="revenir", disabled=supprimee
+    ):
+        with session() as s:
+            version = fiches.revenir_a(s, utilisateur, fiche.id, ancienne)
+            s.commit()
+        st.session_state["messages_fiche"] = ([f"Le texte de la version {ancienne} est revenu (version {version.numero})."], [])
+        st.rerun()
+else:
+    st.caption("Une seule version pour l'instant : chaque enregistrement en ajoute une, rien n'est jamais perdu.")

@@ -1,0 +1,68 @@
+"""Poste de travail: one workstation assignment, several fiches created at once, each completed later."""
+
+import datetime as dt
+
+import streamlit as st
+
+from pages.commun import exiger_role, ouvrir_fiche, session
+from passeport.affichage import texte_brut
+from passeport.models import Lieu, Nature, Role
+from passeport.services import contextes, fiches
+from passeport.services.contextes import texte_contexte
+from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, FicheInvalide
+
+utilisateur = exiger_role(Role.ELEVE)
+with session() as s:
+    ref = fiches.referentiel_de_l_eleve(s, utilisateur.eleve_id)
+    mes_contextes = contextes.lister(s, utilisateur)
+
+st.title("Poste de travail")
+st.write("Sur un même poste (par exemple gestionnaire des achats), vous vivez plusieurs situations. Décrivez le "
+         "poste une fois : une fiche est créée pour chaque situation choisie, avec ce contexte. Vous compléterez "
+         "ensuite chaque fiche (démarche, complexité, aléas).")
+
+if mes_contextes:
+    choix = st.selectbox("Partir d'un de mes contextes", [None, *mes_contextes], key="poste_contexte",
+                         format_func=lambda c: "—" if c is None else c.nom)
+    if choix is not None and st.session_state.get("_poste_contexte_applique") != choix.id:
+        st.session_state["poste_organisation"] = " – ".join(p for p in (choix.organisation, choix.service) if p)
+        st.session_state["poste_texte"] = texte_contexte(choix)
+        st.session_state["poste_conditions"] = choix.conditions
+        st.session_state["_poste_contexte_applique"] = choix.id
+
+situations = st.multiselect(
+    "Situations vécues sur ce poste", list(ref.situations), key="poste_situations",
+    format_func=lambda c: f"{c} — {ref.situations[c].titre}", placeholder="Choisissez une ou plusieurs situations",
+)
+colonnes = st.columns(3)
+debut = colonnes[0].date_input("Date de début", value=dt.date.today(), key="poste_debut", format="DD/MM/YYYY")
+lieu = colonnes[1].selectbox("Lieu", list(Lieu), index=list(Lieu).index(Lieu.PFMP), key="poste_lieu",
+                             format_func=LIBELLES_LIEU.get)
+nature = colonnes[2].radio("Nature", list(Nature), key="poste_nature", format_func=LIBELLES_NATURE.get,
+                           horizontal=True)
+organisation = st.text_input("Organisation et service", key="poste_organisation")
+texte = st.text_area("Contexte commun", key="poste_texte", placeholder="Je suis gestionnaire des achats dans …")
+conditions = st.text_area("Conditions communes", key="poste_conditions", placeholder="Je dispose : …")
+
+if st.button("Créer les fiches", type="primary", icon=":material/library_add:", key="creer_poste"):
+    commun = ContenuFiche(situation="", titre="", date_debut=debut or dt.date.today(), lieu=lieu, nature=nature,
+                          complexite=1, aleas=0, organisation=organisation, contexte=texte, conditions=conditions)
+    with session() as s:
+        try:
+            creees = fiches.creer_depuis_poste(s, utilisateur, commun, situations)
+            s.commit()
+        except FicheInvalide as exc:
+            st.error("Rien n'a été créé : " + " ; ".join(exc.problemes.values()) + ".")
+        else:
+            st.session_state["poste_creees"] = [(f.id, f.versions[0].situation, f.versions[0].titre) for f in creees]
+            st.session_state["poste_situations"] = []
+            st.rerun()
+
+creees = st.session_state.get("poste_creees", [])
+if creees:
+    st.success(f"{len(creees)} fiche(s) créée(s). Complétez-les une par une :")
+    for fiche_id, code, titre in creees:
+        ligne = st.columns([4, 1])
+        ligne[0].markdown(texte_brut(f"{code} — {titre}"))
+        if ligne[1].button("Compléter", key=f"completer_{fiche_id}", icon=":material/edit:"):
+            ouvrir_fiche(fiche_id)

@@ -1,0 +1,146 @@
+"""The fiche form's widgets, shared by the fiche page. Every widget is keyed: nothing typed is lost on a rerun."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from passeport.models import Lieu, Nature
+from passeport.referentiel import Referentiel
+from passeport.services.contextes import texte_contexte
+from passeport.services.fiches import (
+    LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, details, joindre_details, niveau_aleas_propose,
+    niveau_complexite_propose,
+)
+
+NIVEAUX_COMPLEXITE = {1: "1 — situation courante", 2: "2 — un facteur de complexité", 3: "3 — plusieurs facteurs"}
+NIVEAUX_ALEAS = {0: "0 — aucun aléa", 1: "1 — un aléa rencontré et traité", 2: "2 — plusieurs aléas"}
+QUESTIONS = {
+    "organisation": "Dans quelle organisation, quel service ?",
+    "contexte": "Quel était ton poste ? Qui t'a confié la tâche ?",
+    "conditions": "De quoi disposais-tu ? Matériel, logiciels, documents, consignes. Commence par « Je dispose : ».",
+    "demarche": "Quelles étapes as-tu suivies, dans quel ordre ?",
+    "productions": "Qu'as-tu produit ? Document, courriel, tableau…",
+    "complexite": "Qu'est-ce qui a rendu la situation plus difficile ?",
+    "aleas": "Qu'est-ce qui ne s'est pas passé comme prévu, et qu'as-tu fait ?",
+}
+
+
+def _repartir(texte: str, liste: list[str]) -> tuple[list[str], str]:
+    items = details(texte)
+    return [i for i in items if i in liste], "\n".join(i for i in items if i not in liste)
+
+
+def _lignes(texte: str) -> list[str]:
+    return [l.strip() for l in texte.splitlines() if l.strip()]
+
+
+def charger(contenu: ContenuFiche | None, ref: Referentiel) -> None:
+    """Put ``contenu`` (or an empty fiche) into the widgets' state."""
+    e = st.session_state
+    code = contenu.situation if contenu else next(iter(ref.situations))
+    e["f_situation"] = code
+    e["f_titre"] = contenu.titre if contenu else ""
+    e["f_date_debut"] = contenu.date_debut if contenu else dt.date.today()
+    e["f_date_fin"] = contenu.date_fin if contenu else None
+    e["f_lieu"] = contenu.lieu if contenu else Lieu.ETABLISSEMENT
+    e["f_nature"] = contenu.nature if contenu else Nature.REELLE
+    for champ in ("organisation", "contexte", "conditions", "demarche", "productions"):
+        e[f"f_{champ}"] = getattr(contenu, champ) if contenu else ""
+    cochees_c, e["f_facteurs_libres"] = _repartir(contenu.complexite_details if contenu else "",
+                                                  ref.facteurs_complexite(code))
+    cochees_a, e["f_aleas_libres"] = _repartir(contenu.aleas_details if contenu else "", ref.aleas_types(code))
+    # The ticked items are keyed by situation: each situation has its own list.
+    for cle in [k for k in e if str(k).startswith(("f_facteurs_", "f_aleas_items_")) and k != "f_facteurs_libres"]:
+        del e[cle]
+    e[f"f_facteurs_{code}"], e[f"f_aleas_items_{code}"] = cochees_c, cochees_a
+    e["f_complexite"] = contenu.complexite if contenu else 1
+    e["f_aleas"] = contenu.aleas if contenu else 0
+    # The stored levels stand until the student changes the ticked items.
+    e["_propose_complexite"] = niveau_complexite_propose(len(cochees_c) + len(_lignes(e["f_facteurs_libres"])))
+    e["_propose_aleas"] = niveau_aleas_propose(len(cochees_a) + len(_lignes(e["f_aleas_libres"])))
+    e["erreurs_fiche"] = {}
+
+
+def appliquer_contexte(contexte) -> None:
+    """Callback: fill organisation, context and conditions from a saved context."""
+    e = st.session_state
+    e["f_organisation"] = " – ".join(p for p in (contexte.organisation, contexte.service) if p)
+    e["f_contexte"] = texte_contexte(contexte)
+    e["f_conditions"] = contexte.conditions
+
+
+def _erreur(erreurs: dict[str, str], champ: str) -> None:
+    if champ in erreurs:
+        st.error(erreurs[champ][0].upper() + erreurs[champ][1:] + ".", icon=":material/error:")
+
+
+def _niveau(cle: str, propose: int) -> None:
+    """Follow the proposed level when the ticked items change; the student may still adjust it."""
+    if st.session_state.get(f"_propose_{cle}") != propose:
+        st.session_state[f"f_{cle}"] = propose
+        st.session_state[f"_propose_{cle}"] = propose
+
+
+def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[str, str]:
+    """Draw the form; return its content, or the problems of fields that cannot be read."""
+    if erreurs:
+        st.error("La fiche n'est pas enregistrée : corrigez ce qui est signalé. Tout ce que vous avez écrit est conservé.")
+    codes = list(ref.situations)
+    code = st.selectbox(
+        "Situation du référentiel", codes, key="f_situation",
+        format_func=lambda c: f"{c} — {ref.situations[c].titre} (pôle {ref.situations[c].pole_code})",
+        help="Tapez un code (1.1.2) ou des mots du titre pour chercher.",
+    )
+    _erreur(erreurs, "situation")
+    st.text_input("Titre de la fiche", key="f_titre", placeholder="Ex. : Commande de fournitures chez BIOMAG")
+    _erreur(erreurs, "titre")
+    dates = st.columns(2)
+    debut = dates[0].date_input("Date de début", key="f_date_debut", format="DD/MM/YYYY")
+    fin = dates[1].date_input("Date de fin (facultative)", key="f_date_fin", format="DD/MM/YYYY")
+    _erreur(erreurs, "date_debut")
+    _erreur(erreurs, "date_fin")
+    lieu_nature = st.columns(2)
+    lieu = lieu_nature[0].selectbox("Lieu", list(Lieu), key="f_lieu", format_func=LIBELLES_LIEU.get)
+    nature = lieu_nature[1].radio("Nature", list(Nature), key="f_nature", format_func=LIBELLES_NATURE.get,
+                                  horizontal=True)
+    textes = {}
+    for champ, libelle, hauteur in (
+        ("organisation", "Organisation", None), ("contexte", "Contexte", 110), ("conditions", "Conditions de réalisation", 110),
+        ("demarche", "Démarche", 180), ("productions", "Productions", 80),
+    ):
+        if hauteur is None:
+            textes[champ] = st.text_input(libelle, key=f"f_{champ}", help=QUESTIONS[champ], placeholder=QUESTIONS[champ])
+        else:
+            textes[champ] = st.text_area(libelle, key=f"f_{champ}", height=hauteur, help=QUESTIONS[champ],
+                                         placeholder=QUESTIONS[champ])
+
+    st.markdown("**Complexité** — " + QUESTIONS["complexite"])
+    liste_c = ref.facteurs_complexite(code)
+    cochees_c = (st.multiselect("Facteurs de complexité du référentiel", liste_c, key=f"f_facteurs_{code}")
+                 if liste_c else [])
+    libres_c = st.text_area("Autres facteurs (un par ligne)", key="f_facteurs_libres", height=68)
+    items_c = cochees_c + _lignes(libres_c)
+    _niveau("complexite", niveau_complexite_propose(len(items_c)))
+    complexite = st.segmented_control("Niveau de complexité", list(NIVEAUX_COMPLEXITE), key="f_complexite",
+                                      format_func=NIVEAUX_COMPLEXITE.get, required=True)
+    _erreur(erreurs, "complexite")
+
+    st.markdown("**Aléas** — " + QUESTIONS["aleas"])
+    liste_a = ref.aleas_types(code)
+    cochees_a = st.multiselect("Aléas types du référentiel", liste_a, key=f"f_aleas_items_{code}") if liste_a else []
+    libres_a = st.text_area("Aléas rencontrés (un par ligne)", key="f_aleas_libres", height=68)
+    items_a = cochees_a + _lignes(libres_a)
+    _niveau("aleas", niveau_aleas_propose(len(items_a)))
+    aleas = st.segmented_control("Niveau d'aléas", list(NIVEAUX_ALEAS), key="f_aleas", format_func=NIVEAUX_ALEAS.get,
+                                 required=True)
+    _erreur(erreurs, "aleas")
+
+    if debut is None:
+        return {"date_debut": "la date de début est obligatoire"}
+    return ContenuFiche(
+        situation=code, titre=st.session_state["f_titre"], date_debut=debut, date_fin=fin, lieu=lieu, nature=nature,
+        complexite=complexite, aleas=aleas, complexite_details=joindre_details(items_c),
+        aleas_details=joindre_details(items_a), **textes,
+    )

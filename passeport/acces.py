@@ -1,0 +1,59 @@
+"""Who may do what. Every service calls these checks: hiding a page is only comfort.
+
+The signed-in user (services.comptes.Utilisateur) is the actor. A forbidden call raises AccesRefuse before
+anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passeport.models import Division, Eleve, Enseignant, Role, enseignant_division
+
+if TYPE_CHECKING:
+    from passeport.services.comptes import Utilisateur
+
+
+class AccesRefuse(PermissionError):
+    """The actor may not do this; the message is safe to show."""
+
+    def __init__(self, message: str = "Vous n'avez pas accès à cette action."):
+        self.message = message
+        super().__init__(message)
+
+
+def exiger_eleve(acteur: Utilisateur) -> int:
+    """The student id of ``acteur``; only a student writes fiches."""
+    if acteur.role != Role.ELEVE or acteur.eleve_id is None:
+        raise AccesRefuse("Seul l'élève auteur peut écrire ou modifier ses fiches.")
+    return acteur.eleve_id
+
+
+def exiger_proprietaire(acteur: Utilisateur, eleve_id: int) -> None:
+    """Only the owner student may change the text of their passport (rule 1 of DESIGN.md)."""
+    if exiger_eleve(acteur) != eleve_id:
+        raise AccesRefuse("Seul l'élève auteur peut écrire ou modifier ses fiches.")
+
+
+def peut_lire_passeport(session: Session, acteur: Utilisateur, eleve_id: int) -> bool:
+    """The owner, and the teachers of the student's division, read a passport."""
+    if acteur.role == Role.ELEVE:
+        return acteur.eleve_id == eleve_id
+    if acteur.role == Role.ENSEIGNANT:
+        requete = (
+            select(Eleve.id)
+            .join(Division, Division.id == Eleve.division_id)
+            .join(enseignant_division, enseignant_division.c.division_id == Division.id)
+            .join(Enseignant, Enseignant.id == enseignant_division.c.enseignant_id)
+            .where(Eleve.id == eleve_id, Enseignant.compte_id == acteur.compte_id)
+        )
+        return session.scalar(requete) is not None
+    return False
+
+
+def exiger_lecture_passeport(session: Session, acteur: Utilisateur, eleve_id: int) -> None:
+    if not peut_lire_passeport(session, acteur, eleve_id):
+        raise AccesRefuse("Ce passeport n'est pas accessible avec votre compte.")
