@@ -289,7 +289,7 @@ def differences(avant: ContenuFiche, apres: ContenuFiche) -> list[Difference]:
     """The fields that differ between two contents, in form order."""
     return [
         Difference(champ, LIBELLES_CHAMPS[champ], _texte(getattr(avant, champ)), _texte(getattr(apres, champ)))
-        for champ in CHAMPS_CONTENU
+        for champ in LIBELLES_CHAMPS  # the form's order
         if getattr(avant, champ) != getattr(apres, champ)
     ]
 

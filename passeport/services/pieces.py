@@ -37,7 +37,7 @@ class PieceRefusee(ValueError):
 def nom_propre(nom: str) -> str:
     """The file name to show: no folders, no control characters, at most 120 characters, extension kept."""
     nom = unicodedata.normalize("NFC", PurePath(nom.replace("\\", "/")).name)
-    nom = re.sub(r"[\x00-\x1f\x7f<>:\"/\\|?*]", "_", nom).strip(" .")
+    nom = re.sub(r"[\x00-\x1f\x7f<>:\"/\\|?*]", "_", nom).strip().rstrip(". ")
     base, point, ext = nom.rpartition(".")
     if not point:
         base, ext = nom, ""
