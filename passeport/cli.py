@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from passeport import referentiel
@@ -16,7 +19,15 @@ from passeport.demo import GRAINE_PAR_DEFAUT, MOT_DE_PASSE_DEMO, BaseNonVide, ba
 from passeport.models import Etablissement
 from passeport.schema import initialiser, revision_actuelle, revision_cible
 from passeport.services.exports import exporter_fiches
-from passeport.services.imports import importer_eleves, importer_fiches
+from passeport.services.imports import ImportInvalide, importer_eleves, importer_fiches
+
+
+_RAISONS = {errno.ENOENT: "dossier ou fichier introuvable", errno.EISDIR: "c'est un dossier",
+            errno.EACCES: "accès refusé", errno.ENOSPC: "disque plein", errno.EROFS: "disque en lecture seule"}
+
+
+def _raison(exc: OSError) -> str:
+    return _RAISONS.get(exc.errno, exc.strerror or str(exc))
 
 
 class ErreurCommande(Exception):
@@ -69,6 +80,8 @@ def cmd_etablissement(engine: Engine, args: argparse.Namespace) -> None:
     uai = args.uai.strip().upper()
     if len(uai) != 8 or not uai[:7].isdigit() or not uai[7].isalpha():
         raise ErreurCommande(f"UAI « {args.uai} » invalide : 7 chiffres et une lettre (exemple : 0350001A).")
+    if not args.nom.strip() or len(args.nom) > 200:
+        raise ErreurCommande("Nom d'établissement vide ou trop long (200 caractères au plus).")
     with transaction(engine) as session:
         etab = session.scalar(select(Etablissement).where(Etablissement.uai == uai))
         if etab is None:
@@ -84,13 +97,21 @@ def _importer(engine: Engine, faire: Callable[[Session], str]) -> None:
     try:
         with transaction(engine) as session:
             resume = faire(session)
-    except FichierInvalide as exc:  # ImportInvalide included
+    except ImportInvalide as exc:
         for erreur in exc.erreurs:
             print(erreur, file=sys.stderr)
-        n = len(exc.erreurs)
-        raise ErreurCommande(f"Import refusé : {n} ligne(s) en erreur, rien n'a été enregistré.") from None
+        n = len(exc.erreurs)  # one message per bad line
+        raise ErreurCommande(
+            f"Import refusé : {n} ligne{'s' if n > 1 else ''} en erreur, rien n'a été enregistré."
+        ) from None
+    except FichierInvalide as exc:
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        raise ErreurCommande("Import refusé : le fichier ne peut pas être lu, rien n'a été enregistré.") from None
     except FileNotFoundError as exc:
         raise ErreurCommande(f"Fichier introuvable : {exc.filename}") from None
+    except OSError as exc:
+        raise ErreurCommande(f"Fichier illisible : {exc.filename} ({_raison(exc)}).") from None
     print(resume)
 
 
@@ -99,13 +120,16 @@ def cmd_importer_eleves(engine: Engine, args: argparse.Namespace) -> None:
 
 
 def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
-    _importer(engine, lambda s: importer_fiches(s, args.fichier).resume("fiche"))
+    _importer(engine, lambda s: importer_fiches(s, args.fichier).resume("fiche", feminin=True))
 
 
 def cmd_exporter_fiches(engine: Engine, args: argparse.Namespace) -> None:
     _base_prete(engine)
-    with Session(engine) as session:
-        n = exporter_fiches(session, args.sortie)
+    try:
+        with Session(engine) as session:
+            n = exporter_fiches(session, args.sortie)
+    except OSError as exc:
+        raise ErreurCommande(f"Impossible d'écrire {exc.filename} ({_raison(exc)}).") from None
     print(f"{n} fiche(s) exportée(s) dans {args.sortie}.")
 
 
@@ -155,11 +179,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except referentiel.ReferentielInvalide as exc:
         print(exc, file=sys.stderr)
         return 1
-    engine = creer_engine()
+    try:
+        engine = creer_engine()
+    except (ArgumentError, NoSuchModuleError, ImportError):
+        print(f"DATABASE_URL invalide : {os.environ.get('DATABASE_URL')!r} (exemples : "
+              "sqlite:///chemin/passeport.sqlite, postgresql://utilisateur:motdepasse@hote:5432/base).", file=sys.stderr)
+        return 1
     try:
         args.action(engine, args)
     except ErreurCommande as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"Base de données inaccessible ({engine.url.render_as_string(hide_password=True)}) : "
+              f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

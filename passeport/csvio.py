@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-_NB_CHAMPS = "\0nb_champs"  # key that no header can hold: marks a record with the wrong field count
+_PROBLEME = "\0probleme"  # key no header can hold: marks a record that cannot be read as a whole
+# Long texts are welcome (a démarche can be long); the csv module's default cap is 128 KiB per field.
+csv.field_size_limit(16 * 1024 * 1024)
 
 
 class FichierInvalide(ValueError):
@@ -34,14 +36,44 @@ def detecter_separateur(entete: str) -> str:
     return ";" if entete.count(";") >= entete.count(",") else ","
 
 
+def _lire_entete(entete_brute: list[str], obligatoires: list[str], connues: set[str]) -> list[str]:
+    entete = [c.strip().lower() for c in entete_brute]
+    while entete and not entete[-1]:  # spreadsheets add empty columns at the end
+        entete.pop()
+    erreurs = []
+    manquantes = [c for c in obligatoires if c not in entete]
+    if manquantes:
+        erreurs.append("ligne 1 : colonne(s) manquante(s) : " + ", ".join(manquantes))
+    sans_nom = [str(i + 1) for i, c in enumerate(entete) if not c]
+    if sans_nom:
+        erreurs.append("ligne 1 : colonne(s) sans nom (n° " + ", ".join(sans_nom) + ")")
+    inconnues = [c for c in dict.fromkeys(entete) if c and c not in connues]
+    if inconnues:
+        erreurs.append("ligne 1 : colonne(s) inconnue(s) : " + ", ".join(inconnues))
+    doubles = [c for c in dict.fromkeys(entete) if c and entete.count(c) > 1]
+    if doubles:
+        erreurs.append("ligne 1 : colonne(s) en double : " + ", ".join(doubles))
+    if erreurs:
+        raise FichierInvalide(erreurs)
+    return entete
+
+
+def _valeurs(entete: list[str], champs: list[str]) -> dict[str, str]:
+    # Trailing empty fields beyond the header are the spreadsheet's empty columns: drop them.
+    while len(champs) > len(entete) and not champs[-1].strip():
+        champs = champs[:-1]
+    if len(champs) != len(entete):
+        return {_PROBLEME: f"{len(champs)} champs au lieu de {len(entete)}"}
+    if any("\x00" in c for c in champs):
+        return {_PROBLEME: "caractère NUL interdit dans le texte"}
+    return dict(zip(entete, champs, strict=True))
+
+
 def lire_csv(
     source: Path | str | bytes, obligatoires: Iterable[str], facultatives: Iterable[str] = ()
 ) -> list[LigneCsv]:
     """Every record of the file as a dict keyed by the header; raise FichierInvalide on a bad header."""
-    if isinstance(source, bytes):
-        brut = source
-    else:
-        brut = Path(source).read_bytes()
+    brut = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         texte = brut.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,33 +84,22 @@ def lire_csv(
     if not premiere.strip():
         raise FichierInvalide(["ligne 1 : en-tête absent"])
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=detecter_separateur(premiere))
-    entete = [c.strip().lower() for c in next(lecteur)]
     obligatoires = list(obligatoires)
-    connues = set(obligatoires) | set(facultatives)
-    manquantes = [c for c in obligatoires if c not in entete]
-    inconnues = [c for c in entete if c not in connues]
-    erreurs = []
-    if manquantes:
-        erreurs.append("ligne 1 : colonne(s) manquante(s) : " + ", ".join(manquantes))
-    if inconnues:
-        erreurs.append("ligne 1 : colonne(s) inconnue(s) : " + ", ".join(inconnues))
-    if erreurs:
-        raise FichierInvalide(erreurs)
+    entete = _lire_entete(next(lecteur), obligatoires, set(obligatoires) | set(facultatives))
     lignes = []
-    for numero, champs in enumerate(lecteur, start=2):
-        if not champs or all(not c.strip() for c in champs):
-            continue
-        if len(champs) != len(entete):
-            valeurs = {_NB_CHAMPS: f"{len(champs)} champs au lieu de {len(entete)}"}
-        else:
-            valeurs = dict(zip(entete, champs, strict=True))
-        lignes.append(LigneCsv(numero, valeurs))
+    numero = 1
+    try:
+        for numero, champs in enumerate(lecteur, start=2):
+            if champs and any(c.strip() for c in champs):
+                lignes.append(LigneCsv(numero, _valeurs(entete, champs)))
+    except csv.Error as exc:
+        raise FichierInvalide([f"ligne {numero + 1} : illisible ({exc})"]) from None
     return lignes
 
 
-def nombre_de_champs_incorrect(ligne: LigneCsv) -> str | None:
-    """The problem of a record whose field count differs from the header's, if so."""
-    return ligne.valeurs.get(_NB_CHAMPS)
+def probleme_de_lecture(ligne: LigneCsv) -> str | None:
+    """Why a record could not be read field by field (wrong field count, NUL character), if so."""
+    return ligne.valeurs.get(_PROBLEME)
 
 
 def ecrire_csv(chemin: Path | str, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
@@ -91,4 +112,3 @@ def ecrire_csv(chemin: Path | str, entete: list[str], lignes: Iterable[Iterable[
             ecrivain.writerow(ligne)
             n += 1
     return n
-

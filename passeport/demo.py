@@ -284,7 +284,8 @@ class _FichesEleve:
         demarche = f"{responsable[0].upper()}{responsable[1:]} m'a demandé de {action}. " + " ".join(etapes)
         if details_a:
             demarche += (f"\nDifficulté rencontrée : {details_a[0].lower()}. "
-                         + self.rng.choice(T.TRAITEMENT_ALEA).format(responsable=responsable))
+                         + self.rng.choice(T.TRAITEMENT_ALEA).format(responsable=responsable,
+                                                                       a_responsable=T.a(responsable)))
         if lieu == Lieu.PFMP and self.rng.random() < 0.5:
             titre = f"{titre} chez {organisation}"
         duree = self.rng.choices([0, 1, 3, None], weights=[50, 20, 15, 15])[0]
@@ -294,8 +295,8 @@ class _FichesEleve:
         contenu = dict(
             situation=code, titre=titre, date_debut=jour, date_fin=date_fin, lieu=lieu, nature=nature,
             organisation=organisation, contexte=contexte,
-            conditions=f"Je dispose : d'un poste informatique, de {logiciel}, des consignes écrites de "
-                       f"{responsable} et des documents du dossier ({production}).",
+            conditions=f"Je dispose : d'un poste informatique, {T.de(logiciel)}, des consignes écrites "
+                       f"{T.de(responsable)} et des documents du dossier ({production}).",
             demarche=demarche, productions=production[0].upper() + production[1:] + ".",
             complexite=complexite, complexite_details="|".join(details_c), aleas=aleas,
             aleas_details="|".join(details_a),

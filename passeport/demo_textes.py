@@ -215,7 +215,7 @@ ETAPES = [
     "Enfin, j'ai classé les documents dans le dossier partagé du service.",
 ]
 TRAITEMENT_ALEA = [
-    "Je l'ai signalé à {responsable} et nous avons contacté l'interlocuteur pour corriger.",
+    "Je l'ai signalé {a_responsable} et nous avons contacté l'interlocuteur pour corriger.",
     "J'ai noté l'anomalie, prévenu mon responsable et proposé une solution qui a été acceptée.",
     "J'ai repris les documents un par un pour trouver l'erreur, puis je l'ai corrigée.",
 ]
@@ -243,3 +243,19 @@ APPRECIATIONS_PASSEPORT = [
     "Beaucoup de situations simulées : cherche des situations réelles au CDI ou à l'intendance.",
     "Bon début d'année, continue à décrire les aléas rencontrés.",
 ]
+
+
+def de(groupe: str) -> str:
+    """« de » before a noun phrase, contracted: de + le PGI → du PGI, de + les → des."""
+    for article, contraction in (("le ", "du "), ("les ", "des ")):
+        if groupe.startswith(article):
+            return contraction + groupe[len(article):]
+    return "d'" + groupe if groupe[:1] in "aeiouyhéèAEIOUYH" else "de " + groupe
+
+
+def a(groupe: str) -> str:
+    """« à » before a noun phrase, contracted: à + le chef → au chef."""
+    for article, contraction in (("le ", "au "), ("les ", "aux ")):
+        if groupe.startswith(article):
+            return contraction + groupe[len(article):]
+    return "à " + groupe

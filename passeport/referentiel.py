@@ -129,7 +129,8 @@ def lire_referentiel(chemin: Path, nom: str | None = None) -> Referentiel:
         poles: dict[str, Pole] = {}
         classes: dict[str, Classe] = {}
         situations: dict[str, Situation] = {}
-        for numero, brut in enumerate(lecteur, start=2):
+        for brut in lecteur:
+            numero = lecteur.line_num  # the physical line, blank lines included
             ligne = {role: (brut.get(col) or "").strip() for col, role in colonnes.items()}
             probleme = _probleme_de_ligne(ligne, situations)
             if probleme:
@@ -182,7 +183,8 @@ def lire_listes(chemin: Path, referentiel: Referentiel) -> dict[str, dict[str, l
     erreurs: list[str] = []
     with Path(chemin).open(encoding="utf-8-sig", newline="") as f:
         lecteur = csv.DictReader(f, delimiter=";")
-        for numero, brut in enumerate(lecteur, start=2):
+        for brut in lecteur:
+            numero = lecteur.line_num
             code = (brut.get("situation_code") or "").strip()
             type_ = (brut.get("type") or "").strip()
             libelle = (brut.get("libelle") or "").strip()

@@ -62,8 +62,8 @@ def test_etablissement_then_import_students_and_fiches_then_export(db_env, tmp_p
     assert main(["importer", "fiches", str(tmp_path / "fiches.csv")]) == 0
     assert main(["exporter", "fiches", "--sortie", str(tmp_path / "export.csv")]) == 0
     assert capsys.readouterr().out.splitlines()[2:] == [
-        "9 élève importé(e)s, 3 division(s) créée(s).",
-        "40 fiche importé(e)s.",
+        "9 élèves importés, 3 divisions créées.",
+        "40 fiches importées.",
         f"40 fiche(s) exportée(s) dans {tmp_path / 'export.csv'}.",
     ]
     assert (tmp_path / "export.csv").read_bytes() == fiches
@@ -79,7 +79,7 @@ def test_a_bad_import_exits_1_lists_lines_and_writes_nothing(db_env, tmp_path, c
     assert main(["importer", "eleves", str(tmp_path / "eleves.csv")]) == 1
     erreurs = capsys.readouterr().err.splitlines()
     assert erreurs == ["ligne 3 : nom vide", "ligne 4 : division vide",
-                       "Import refusé : 2 ligne(s) en erreur, rien n'a été enregistré."]
+                       "Import refusé : 2 lignes en erreur, rien n'a été enregistré."]
     assert _compter(db_env, Eleve) == 0
 
 
@@ -120,3 +120,28 @@ def test_console_script_is_installed():
     resultat = subprocess.run([commande, "--help"], capture_output=True, text=True, check=True)
     for sous_commande in ("initialiser", "demo", "etablissement", "importer", "exporter"):
         assert sous_commande in resultat.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("foo", "DATABASE_URL invalide : 'foo'"),
+        ("mysql://a@b/c", "DATABASE_URL invalide : 'mysql://a@b/c'"),
+        ("postgresql://passeport:secret@127.0.0.1:1/x", "Base de données inaccessible (postgresql+psycopg://passeport:***@127.0.0.1:1/x)"),
+    ],
+)
+def test_a_bad_database_url_gets_a_french_message(monkeypatch, capsys, url, message):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["initialiser"]) == 1
+    erreur = capsys.readouterr().err
+    assert erreur.startswith(message)
+    assert "secret" not in erreur and "Traceback" not in erreur
+
+
+def test_file_problems_get_french_messages(db_env, tmp_path, capsys):
+    main(["initialiser"])
+    assert main(["importer", "fiches", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == f"Fichier illisible : {tmp_path} (c'est un dossier)."
+    assert main(["exporter", "fiches", "--sortie", str(tmp_path / "absent" / "x.csv")]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"Impossible d'écrire {tmp_path / 'absent' / 'x.csv'} (dossier ou fichier introuvable).")

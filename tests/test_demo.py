@@ -102,6 +102,9 @@ def test_complexity_and_aleas_grow_and_places_are_mixed(demo):
 def test_texts_read_like_real_fiches(demo):
     lignes = _fiches_courantes(demo)
     assert all(v.conditions.startswith("Je dispose : d'un poste informatique") for _, _, v, _ in lignes)
+    textes = " ".join(f"{v.contexte} {v.conditions} {v.demarche}" for _, _, v, _ in lignes)
+    for faute in (" de le ", " à le ", " de les ", " à les "):
+        assert faute not in textes
     pfmp = [v for _, _, v, _ in lignes if v.lieu.value == "pfmp"]
     assert any(v.contexte.startswith("Je suis actuellement en PFMP au sein de") for v in pfmp)
     assert any("dans l'entreprise BIOMAG, SARL de 16 salariés" in v.contexte for v in pfmp)

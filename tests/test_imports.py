@@ -47,7 +47,7 @@ ELEVES = [
 def test_students_import_creates_divisions_accounts_and_logins(etab_db):
     bilan = _importer_eleves(etab_db, texte_csv(ENTETE_ELEVES, ELEVES))
     assert (bilan.crees, bilan.mis_a_jour, bilan.divisions_creees) == (2, 0, 2)
-    assert bilan.resume("élève") == "2 élève importé(e)s, 2 division(s) créée(s)."
+    assert bilan.resume("élève") == "2 élèves importés, 2 divisions créées."
     with Session(etab_db) as s:
         assert sorted(s.execute(select(Division.nom, Division.niveau, Division.referentiel))) == [
             ("1GA1", "1re", "ga-2012"), ("2AG1", "2nde", "agora-2020")]
@@ -195,3 +195,65 @@ def test_1500_fiches_for_70_students_round_trip_byte_for_byte(etab_db, tmp_path)
     assert sortie.read_bytes() == source
     # Same texts whatever the separator of the source file.
     assert b"\r\n" in source and "Œuvre".encode() in source
+
+
+def test_spreadsheet_quirks_are_read(etab_db):
+    # Excel adds empty columns at the end of every line; a long démarche is welcome.
+    texte = "identifiant;nom;prenom;division;;;\r\nINE1;Moreau;Léa;2GA1;;;\r\n"
+    assert _importer_eleves(etab_db, texte.encode()).crees == 1
+    long = "Je dispose : " + "x" * 200_000
+    _importer_fiches(etab_db, texte_csv(ENTETE_FICHES, [_avec(demarche=long)]))
+    with Session(etab_db) as s:
+        assert s.scalar(select(FicheVersion.demarche)) == long
+
+
+@pytest.mark.parametrize(
+    ("entete", "message"),
+    [
+        ("identifiant;nom;prenom;division;nom", "ligne 1 : colonne(s) en double : nom"),
+        ("identifiant;;nom;prenom;division", "ligne 1 : colonne(s) sans nom (n° 2)"),
+        ("identifiant;nom;Prénom;division", "ligne 1 : colonne(s) manquante(s) : prenom"),
+    ],
+)
+def test_header_mistakes(etab_db, entete, message):
+    with pytest.raises(FichierInvalide) as exc:
+        _importer_eleves(etab_db, (entete + "\nINE1;Moreau;Léa;2GA1;x\n").encode())
+    assert exc.value.erreurs[0] == message
+
+
+def test_values_the_database_could_not_hold_are_bad_lines(etab_db):
+    lignes = [
+        ["I" * 41, "Moreau", "Léa", "2GA1", "", "", "", ""],
+        ["INE2", "N" * 121, "Léa", "2GA1", "", "", "", ""],
+        ["INE3", "Moreau", "Léa", "2" + "G" * 40, "", "", "", ""],
+        ["INE4", "Moreau", "L\x00a", "2GA1", "", "", "", ""],
+    ]
+    with pytest.raises(ImportInvalide) as exc:
+        _importer_eleves(etab_db, texte_csv(ENTETE_ELEVES, lignes))
+    assert exc.value.erreurs == [
+        "ligne 2 : identifiant trop long (40 caractères au plus)",
+        "ligne 3 : nom trop long (120 caractères au plus)",
+        "ligne 4 : division trop long (40 caractères au plus)",
+        "ligne 5 : caractère NUL interdit dans le texte",
+    ]
+
+
+def test_only_plain_iso_dates_and_digits(etab_db):
+    _importer_eleves(etab_db, texte_csv(ENTETE_ELEVES, ELEVES))
+    with pytest.raises(ImportInvalide) as exc:
+        _importer_fiches(etab_db, texte_csv(ENTETE_FICHES, [_avec(date_debut="2026-W05-1"), _avec(complexite="２"),
+                                                             _avec(date_debut="2026-02-30")]))
+    assert exc.value.erreurs == [
+        "ligne 2 : date_debut « 2026-W05-1 » invalide (format attendu AAAA-MM-JJ)",
+        "ligne 3 : complexite « ２ » n'est pas un nombre",
+        "ligne 4 : date_debut « 2026-02-30 » invalide (format attendu AAAA-MM-JJ)",
+    ]
+
+
+def test_a_new_division_takes_the_values_given_on_any_of_its_lines(etab_db):
+    lignes = [["X1", "Dupont", "Jean", "BTS9", "", "", "", ""],
+              ["X2", "Durand", "Paul", "BTS9", "1re", "", "agora-2020", ""]]
+    _importer_eleves(etab_db, texte_csv(ENTETE_ELEVES, lignes))
+    with Session(etab_db) as s:
+        division = s.scalar(select(Division))
+        assert (division.nom, division.niveau, division.referentiel) == ("BTS9", "1re", "agora-2020")

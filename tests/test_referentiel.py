@@ -89,3 +89,10 @@ def test_lists_checked_against_the_referentiel(tmp_path):
         "ligne 4 : type « bruit » inconnu (donnee, complexite ou alea)",
         "ligne 5 : libellé vide",
     ]
+
+
+def test_line_numbers_count_blank_lines(tmp_path):
+    chemin = ecrire(tmp_path, ENTETE + "1;Pôle 1;1.1;Classe;1.1.1;Titre;C111;c;k\n\n\n1;Pôle 1;1.1;Classe;1.2.1;X;C;c;k\n")
+    with pytest.raises(ReferentielInvalide) as exc:
+        lire_referentiel(chemin)
+    assert exc.value.erreurs == ["ligne 5 : la situation 1.2.1 ne commence pas par le code de sa classe 1.1"]

@@ -14,12 +14,14 @@ from passeport.services.imports import COLONNES_FICHES
 
 
 def _lignes_fiches(session: Session) -> Iterator[list[str]]:
+    # Byte order of identifiants whatever the database's locale: the same file from SQLite and PostgreSQL.
+    identifiant = Eleve.identifiant.collate("C") if session.get_bind().dialect.name == "postgresql" else Eleve.identifiant
     requete = (
         select(Eleve.identifiant, Fiche.retenue, FicheVersion)
         .join(Fiche, Fiche.eleve_id == Eleve.id)
         .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
         .where(Fiche.supprimee_le.is_(None))
-        .order_by(Eleve.identifiant, Fiche.id)
+        .order_by(identifiant, Fiche.id)
         .execution_options(yield_per=1000)
     )
     for identifiant, retenue, v in session.execute(requete):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport import annee, referentiel
-from passeport.csvio import FichierInvalide, LigneCsv, lire_csv, nombre_de_champs_incorrect
+from passeport.csvio import FichierInvalide, LigneCsv, lire_csv, probleme_de_lecture
 from passeport.models import Compte, Division, Eleve, Etablissement, Fiche, FicheVersion, Lieu, Nature, Niveau, Role
 from passeport.services.comptes import login_disponible, logins_pris
 from passeport.services.fiches import ContenuFiche, creer_fiche, problemes_du_contenu
@@ -34,13 +36,20 @@ class BilanImport:
     mis_a_jour: int = 0
     divisions_creees: int = 0
 
-    def resume(self, objet: str) -> str:
-        morceaux = [f"{self.crees} {objet} importé(e)s"]
+    def resume(self, objet: str, feminin: bool = False) -> str:
+        """« 2 élèves importés, 1 mis à jour, 3 divisions créées. »"""
+        e = "e" if feminin else ""
+        morceaux = [_accorder(self.crees, objet, f"importé{e}")]
         if self.mis_a_jour:
-            morceaux.append(f"{self.mis_a_jour} mis(es) à jour")
+            morceaux.append(f"{self.mis_a_jour} mis{e}{'s' if e and self.mis_a_jour > 1 else ''} à jour")
         if self.divisions_creees:
-            morceaux.append(f"{self.divisions_creees} division(s) créée(s)")
+            morceaux.append(_accorder(self.divisions_creees, "division", "créée"))
         return ", ".join(morceaux) + "."
+
+
+def _accorder(n: int, nom: str, participe: str) -> str:
+    pluriel = "s" if n > 1 else ""
+    return f"{n} {nom}{pluriel} {participe}{pluriel}"
 
 
 def _rapporter(erreurs: dict[int, list[str]]) -> None:
@@ -56,6 +65,10 @@ _NIVEAUX_ECRITS = {
     "1re": Niveau.PREMIERE, "premiere": Niveau.PREMIERE, "première": Niveau.PREMIERE, "1": Niveau.PREMIERE,
     "tle": Niveau.TERMINALE, "terminale": Niveau.TERMINALE, "t": Niveau.TERMINALE,
 }
+
+
+# The database's column sizes, checked here so that SQLite and PostgreSQL answer the same.
+LONGUEURS_MAX = {"identifiant": 40, "nom": 120, "prenom": 120, "division": 40, "email": 200}
 
 
 @dataclass(frozen=True)
@@ -81,16 +94,20 @@ def importer_eleves(
     vues: dict[str, int] = {}
     voulues: dict[tuple[str, str], _DivisionVoulue] = {}
     valides: list[tuple[LigneCsv, tuple[str, str]]] = []
+    premieres_lignes: dict[tuple[str, str], int] = {}
 
     for ligne in lignes:
         v = ligne.valeurs
         p = erreurs.setdefault(ligne.numero, [])
-        if (probleme := nombre_de_champs_incorrect(ligne)) is not None:
+        if (probleme := probleme_de_lecture(ligne)) is not None:
             p.append(probleme)
             continue
         for col in COLONNES_ELEVES:
             if not v[col].strip():
                 p.append(f"{col} vide")
+        for col, limite in LONGUEURS_MAX.items():
+            if len(v.get(col, "").strip()) > limite:
+                p.append(f"{col} trop long ({limite} caractères au plus)")
         ident = v["identifiant"].strip()
         if ident in vues:
             p.append(f"identifiant {ident} déjà présent ligne {vues[ident]}")
@@ -107,8 +124,18 @@ def importer_eleves(
         cle = (division.nom, division.annee_scolaire)
         p.extend(_conflits_de_division(division, existantes.get(cle), voulues.get(cle)))
         if not p:
-            voulues.setdefault(cle, division)
+            precedente = voulues.get(cle)
+            voulues[cle] = division if precedente is None else dataclasses.replace(
+                precedente, niveau=precedente.niveau or division.niveau,
+                referentiel=precedente.referentiel or division.referentiel,
+            )
+            premieres_lignes.setdefault(cle, ligne.numero)
             valides.append((ligne, cle))
+    for cle, voulue in voulues.items():
+        if cle not in existantes and voulue.niveau is None and voulue.nom[0].upper() not in _NIVEAU_PAR_INITIALE:
+            erreurs[premieres_lignes[cle]].append(
+                f"niveau manquant pour la nouvelle division {voulue.nom} (2nde, 1re ou Tle)"
+            )
     erreurs = {n: p for n, p in erreurs.items() if p}
     _rapporter(erreurs)
 
@@ -178,10 +205,6 @@ def _conflits_de_division(
             problemes.append(f"la division {voulue.nom} a un autre niveau sur une ligne précédente")
         if voulue.referentiel and deja_voulue.referentiel and voulue.referentiel != deja_voulue.referentiel:
             problemes.append(f"la division {voulue.nom} a un autre référentiel sur une ligne précédente")
-        if problemes or deja_voulue.niveau:
-            return problemes
-    if voulue.niveau is None and voulue.nom[0].upper() not in _NIVEAU_PAR_INITIALE:
-        problemes.append(f"niveau manquant pour la nouvelle division {voulue.nom} (2nde, 1re ou Tle)")
     return problemes
 
 
@@ -204,7 +227,7 @@ def importer_fiches(session: Session, source: Path | str | bytes, auteur_id: int
     for ligne in lignes:
         v = ligne.valeurs
         p: list[str] = []
-        if (probleme := nombre_de_champs_incorrect(ligne)) is not None:
+        if (probleme := probleme_de_lecture(ligne)) is not None:
             erreurs[ligne.numero] = [probleme]
             continue
         eleve = eleves.get(v["eleve"].strip())
@@ -254,7 +277,7 @@ def _date(texte: str, nom: str, p: list[str], obligatoire: bool) -> dt.date | No
             p.append(f"{nom} vide")
         return None
     try:
-        if len(texte) != 10:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", texte):  # fromisoformat also takes 2026-W05-1
             raise ValueError
         return dt.date.fromisoformat(texte)
     except ValueError:
@@ -263,11 +286,10 @@ def _date(texte: str, nom: str, p: list[str], obligatoire: bool) -> dt.date | No
 
 
 def _entier(texte: str, nom: str, bornes: range, p: list[str]) -> int | None:
-    try:
-        valeur = int(texte.strip())
-    except ValueError:
+    if not re.fullmatch(r"[0-9]+", texte.strip()):  # int() would also take "２" or "1_0"
         p.append(f"{nom} « {texte} » n'est pas un nombre")
         return None
+    valeur = int(texte.strip())
     if valeur not in bornes:
         p.append(f"{nom} {valeur} hors de {bornes.start} à {bornes.stop - 1}")
         return None
