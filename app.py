@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import session, utilisateur_courant
+from pages.commun import afficher_annonces, session, utilisateur_courant
 from passeport import referentiel
 from passeport.models import Role
 from passeport.services.comptes import ConnexionRefusee, authentifier
@@ -59,4 +59,5 @@ else:
             st.session_state.clear()
             st.rerun()
     navigation = st.navigation(PAGES_PAR_ROLE[utilisateur.role])
+afficher_annonces()
 navigation.run()

@@ -46,3 +46,13 @@ def ouvrir_fiche(fiche_id: int | None = None, brouillon=None) -> None:
     st.session_state["brouillon"] = brouillon
     st.session_state.pop("formulaire_charge", None)
     st.switch_page("pages/eleve_fiche.py", query_params={"fiche": str(fiche_id)} if fiche_id else None)
+
+
+def annoncer(message: str) -> None:
+    """A short confirmation shown after the next rerun (a toast before st.rerun() would be lost)."""
+    st.session_state.setdefault("annonces", []).append(message)
+
+
+def afficher_annonces() -> None:
+    for message in st.session_state.pop("annonces", []):
+        st.toast(message, icon=":material/check_circle:")

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.commun import afficher_texte, exiger_role, ouvrir_fiche, session
+from pages.commun import annoncer, afficher_texte, exiger_role, ouvrir_fiche, session
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import appreciations, couverture, fiches
@@ -120,5 +120,5 @@ with onglet_corbeille:
             with session() as s:
                 fiches.restaurer(s, utilisateur, f.id)
                 s.commit()
-            st.toast("Fiche restaurée.")
+            annoncer("Fiche restaurée.")
             st.rerun()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import afficher_texte, exiger_role, session
+from pages.commun import annoncer, afficher_texte, exiger_role, session
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import contextes
@@ -45,5 +45,5 @@ if envoye:
         except ContexteInvalide as exc:
             st.error(str(exc))
         else:
-            st.toast("Contexte enregistré.")
+            annoncer("Contexte enregistré.")
             st.rerun()

@@ -4,7 +4,7 @@
 import streamlit as st
 
 from pages import formulaire_fiche as F
-from pages.commun import afficher_texte, exiger_role, ouvrir_fiche, session
+from pages.commun import annoncer, afficher_texte, exiger_role, ouvrir_fiche, session
 from passeport.affichage import texte_brut
 from passeport.apercu import apercu_png
 from passeport.services import appreciations, contextes, fiches, pieces
@@ -58,9 +58,12 @@ if mes_contextes:
 contenu = F.afficher(ref, st.session_state.get("erreurs_fiche", {}))
 nouveaux_fichiers = st.file_uploader(
     "Productions à joindre (PDF, PNG, JPG, ODT, ODS, DOCX, XLSX, TXT ; 10 Mo au plus par fichier)",
-    type=sorted(pieces.TYPES_ACCEPTES), accept_multiple_files=True, key=f"televersement-{cle_formulaire}",
+    type=sorted(pieces.TYPES_ACCEPTES), accept_multiple_files=True,
+    key=f"televersement-{st.session_state.get('televersements', 0)}",  # a new key empties the widget after a save
     max_upload_size=40,
 )
+if nouveaux_fichiers:
+    st.caption(f"{len(nouveaux_fichiers)} fichier(s) prêt(s) à joindre : ils seront joints en cliquant sur « Enregistrer ».")
 
 if st.button("Enregistrer", type="primary", icon=":material/save:", key="enregistrer", disabled=bool(fiche and supprimee)):
     st.session_state["erreurs_fiche"] = {}
@@ -93,7 +96,7 @@ if st.button("Enregistrer", type="primary", icon=":material/save:", key="enregis
     st.session_state["messages_fiche"] = (messages, refus)
     st.session_state["fiche_ouverte"] = cible
     st.query_params["fiche"] = str(cible)
-    st.session_state.pop(f"televersement-{cle_formulaire}", None)
+    st.session_state["televersements"] = st.session_state.get("televersements", 0) + 1
     st.rerun()
 
 messages, refus = st.session_state.pop("messages_fiche", ([], []))
@@ -124,7 +127,7 @@ with actions[1]:
             precedente = fiches.retenir(s, utilisateur, fiche.id, not retenue)
             s.commit()
         if precedente is not None:
-            st.toast("L'autre fiche retenue pour cette situation ne l'est plus.")
+            annoncer("L'autre fiche retenue pour cette situation ne l'est plus.")
         st.rerun()
 with actions[2]:
     st.write("")
@@ -173,8 +176,8 @@ numeros = [v.numero for v in versions]
 libelle = {v.numero: f"Version {v.numero} — {v.cree_le:%d/%m/%Y %H:%M}" for v in versions}
 if len(versions) > 1:
     colonnes = st.columns(2)
-    ancienne = colonnes[0].selectbox("Comparer la version", numeros[1:], format_func=libelle.get, key="version_a")
-    recente = colonnes[1].selectbox("avec la version", numeros, format_func=libelle.get, key="version_b")
+    ancienne = colonnes[0].selectbox("Comparer la version", numeros[1:], format_func=libelle.get, key=f"version_a-{cle_formulaire}")
+    recente = colonnes[1].selectbox("avec la version", numeros, format_func=libelle.get, key=f"version_b-{cle_formulaire}")
     par_numero = {v.numero: contenu_de(v) for v in versions}
     ecarts = fiches.differences(par_numero[ancienne], par_numero[recente])
     if not ecarts:

@@ -30,6 +30,8 @@ if mes_contextes:
         st.session_state["poste_conditions"] = choix.conditions
         st.session_state["_poste_contexte_applique"] = choix.id
 
+if st.session_state.pop("_vider_poste", False):
+    st.session_state["poste_situations"] = []
 situations = st.multiselect(
     "Situations vécues sur ce poste", list(ref.situations), key="poste_situations",
     format_func=lambda c: f"{c} — {ref.situations[c].titre}", placeholder="Choisissez une ou plusieurs situations",
@@ -55,7 +57,7 @@ if st.button("Créer les fiches", type="primary", icon=":material/library_add:",
             st.error("Rien n'a été créé : " + " ; ".join(exc.problemes.values()) + ".")
         else:
             st.session_state["poste_creees"] = [(f.id, f.versions[0].situation, f.versions[0].titre) for f in creees]
-            st.session_state["poste_situations"] = []
+            st.session_state["_vider_poste"] = True  # a widget's value can only be reset before it is drawn
             st.rerun()
 
 creees = st.session_state.get("poste_creees", [])

@@ -118,8 +118,8 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
 
     st.markdown("**Complexité** — " + QUESTIONS["complexite"])
     liste_c = ref.facteurs_complexite(code)
-    cochees_c = (st.multiselect("Facteurs de complexité du référentiel", liste_c, key=f"f_facteurs_{code}")
-                 if liste_c else [])
+    cochees_c = (st.multiselect("Facteurs de complexité du référentiel", liste_c, key=f"f_facteurs_{code}",
+                                placeholder="Cochez ceux que vous avez rencontrés") if liste_c else [])
     libres_c = st.text_area("Autres facteurs (un par ligne)", key="f_facteurs_libres", height=68)
     items_c = cochees_c + _lignes(libres_c)
     _niveau("complexite", niveau_complexite_propose(len(items_c)))
@@ -129,7 +129,8 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
 
     st.markdown("**Aléas** — " + QUESTIONS["aleas"])
     liste_a = ref.aleas_types(code)
-    cochees_a = st.multiselect("Aléas types du référentiel", liste_a, key=f"f_aleas_items_{code}") if liste_a else []
+    cochees_a = (st.multiselect("Aléas types du référentiel", liste_a, key=f"f_aleas_items_{code}",
+                                placeholder="Cochez ceux que vous avez rencontrés") if liste_a else [])
     libres_a = st.text_area("Aléas rencontrés (un par ligne)", key="f_aleas_libres", height=68)
     items_a = cochees_a + _lignes(libres_a)
     _niveau("aleas", niveau_aleas_propose(len(items_a)))

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from passeport.referentiel import RACINE
 
-DOSSIER_DONNEES = RACINE / "data"
+def dossier_donnees() -> Path:
+    """Where the default database and the uploaded files live: PASSEPORT_DONNEES, or data/ in the project."""
+    return Path(os.environ.get("PASSEPORT_DONNEES") or RACINE / "data")
 
 
 def url_par_defaut() -> str:
-    return f"sqlite:///{DOSSIER_DONNEES / 'passeport.sqlite'}"
+    return f"sqlite:///{dossier_donnees() / 'passeport.sqlite'}"
 
 
 def normaliser_url(url: str) -> str:

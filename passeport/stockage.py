@@ -10,11 +10,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from passeport.db import DOSSIER_DONNEES
+from passeport.db import dossier_donnees
 
 
 def dossier_pieces() -> Path:
-    return DOSSIER_DONNEES / "pieces"
+    return dossier_donnees() / "pieces"
 
 
 def empreinte(contenu: bytes) -> str:

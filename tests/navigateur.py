@@ -27,10 +27,14 @@ def port_libre() -> int:
 
 
 @contextmanager
-def serveur_streamlit(database_url: str, dossier: Path):
-    """Start `streamlit run app.py` on a free loopback port; yield its base URL once /_stcore/health says ok."""
+def serveur_streamlit(database_url: str, dossier: Path, env_en_plus: dict[str, str] | None = None):
+    """Start `streamlit run app.py` on a free loopback port; yield its base URL once /_stcore/health says ok.
+
+    Uploaded files go to ``dossier``/donnees, never to the project's data/.
+    """
     port = port_libre()
-    env = {**os.environ, "DATABASE_URL": database_url, "HOME": str(dossier)}
+    env = {**os.environ, "DATABASE_URL": database_url, "HOME": str(dossier),
+           "PASSEPORT_DONNEES": str(dossier / "donnees"), **(env_en_plus or {})}
     journal = (dossier / "streamlit.log").open("w")
     processus = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(RACINE / "app.py"), "--server.address", "127.0.0.1",

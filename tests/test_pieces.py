@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passeport import db, stockage
+from passeport import stockage
 from passeport.acces import AccesRefuse
 from passeport.apercu import apercu_png
 from passeport.db import transaction
@@ -27,8 +27,7 @@ CONTENU = ContenuFiche(situation="1.1.2", titre="Commande", date_debut=dt.date(2
 
 @pytest.fixture(autouse=True)
 def dossier_pieces(tmp_path, monkeypatch):
-    monkeypatch.setattr(db, "DOSSIER_DONNEES", tmp_path)
-    monkeypatch.setattr(stockage, "DOSSIER_DONNEES", tmp_path)
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path))
     return tmp_path / "pieces"
 
 

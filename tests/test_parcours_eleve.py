@@ -1,0 +1,190 @@
+"""The demo student's journey in Chromium: write, duplicate, poste de travail, versions, bin, attachments."""
+
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passeport.db import creer_engine
+from passeport.models import Compte, Eleve, Fiche, FicheVersion, PieceJointe
+from tests import fichiers
+from tests.navigateur import chromium, serveur_streamlit
+
+pytestmark = pytest.mark.browser
+
+ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
+TITRE_PIEGE = "Contrôle <script>alert(1)</script> **gras** [lien](javascript:alert(1))"
+
+
+@pytest.fixture(scope="module")
+def base(demo_db_url, tmp_path_factory):
+    """A private copy of the demo school: this journey writes."""
+    dossier = tmp_path_factory.mktemp("parcours")
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), dossier / "demo.sqlite")
+    return f"sqlite:///{dossier / 'demo.sqlite'}", dossier
+
+
+@pytest.fixture(scope="module")
+def app_url(base):
+    with serveur_streamlit(base[0], base[1]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def navigateur(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium")) as n:
+        yield n
+
+
+def _page(navigateur, largeur, hauteur):
+    page = navigateur.new_page(viewport={"width": largeur, "height": hauteur})
+    page.on("dialog", lambda d: pytest.fail(f"une boîte de dialogue s'est ouverte : {d.message}"))
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _se_connecter(page, url):
+    page.goto(url)
+    page.get_by_label("Identifiant").fill("lea.moreau")
+    page.get_by_label("Mot de passe").fill("passeport-demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Mon passeport").wait_for()
+
+
+def _choisir(page, libelle, texte):
+    """Pick an option in a Streamlit selectbox or multiselect by typing part of it."""
+    boite = page.get_by_label(libelle, exact=True).first
+    boite.click()
+    page.keyboard.type(texte)
+    page.get_by_role("option").filter(has_text=texte).first.click()
+    page.keyboard.press("Escape")  # a multiselect stays open and would hide the next fields
+
+
+def _enregistrer(page, attendu):
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text(attendu).first.wait_for()
+
+
+def _texte(page, nom):
+    return page.get_by_role("textbox", name=nom, exact=True)
+
+
+def _fiches_de_lea(url):
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        eleve_id = s.scalar(select(Eleve.id).join(Compte).where(Compte.login == "lea.moreau"))
+        fiches = s.scalars(select(Fiche).where(Fiche.eleve_id == eleve_id).order_by(Fiche.id)).all()
+        resultat = [(f.id, f.courante.situation, f.courante.titre, f.version_courante, f.supprimee_le is not None,
+                     len([p for p in s.scalars(select(PieceJointe).where(PieceJointe.fiche_id == f.id))]))
+                    for f in fiches]
+    engine.dispose()
+    return resultat
+
+
+def test_screenshots_phone_and_desktop(app_url, navigateur):
+    ARTEFACTS.mkdir(exist_ok=True)
+    for nom, (largeur, hauteur) in {"telephone": (390, 844), "ordinateur": (1366, 768)}.items():
+        page = _page(navigateur, largeur, hauteur)
+        _se_connecter(page, app_url)
+        page.get_by_text("Pôle 1 — Gestion administrative des relations externes").wait_for()
+        page.screenshot(path=ARTEFACTS / f"eleve_accueil_{nom}.png")
+        page.get_by_role("button", name="Nouvelle fiche").click()
+        page.get_by_role("heading", name="Nouvelle fiche").wait_for()
+        page.screenshot(path=ARTEFACTS / f"eleve_formulaire_{nom}.png")
+        page.close()
+    assert (ARTEFACTS / "eleve_formulaire_telephone.png").stat().st_size > 10_000
+
+
+def test_student_journey(app_url, navigateur, base, tmp_path):
+    avant = _fiches_de_lea(base[0])
+    page = _page(navigateur, 1366, 900)
+    try:
+        _parcours(page, app_url, tmp_path)
+    except Exception:
+        ARTEFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTEFACTS / "echec_parcours_eleve.png", full_page=True)
+        (ARTEFACTS / "echec_parcours_eleve.txt").write_text(page.locator("section.main, [data-testid='stMain']").first.inner_text())
+        raise
+
+    nouvelles = [f for f in _fiches_de_lea(base[0]) if f not in avant]
+    assert [(situation, titre, version, supprimee, pj) for _, situation, titre, version, supprimee, pj in nouvelles] == [
+        ("1.1.3", TITRE_PIEGE, 1, False, 0),
+        ("1.1.2", "Commande de fournitures", 1, False, 0),
+        ("1.1.2", "Traitement des ordres d'achat, des commandes", 4, False, 1),
+        ("1.1.3", "Traitement des livraisons, des factures et suivi des anomalies", 1, False, 0),
+        ("1.1.4", "Évaluation et suivi des stocks", 1, False, 0),
+        ("1.1.5", "Gestion des règlements et traitement des litiges", 1, False, 0),
+    ]
+    page.close()
+
+
+def _parcours(page, app_url, tmp_path):
+    _se_connecter(page, app_url)
+
+    # 1. A new fiche; its title is full of markup that must stay text.
+    page.get_by_role("button", name="Nouvelle fiche").click()
+    _choisir(page, "Situation du référentiel", "1.1.3")
+    _texte(page, "Titre de la fiche").fill(TITRE_PIEGE)
+    _texte(page, "Démarche").fill("J'ai comparé le bon de livraison et la commande.\n<img src=x onerror=alert(1)>")
+    _enregistrer(page, "Fiche enregistrée.")
+    page.get_by_text(re.compile(r"1\.1\.3 — Contrôle <script>alert\(1\)</script> \*\*gras\*\*")).wait_for()
+    assert page.locator("script:text('alert(1)')").count() == 0
+    assert page.locator("img[src='x']").count() == 0
+
+    # 2. Start again from it for another situation, change only the title.
+    _choisir(page, "Repartir de cette fiche pour la situation", "1.1.2 —")
+    page.get_by_role("button", name="Repartir de cette fiche").click()
+    page.get_by_role("heading", name="Nouvelle fiche").wait_for()
+    assert _texte(page, "Démarche").input_value().startswith("J'ai comparé le bon de livraison")
+    _texte(page, "Titre de la fiche").fill("Commande de fournitures")
+    _enregistrer(page, "Fiche enregistrée.")
+
+    # 3. Poste de travail: four fiches at once.
+    page.get_by_role("link", name="Poste de travail").click()
+    page.get_by_role("heading", name="Poste de travail").wait_for()
+    for code in ("1.1.2", "1.1.3", "1.1.4", "1.1.5"):
+        _choisir(page, "Situations vécues sur ce poste", f"{code} —")
+    _texte(page, "Organisation et service").fill("BIOMAG – achats")
+    _texte(page, "Contexte commun").fill("Je suis gestionnaire des achats dans l'entreprise BIOMAG.")
+    page.get_by_role("button", name="Créer les fiches").click()
+    page.get_by_text("4 fiche(s) créée(s).").wait_for()
+
+    # 4. Edit one of them twice, then see three versions and what changed.
+    page.get_by_role("button", name="Compléter").first.click()
+    page.get_by_role("heading", name="Fiche", exact=True).wait_for()
+    _texte(page, "Démarche").fill("J'ai saisi la commande dans le PGI.")
+    _enregistrer(page, "Version 2 enregistrée.")
+    _texte(page, "Démarche").fill("J'ai saisi la commande dans le PGI.\nPuis je l'ai fait valider.")
+    _enregistrer(page, "Version 3 enregistrée.")
+    page.get_by_role("heading", name="Historique (3 versions)").wait_for()
+    page.get_by_text("+ Puis je l'ai fait valider.").first.wait_for()
+
+    # 5. Attach a real PDF; then a fake PDF and a 30 MB file are refused and the text is still saved.
+    (tmp_path / "bon.pdf").write_bytes(fichiers.pdf())
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(tmp_path / "bon.pdf")
+    page.get_by_text("bon.pdf").first.wait_for()
+    page.get_by_text("1 fichier(s) prêt(s) à joindre").wait_for()
+    _enregistrer(page, "« bon.pdf » joint.")
+    page.get_by_role("button", name="Télécharger").wait_for()
+    (tmp_path / "virus.pdf").write_bytes(fichiers.exe())
+    (tmp_path / "enorme.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024))
+    _texte(page, "Productions").fill("Bon de commande validé")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        [tmp_path / "virus.pdf", tmp_path / "enorme.pdf"])
+    page.get_by_text("enorme.pdf").first.wait_for()
+    page.get_by_text("2 fichier(s) prêt(s) à joindre").wait_for()  # the server has both files
+    _enregistrer(page, "Version 4 enregistrée.")
+    page.get_by_text("« virus.pdf » n'est pas un vrai fichier PDF").wait_for()
+    page.get_by_text("« enorme.pdf » est trop gros (30.0 Mo)").wait_for()
+    assert page.get_by_text("Le texte de la fiche est bien enregistré.").count() == 2
+    assert _texte(page, "Productions").input_value() == "Bon de commande validé"
+
+    # 6. To the bin and back.
+    fiche_id = re.search(r"fiche=(\d+)", page.url).group(1)
+    page.get_by_role("button", name="Mettre à la corbeille").click()
+    page.get_by_role("heading", name="Mon passeport").wait_for()
+    page.get_by_role("tab", name=re.compile("Corbeille")).click()
+    page.locator(f".st-key-restaurer_{fiche_id} button").click()
+    page.get_by_text("Fiche restaurée.").wait_for()
