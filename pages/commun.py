@@ -17,7 +17,8 @@ def engine() -> Engine:
 
 
 def session() -> Session:
-    return Session(engine())
+    # Objects stay readable after commit: pages show what they just saved.
+    return Session(engine(), expire_on_commit=False)
 
 
 def utilisateur_courant() -> Utilisateur | None:

@@ -28,10 +28,14 @@ if haut[1].button("Nouvelle fiche", type="primary", icon=":material/add:", key="
     ouvrir_fiche(None)
 
 par_statut = {s_: sum(1 for l in situations if l.statut == s_) for s_ in Statut}
-colonnes = st.columns(5)
-colonnes[0].metric("Fiches", len(mes_fiches))
-for colonne, code in zip(colonnes[1:], [Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE]):
-    colonne.metric(LIBELLES[code], f"{par_statut[code]} / {len(situations)}")
+traversees = len(situations) - par_statut[Statut.NON_TRAVERSEE]
+# One compact block rather than metrics: on a phone, five metrics would fill the whole screen.
+st.progress(traversees / len(situations), text=f"{traversees} situations traversées sur {len(situations)}")
+st.markdown(
+    f"**{len(mes_fiches)}** fiches · **{par_statut[Statut.EVALUABLE]}** évaluables · "
+    f"**{par_statut[Statut.REPETEE]}** répétées · **{par_statut[Statut.UNE_FOIS]}** traversées une fois · "
+    f"**{par_statut[Statut.NON_TRAVERSEE]}** non traversées"
+)
 nouvelles = sum(1 for a in retours if a.nouvelle)
 if nouvelles:
     st.info(f"Vous avez {nouvelles} nouvelle(s) appréciation(s) : voyez l'onglet « Appréciations ».",

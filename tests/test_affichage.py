@@ -1,0 +1,37 @@
+"""Student text is shown as text: escaped markdown renders to exactly the text, with no tag of its own."""
+
+import html
+import re
+
+import pytest
+from markdown_it import MarkdownIt
+
+from passeport.affichage import texte_brut
+
+RENDU = MarkdownIt("commonmark")
+
+PIEGES = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[cliquez](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    "**gras** __gras__ *penché* _penché_ `code` ~~barré~~",
+    "# Titre\n- liste\n1. numéro\n> citation",
+    "| a | b |\n|---|---|\n| c | d |",
+    ":red[rouge] :material/home: $x^2$",
+    "&lt;b&gt; &amp; 3 < 4 > 2",
+    "Je dispose : d'un poste informatique, du PGI.\nÉtape 2 : j'ai saisi la commande n° 12.",
+]
+
+
+@pytest.mark.parametrize("texte", PIEGES)
+def test_escaped_text_renders_to_itself(texte):
+    rendu = RENDU.render(texte_brut(texte))
+    balises = set(re.findall(r"<(/?[a-z0-9]+)", rendu))
+    assert balises <= {"p", "/p", "br"}, balises
+    visible = html.unescape(re.sub(r"<br />\n?", "\n", re.sub(r"</?p>", "", rendu))).strip()
+    assert visible == texte
+
+
+def test_empty_text():
+    assert texte_brut("") == ""

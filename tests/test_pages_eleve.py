@@ -1,0 +1,229 @@
+"""The student's pages under AppTest: every form path, on a private copy of the demo school."""
+
+import datetime as dt
+import shutil
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from passeport.db import creer_engine, transaction
+from passeport.models import Compte, ContexteReutilisable, Eleve, Fiche, FicheVersion
+from passeport.services import fiches
+from passeport.services.comptes import authentifier
+from tests.conftest import RACINE
+
+
+@pytest.fixture
+def base(demo_db_url, tmp_path, monkeypatch):
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "demo.sqlite")
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
+    st.cache_resource.clear()
+    engine = creer_engine(url)
+    yield engine
+    engine.dispose()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def lea(base):
+    with Session(base) as s:
+        return authentifier(s, "lea.moreau", "passeport-demo")
+
+
+def _app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    at.run()
+    at.text_input(key="login").input("lea.moreau")
+    at.text_input[1].input("passeport-demo")
+    at.button[0].click()
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _nb(engine, modele, *conditions):
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(modele).where(*conditions))
+
+
+def _textes(at):
+    return [e.value for e in at.success] + [e.value for e in at.error]
+
+
+def test_valid_new_fiche(base, lea):
+    avant = _nb(base, Fiche)
+    at = _app("pages/eleve_fiche.py")
+    at.selectbox(key="f_situation").select("1.1.3")
+    at.run()
+    at.text_input(key="f_titre").input("Livraison de papier")
+    at.text_area(key="f_demarche").input("J'ai compté les ramettes.")
+    at.text_area(key="f_aleas_libres").input("Deux cartons manquaient")
+    at.run()
+    assert at.segmented_control(key="f_aleas").value == 1  # proposed from the one aléa written
+    at.button(key="enregistrer").click()
+    at.run()
+    assert not at.exception
+    assert "Fiche enregistrée." in _textes(at)
+    assert _nb(base, Fiche) == avant + 1
+    with Session(base) as s:
+        v = s.scalar(select(FicheVersion).order_by(FicheVersion.id.desc()))
+        assert (v.situation, v.titre, v.demarche, v.aleas, v.aleas_details) == (
+            "1.1.3", "Livraison de papier", "J'ai compté les ramettes.", 1, "Deux cartons manquaient")
+
+
+def test_ticked_factors_propose_the_level_and_it_can_be_adjusted(base, lea):
+    at = _app("pages/eleve_fiche.py")
+    at.selectbox(key="f_situation").select("1.1.1")
+    at.run()
+    at.multiselect(key="f_facteurs_1.1.1").select("Fournisseur également client").select("Fournisseurs UE et hors UE")
+    at.run()
+    assert at.segmented_control(key="f_complexite").value == 3
+    at.segmented_control(key="f_complexite").set_value(2)
+    at.run()
+    assert at.segmented_control(key="f_complexite").value == 2  # the student's choice stands
+
+
+@pytest.mark.parametrize(
+    ("reglage", "message"),
+    [
+        ({"f_titre": "   "}, "Titre vide."),
+        ({"f_date_fin": dt.date(2020, 1, 1)}, "La date de fin est avant la date de début."),
+        ({"f_date_debut": None}, "La date de début est obligatoire."),
+    ],
+)
+def test_each_invalid_field_keeps_what_was_typed(base, lea, reglage, message):
+    avant = _nb(base, FicheVersion)
+    at = _app("pages/eleve_fiche.py")
+    at.text_input(key="f_titre").input("Un titre")
+    at.text_area(key="f_demarche").input("Une longue démarche que je ne veux pas perdre.")
+    for cle, valeur in reglage.items():
+        widget = at.date_input(key=cle) if cle.startswith("f_date") else at.text_input(key=cle)
+        widget.set_value(valeur)
+    at.run()
+    at.button(key="enregistrer").click()
+    at.run()
+    assert not at.exception
+    assert message in [e.value for e in at.error]
+    assert at.text_area(key="f_demarche").value == "Une longue démarche que je ne veux pas perdre."
+    assert _nb(base, FicheVersion) == avant
+
+
+def test_edit_twice_then_bring_back_the_first_text(base, lea):
+    with transaction(base) as s:
+        fiche_id = fiches.nouvelle_fiche(s, lea, fiches.ContenuFiche(
+            situation="1.1.2", titre="Commande", date_debut=dt.date(2026, 10, 5), lieu="pfmp", nature="reelle",
+            complexite=1, aleas=0, demarche="Première rédaction.")).id
+    at = _app()
+    at.session_state["fiche_ouverte"] = fiche_id
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    assert at.text_area(key="f_demarche").value == "Première rédaction."
+    for texte, attendu in (("Deuxième rédaction.", "Version 2 enregistrée."), ("Troisième.", "Version 3 enregistrée.")):
+        at.text_area(key="f_demarche").input(texte)
+        at.button(key="enregistrer").click()
+        at.run()
+        assert attendu in _textes(at)
+    assert at.subheader[-1].value == "Historique (3 versions)"
+    assert "- Deuxième rédaction.\n+ Troisième." in [c.value for c in at.code]
+    at.selectbox(key=f"version_a-fiche-{fiche_id}-v3").select(1)
+    at.run()
+    at.button(key="revenir").click()
+    at.run()
+    assert "Le texte de la version 1 est revenu (version 4)." in _textes(at)
+    assert at.text_area(key="f_demarche").value == "Première rédaction."
+
+
+def test_duplicate_for_another_situation(base, lea):
+    with transaction(base) as s:
+        fiche_id = fiches.nouvelle_fiche(s, lea, fiches.ContenuFiche(
+            situation="1.1.3", titre="Livraison correcte", date_debut=dt.date(2026, 10, 5), lieu="pfmp",
+            nature="reelle", complexite=1, aleas=0, contexte="Chez BIOMAG.")).id
+    avant = _nb(base, Fiche)
+    at = _app()
+    at.session_state["fiche_ouverte"] = fiche_id
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    at.selectbox(key="situation_duplication").select("1.1.5")
+    at.run()
+    at.button(key="dupliquer").click()
+    at.run()
+    assert at.title[0].value == "Nouvelle fiche"
+    assert (at.selectbox(key="f_situation").value, at.text_input(key="f_titre").value,
+            at.text_area(key="f_contexte").value) == ("1.1.5", "Livraison correcte", "Chez BIOMAG.")
+    assert _nb(base, Fiche) == avant  # nothing saved until the student saves
+    at.text_input(key="f_titre").input("Règlement d'une facture")
+    at.button(key="enregistrer").click()
+    at.run()
+    assert _nb(base, Fiche) == avant + 1
+
+
+def test_poste_de_travail(base, lea):
+    avant = _nb(base, Fiche)
+    at = _app("pages/eleve_poste.py")
+    at.multiselect(key="poste_situations").select("3.2.2").select("3.2.3").select("3.3.1")
+    at.text_area(key="poste_texte").input("Je suis agente d'accueil à la mairie.")
+    at.run()
+    at.button(key="creer_poste").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "3 fiche(s) créée(s). Complétez-les une par une :"
+    assert at.multiselect(key="poste_situations").value == []
+    assert _nb(base, Fiche) == avant + 3
+    at.button(key="creer_poste").click()  # nothing chosen now
+    at.run()
+    assert at.error[0].value == "Rien n'a été créé : choisissez au moins une situation."
+
+
+def test_restore_from_the_bin(base, lea):
+    with transaction(base) as s:
+        fiche_id = fiches.nouvelle_fiche(s, lea, fiches.ContenuFiche(
+            situation="1.1.2", titre="<b>Effacée</b>", date_debut=dt.date(2026, 10, 5), lieu="pfmp", nature="reelle",
+            complexite=1, aleas=0)).id
+        fiches.supprimer(s, lea, fiche_id)
+    at = _app()
+    assert any("\\<b\\>Effacée\\</b\\>" in m.value for m in at.markdown)  # shown as text
+    at.button(key=f"restaurer_{fiche_id}").click()
+    at.run()
+    with Session(base) as s:
+        assert s.get(Fiche, fiche_id).supprimee_le is None
+
+
+def test_saved_context_fills_a_new_fiche(base, lea):
+    at = _app("pages/eleve_contextes.py")
+    at.text_input[0].input("PFMP BIOMAG")
+    at.text_input[1].input("BIOMAG")
+    at.text_input[2].input("achats")
+    at.text_input[3].input("gestionnaire des achats")
+    at.text_area[1].input("Je dispose : du PGI.")
+    at.button[-1].click()
+    at.run()
+    assert _nb(base, ContexteReutilisable) == 1
+    at.button[-1].click()  # same name again
+    at.run()
+    assert at.error[0].value == "Vous avez déjà un contexte nommé « PFMP BIOMAG »."
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    at.button(key="appliquer_contexte").click()
+    at.run()
+    assert at.text_input(key="f_organisation").value == "BIOMAG – achats"
+    assert at.text_area(key="f_contexte").value == "Je suis gestionnaire des achats dans BIOMAG au service achats."
+    assert at.text_area(key="f_conditions").value == "Je dispose : du PGI."
+
+
+def test_another_students_fiche_in_the_url_is_not_shown(base, lea):
+    with Session(base) as s:
+        autre = s.scalar(select(Fiche.id).join(Eleve).join(Compte).where(Compte.login != "lea.moreau"))
+    at = _app()
+    at.query_params["fiche"] = str(autre)
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    assert at.error[0].value == "Cette fiche n'existe pas ou n'est pas accessible."
+    assert len(at.text_area) == 0
