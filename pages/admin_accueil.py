@@ -2,6 +2,7 @@ import streamlit as st
 
 from pages.commun import exiger_role, session
 from passeport.models import Role
+from passeport.services import etablissement
 from passeport.services.accueil import resume_etablissement
 
 utilisateur = exiger_role(Role.ADMIN)
@@ -14,3 +15,17 @@ colonnes[0].metric("Divisions", resume.divisions)
 for colonne, (role, libelle) in zip(colonnes[1:], [("eleve", "Élèves"), ("enseignant", "Enseignants"),
                                                    ("admin", "Administrateurs")]):
     colonne.metric(libelle, resume.comptes_par_role.get(role, 0))
+
+st.subheader("Pièces jointes des élèves")
+with st.form("quota"):
+    quota = st.number_input("Espace par élève (Mo)", min_value=1, max_value=etablissement.QUOTA_MAX_MO,
+                            value=resume.quota_pieces_jointes_mo, step=50)
+    if st.form_submit_button("Enregistrer le quota"):
+        with session() as s:
+            try:
+                etablissement.definir_quota(s, utilisateur, int(quota))
+                s.commit()
+            except etablissement.ReglageInvalide as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Quota enregistré : {int(quota)} Mo par élève.")

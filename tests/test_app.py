@@ -126,3 +126,19 @@ def test_every_page_refuses_a_signed_out_visitor(page):
     at.run()
     assert not at.exception
     assert at.error[0].value == "Cette page n'est pas accessible avec votre compte."
+
+
+def test_admin_sets_the_attachment_quota(tmp_path, demo_db_url, monkeypatch):
+    import shutil
+
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'd.sqlite'}")
+    st.cache_resource.clear()
+    at = _se_connecter(_app(), "admin")
+    assert at.number_input[0].value == 200
+    at.number_input[0].set_value(350)
+    next(b for b in at.button if b.label == "Enregistrer le quota").click()
+    at.run()
+    assert at.success[0].value == "Quota enregistré : 350 Mo par élève."
+    at = _se_connecter(_app(), "admin")
+    assert at.number_input[0].value == 350

@@ -182,3 +182,29 @@ def test_coverage_follows_the_statut_rule(fresh_db, ecole):
     assert lignes["1.1.2"] == (Statut.UNE_FOIS, 1)
     assert lignes["2.1.1"] == (Statut.EVALUABLE, 2)
     assert lignes["4.2.3"] == (Statut.NON_TRAVERSEE, 0)
+
+
+def test_appreciations_newest_first_and_only_the_owner_marks_them_read(fresh_db, ecole):
+    from passeport.models import Appreciation
+    from passeport.services import appreciations
+
+    fiche_id = _creer(fresh_db, ecole.lea)
+    with transaction(fresh_db) as s:
+        for jour, texte, fiche in ((3, "Ancienne", fiche_id), (20, "Récente", None), (10, "Milieu", fiche_id)):
+            s.add(Appreciation(eleve_id=ecole.lea.eleve_id, fiche_id=fiche, auteur_id=ecole.martin.compte_id,
+                               texte=texte, cree_le=dt.datetime(2026, 11, jour)))
+    with Session(fresh_db) as s:
+        lignes = appreciations.pour_l_eleve(s, ecole.lea, ecole.lea.eleve_id)
+        assert [(a.texte, a.nouvelle, a.fiche_titre) for a in lignes] == [
+            ("Récente", True, ""), ("Milieu", True, "Contrôle d'une livraison"),
+            ("Ancienne", True, "Contrôle d'une livraison")]
+        sur_la_fiche = appreciations.pour_l_eleve(s, ecole.lea, ecole.lea.eleve_id, fiche_id)
+        assert [a.texte for a in sur_la_fiche] == ["Milieu", "Ancienne"]
+    with pytest.raises(AccesRefuse), transaction(fresh_db) as s:
+        appreciations.marquer_lues(s, ecole.martin, [a.id for a in lignes])
+    with transaction(fresh_db) as s:
+        appreciations.marquer_lues(s, ecole.noe, [a.id for a in lignes])  # not hers: nothing changes
+        assert appreciations.non_lues(s, ecole.lea, ecole.lea.eleve_id) == 3
+        appreciations.marquer_lues(s, ecole.lea, [lignes[0].id])
+    with Session(fresh_db) as s:
+        assert appreciations.non_lues(s, ecole.lea, ecole.lea.eleve_id) == 2

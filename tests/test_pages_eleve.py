@@ -203,10 +203,11 @@ def test_saved_context_fills_a_new_fiche(base, lea):
     at.text_input[2].input("achats")
     at.text_input[3].input("gestionnaire des achats")
     at.text_area[1].input("Je dispose : du PGI.")
-    at.button[-1].click()
+    enregistrer = next(b for b in at.button if b.label == "Enregistrer ce contexte")
+    enregistrer.click()
     at.run()
     assert _nb(base, ContexteReutilisable) == 1
-    at.button[-1].click()  # same name again
+    next(b for b in at.button if b.label == "Enregistrer ce contexte").click()  # same name again
     at.run()
     assert at.error[0].value == "Vous avez déjà un contexte nommé « PFMP BIOMAG »."
     at.switch_page("pages/eleve_fiche.py")
@@ -227,3 +228,37 @@ def test_another_students_fiche_in_the_url_is_not_shown(base, lea):
     at.run()
     assert at.error[0].value == "Cette fiche n'existe pas ou n'est pas accessible."
     assert len(at.text_area) == 0
+
+
+def test_retain_a_fiche_from_its_page(base, lea):
+    with transaction(base) as s:
+        ids = [fiches.nouvelle_fiche(s, lea, fiches.ContenuFiche(
+            situation="4.2.3", titre=f"Clôture {i}", date_debut=dt.date(2026, 10, 5), lieu="projet", nature="reelle",
+            complexite=1, aleas=0)).id for i in range(2)]
+        fiches.retenir(s, lea, ids[0])
+    at = _app()
+    at.session_state["fiche_ouverte"] = ids[1]
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    assert at.toggle(key="retenue").value is False
+    at.toggle(key="retenue").set_value(True)
+    at.run()
+    assert not at.exception
+    with Session(base) as s:
+        assert [s.get(Fiche, i).retenue for i in ids] == [False, True]
+
+
+def test_new_appreciations_are_marked_then_read(base, lea):
+    from passeport.models import Appreciation
+
+    with Session(base) as s:
+        non_lues = s.scalar(select(func.count()).select_from(Appreciation).where(
+            Appreciation.eleve_id == lea.eleve_id, Appreciation.lue_le.is_(None)))
+    assert non_lues > 0
+    at = _app()
+    assert at.info[0].value == f"Vous avez {non_lues} nouvelle(s) appréciation(s) : voyez l'onglet « Appréciations »."
+    assert sum("**:red[Nouveau]**" in m.value for m in at.markdown) == non_lues
+    at.button(key="tout_lu").click()
+    at.run()
+    assert len(at.info) == 0
+    assert sum("**:red[Nouveau]**" in m.value for m in at.markdown) == 0

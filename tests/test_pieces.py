@@ -134,3 +134,22 @@ def test_previews():
     assert apercu_png("image/png", fichiers.png()) == fichiers.png()
     assert apercu_png("application/pdf", b"%PDF-1.4 abime") is None
     assert apercu_png("text/plain", b"abc") is None
+
+
+def test_the_administrator_sets_the_quota(fresh_db):
+    from passeport.models import Etablissement
+    from passeport.services import etablissement
+
+    ecole, fiche_id = _preparer(fresh_db, quota_mo=200)
+    for intrus in (ecole.lea, ecole.martin):
+        with pytest.raises(AccesRefuse), transaction(fresh_db) as s:
+            etablissement.definir_quota(s, intrus, 1)
+    with pytest.raises(etablissement.ReglageInvalide, match="entre 1 et 5000 Mo"), transaction(fresh_db) as s:
+        etablissement.definir_quota(s, ecole.admin, 0)
+    with transaction(fresh_db) as s:
+        etablissement.definir_quota(s, ecole.admin, 1)
+    with Session(fresh_db) as s:
+        assert s.scalar(select(Etablissement.quota_pieces_jointes_mo)) == 1
+    gros = b"%PDF-1.4\n" + b"1" * (1100 * 1024)
+    with pytest.raises(PieceRefusee, match="sur 1 Mo"), transaction(fresh_db) as s:
+        pieces.ajouter(s, ecole.lea, fiche_id, "a.pdf", gros)

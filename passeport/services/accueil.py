@@ -73,6 +73,7 @@ class ResumeEtablissement:
     uai: str
     divisions: int
     comptes_par_role: dict[str, int]
+    quota_pieces_jointes_mo: int
 
 
 def resume_etablissement(session: Session, etablissement_id: int) -> ResumeEtablissement:
@@ -81,4 +82,5 @@ def resume_etablissement(session: Session, etablissement_id: int) -> ResumeEtabl
     roles = session.execute(
         select(Compte.role, func.count(Compte.id)).where(Compte.etablissement_id == etablissement_id).group_by(Compte.role)
     )
-    return ResumeEtablissement(etab.nom, etab.uai, divisions, {r.value: n for r, n in roles})
+    return ResumeEtablissement(etab.nom, etab.uai, divisions, {r.value: n for r, n in roles},
+                               etab.quota_pieces_jointes_mo)
