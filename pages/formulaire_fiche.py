@@ -39,7 +39,7 @@ def _lignes(texte: str) -> list[str]:
 def charger(contenu: ContenuFiche | None, ref: Referentiel) -> None:
     """Put ``contenu`` (or an empty fiche) into the widgets' state."""
     e = st.session_state
-    code = contenu.situation if contenu else next(iter(ref.situations))
+    code = contenu.situation if contenu else None  # a new fiche: the student chooses, nothing preselected
     e["f_situation"] = code
     e["f_titre"] = contenu.titre if contenu else ""
     e["f_date_debut"] = contenu.date_debut if contenu else dt.date.today()
@@ -89,7 +89,7 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
         st.error("La fiche n'est pas enregistrée : corrigez ce qui est signalé. Tout ce que vous avez écrit est conservé.")
     codes = list(ref.situations)
     code = st.selectbox(
-        "Situation du référentiel", codes, key="f_situation",
+        "Situation du référentiel", codes, key="f_situation", placeholder="Choisissez la situation vécue",
         format_func=lambda c: f"{c} — {ref.situations[c].titre} (pôle {ref.situations[c].pole_code})",
         help="Tapez un code (1.1.2) ou des mots du titre pour chercher.",
     )
@@ -141,7 +141,7 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
     if debut is None:
         return {"date_debut": "la date de début est obligatoire"}
     return ContenuFiche(
-        situation=code, titre=st.session_state["f_titre"], date_debut=debut, date_fin=fin, lieu=lieu, nature=nature,
+        situation=code or "", titre=st.session_state["f_titre"], date_debut=debut, date_fin=fin, lieu=lieu, nature=nature,
         complexite=complexite, aleas=aleas, complexite_details=joindre_details(items_c),
         aleas_details=joindre_details(items_a), **textes,
     )

@@ -94,6 +94,7 @@ def test_ticked_factors_propose_the_level_and_it_can_be_adjusted(base, lea):
 @pytest.mark.parametrize(
     ("reglage", "message"),
     [
+        ({}, "Choisissez la situation du référentiel."),
         ({"f_titre": "   "}, "Titre vide."),
         ({"f_date_fin": dt.date(2020, 1, 1)}, "La date de fin est avant la date de début."),
         ({"f_date_debut": None}, "La date de début est obligatoire."),

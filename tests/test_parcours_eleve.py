@@ -53,13 +53,14 @@ def _se_connecter(page, url):
     page.get_by_role("heading", name="Mon passeport").wait_for()
 
 
-def _choisir(page, libelle, texte):
-    """Pick an option in a Streamlit selectbox or multiselect by typing part of it."""
+def _choisir(page, libelle, texte, plusieurs=False):
+    """Pick an option in a Streamlit selectbox (or multiselect) by typing part of it."""
     boite = page.get_by_label(libelle, exact=True).first
     boite.click()
     page.keyboard.type(texte)
     page.get_by_role("option").filter(has_text=texte).first.click()
-    page.keyboard.press("Escape")  # a multiselect stays open and would hide the next fields
+    if plusieurs:
+        page.keyboard.press("Escape")  # a multiselect stays open and would hide the next fields
 
 
 def _enregistrer(page, attendu):
@@ -89,9 +90,14 @@ def test_screenshots_phone_and_desktop(app_url, navigateur):
         page = _page(navigateur, largeur, hauteur)
         _se_connecter(page, app_url)
         page.get_by_text("Pôle 1 — Gestion administrative des relations externes").wait_for()
+        page.get_by_text("situations traversées sur 55").wait_for()
+        page.wait_for_timeout(500)
         page.screenshot(path=ARTEFACTS / f"eleve_accueil_{nom}.png")
         page.get_by_role("button", name="Nouvelle fiche").click()
         page.get_by_role("heading", name="Nouvelle fiche").wait_for()
+        page.get_by_role("radio", name="Réelle").wait_for()
+        _texte(page, "Démarche").wait_for()
+        page.wait_for_timeout(500)
         page.screenshot(path=ARTEFACTS / f"eleve_formulaire_{nom}.png")
         page.close()
     assert (ARTEFACTS / "eleve_formulaire_telephone.png").stat().st_size > 10_000
@@ -125,6 +131,8 @@ def _parcours(page, app_url, tmp_path):
 
     # 1. A new fiche; its title is full of markup that must stay text.
     page.get_by_role("button", name="Nouvelle fiche").click()
+    page.get_by_role("heading", name="Nouvelle fiche").wait_for()
+    page.get_by_role("button", name="Enregistrer").wait_for()  # the whole form is drawn
     _choisir(page, "Situation du référentiel", "1.1.3")
     _texte(page, "Titre de la fiche").fill(TITRE_PIEGE)
     _texte(page, "Démarche").fill("J'ai comparé le bon de livraison et la commande.\n<img src=x onerror=alert(1)>")
@@ -145,7 +153,7 @@ def _parcours(page, app_url, tmp_path):
     page.get_by_role("link", name="Poste de travail").click()
     page.get_by_role("heading", name="Poste de travail").wait_for()
     for code in ("1.1.2", "1.1.3", "1.1.4", "1.1.5"):
-        _choisir(page, "Situations vécues sur ce poste", f"{code} —")
+        _choisir(page, "Situations vécues sur ce poste", f"{code} —", plusieurs=True)
     _texte(page, "Organisation et service").fill("BIOMAG – achats")
     _texte(page, "Contexte commun").fill("Je suis gestionnaire des achats dans l'entreprise BIOMAG.")
     page.get_by_role("button", name="Créer les fiches").click()

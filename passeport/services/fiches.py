@@ -92,7 +92,9 @@ def niveau_aleas_propose(nb_aleas: int) -> int:
 def problemes_par_champ(contenu: ContenuFiche, referentiel_: Referentiel) -> dict[str, str]:
     """What is wrong with ``contenu`` for a student of ``referentiel_``, field by field, in French."""
     problemes = {}
-    if contenu.situation not in referentiel_.situations:
+    if not contenu.situation:
+        problemes["situation"] = "choisissez la situation du référentiel"
+    elif contenu.situation not in referentiel_.situations:
         problemes["situation"] = f"situation « {contenu.situation} » inconnue du référentiel {referentiel_.nom}"
     if not contenu.titre.strip():
         problemes["titre"] = "titre vide"
