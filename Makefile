@@ -23,7 +23,7 @@ base: $(INSTALLE)
 	$(BIN)/passeport demo --si-vide
 
 run: base
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run serveur.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 test: base

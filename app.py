@@ -1,11 +1,12 @@
-"""Entry point: page config, référentiel check, sign-in, then the pages of the account's role."""
+"""Entry point: page config, référentiel check, the signed-in user (session cookie), the pages of their role."""
 
 import streamlit as st
 
-from pages.commun import afficher_annonces, session, utilisateur_courant
+from pages.commun import afficher_annonces, lien_bouton, session
 from passeport import referentiel
 from passeport.models import Role
-from passeport.services.comptes import ConnexionRefusee, authentifier
+from passeport.services import sessions
+from passeport.web import COOKIE
 
 st.set_page_config(page_title="Passeport professionnel", page_icon=":material/menu_book:", layout="wide")
 
@@ -16,25 +17,20 @@ except referentiel.ReferentielInvalide as exc:
     st.code("\n".join(exc.erreurs), language=None)
     st.stop()
 
+# The cookie set by /connexion; tests (AppTest has no cookies) hand a token through the session state instead.
+cookie = st.context.cookies.get(COOKIE)
+jeton = (cookie if isinstance(cookie, str) else None) or st.session_state.get("jeton")
+with session() as s:
+    utilisateur = sessions.utilisateur(s, jeton)
+    s.commit()  # last-seen time
+st.session_state["utilisateur"] = utilisateur
 
-def connexion() -> None:
+
+def pas_connecte() -> None:
     st.title("Passeport professionnel numérique")
-    st.write("Connectez-vous avec l'identifiant et le mot de passe donnés par votre établissement.")
-    with st.form("connexion"):
-        login = st.text_input("Identifiant", key="login")
-        mot_de_passe = st.text_input("Mot de passe", type="password")
-        envoye = st.form_submit_button("Se connecter", type="primary")
-    if envoye:
-        with session() as s:
-            try:
-                utilisateur = authentifier(s, login, mot_de_passe)
-            except ConnexionRefusee as exc:
-                utilisateur = None
-                st.error(exc.message)
-            s.commit()  # the journal keeps refused attempts too
-        if utilisateur is not None:
-            st.session_state["utilisateur"] = utilisateur
-            st.rerun()
+    if jeton:
+        st.info("Votre session a pris fin (déconnexion ou inactivité) : reconnectez-vous.")
+    lien_bouton("Se connecter", "/connexion", principal=True)
 
 
 PAGES_PAR_ROLE = {
@@ -49,15 +45,15 @@ PAGES_PAR_ROLE = {
     Role.ADMIN: [st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True)],
 }
 
-utilisateur = utilisateur_courant()
 if utilisateur is None:
-    navigation = st.navigation([st.Page(connexion, title="Connexion", icon=":material/login:")], position="hidden")
+    navigation = st.navigation([st.Page(pas_connecte, title="Connexion", icon=":material/login:")], position="hidden")
+elif utilisateur.doit_changer_mot_de_passe:
+    navigation = st.navigation([st.Page("pages/mot_de_passe.py", title="Mot de passe", icon=":material/key:")],
+                               position="hidden")
 else:
     with st.sidebar:
         st.caption(f"Connecté·e : {utilisateur.nom_complet}")
-        if st.button("Se déconnecter", key="deconnexion", icon=":material/logout:"):
-            st.session_state.clear()
-            st.rerun()
+        lien_bouton("Se déconnecter", "/deconnexion")
     navigation = st.navigation(PAGES_PAR_ROLE[utilisateur.role])
 afficher_annonces()
 navigation.run()

@@ -57,3 +57,14 @@ def annoncer(message: str) -> None:
 def afficher_annonces() -> None:
     for message in st.session_state.pop("annonces", []):
         st.toast(message, icon=":material/check_circle:")
+
+
+def lien_bouton(libelle: str, url: str, principal: bool = False) -> None:
+    """A link styled as a button that opens in the same tab (st.link_button always opens a new one).
+
+    Only for our own fixed routes (/connexion, /deconnexion): ``libelle`` and ``url`` are never user text.
+    """
+    couleurs = "background:#1f5fa8;color:#fff;border:1px solid #1f5fa8" if principal else \
+        "background:#fff;color:#31333f;border:1px solid #d0d3da"
+    st.html(f'<a href="{url}" style="display:inline-block;padding:.45rem .9rem;border-radius:.5rem;'
+            f'text-decoration:none;font-size:.95rem;{couleurs}">{libelle}</a>')

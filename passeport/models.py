@@ -117,6 +117,19 @@ class Compte(Base):
         return f"{self.prenom} {self.nom}".strip() or self.login
 
 
+class SessionUtilisateur(Base):
+    """A signed-in browser: the cookie holds a random token, the database only its SHA-256."""
+
+    __tablename__ = "session_utilisateur"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jeton_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    compte_id: Mapped[int] = mapped_column(ForeignKey("compte.id"), index=True)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    vue_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    fermee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 enseignant_division = Table(
     "enseignant_division",
     Base.metadata,

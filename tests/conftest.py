@@ -85,3 +85,15 @@ def demo_db_url(tmp_path_factory) -> str:
     engine.dispose()
     return f"sqlite:///{chemin}"
 
+
+
+def jeton_de_session(url: str, login: str, mot_de_passe: str = "passeport-demo") -> str:
+    """Sign ``login`` in through the services and return the session token the cookie would carry."""
+    from passeport.services import sessions
+    from passeport.services.comptes import authentifier
+
+    engine = creer_engine(url)
+    with transaction(engine) as s:
+        jeton = sessions.ouvrir(s, authentifier(s, login, mot_de_passe).compte_id)
+    engine.dispose()
+    return jeton

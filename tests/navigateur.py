@@ -28,7 +28,7 @@ def port_libre() -> int:
 
 @contextmanager
 def serveur_streamlit(database_url: str, dossier: Path, env_en_plus: dict[str, str] | None = None):
-    """Start `streamlit run app.py` on a free loopback port; yield its base URL once /_stcore/health says ok.
+    """Start `streamlit run serveur.py` (the app with our routes) on a free loopback port; yield its base URL once /_stcore/health says ok.
 
     Uploaded files go to ``dossier``/donnees, never to the project's data/.
     """
@@ -37,7 +37,7 @@ def serveur_streamlit(database_url: str, dossier: Path, env_en_plus: dict[str, s
            "PASSEPORT_DONNEES": str(dossier / "donnees"), **(env_en_plus or {})}
     journal = (dossier / "streamlit.log").open("w")
     processus = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(RACINE / "app.py"), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", str(RACINE / "serveur.py"), "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=RACINE, env=env, stdout=journal, stderr=subprocess.STDOUT,
     )
@@ -80,3 +80,11 @@ def chromium(dossier: Path):
             yield navigateur
         finally:
             navigateur.close()
+
+
+def se_connecter(page, url: str, login: str, mot_de_passe: str = "passeport-demo") -> None:
+    """Sign in through the real sign-in page (/connexion), as a person would."""
+    page.goto(url)
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()

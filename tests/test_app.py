@@ -1,18 +1,14 @@
 """The Streamlit app under AppTest: sign-in, role homes, every page without exception."""
 
+import os
 import re
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from passeport import referentiel
-from passeport.db import creer_engine
-from passeport.models import Compte, EvenementAudit
-from tests.conftest import RACINE
+from tests.conftest import RACINE, jeton_de_session
 
 MOT_DE_PASSE = "passeport-demo"
 
@@ -33,41 +29,25 @@ def _app() -> AppTest:
 
 
 def _se_connecter(at: AppTest, login: str, mot_de_passe: str = MOT_DE_PASSE) -> AppTest:
-    at.text_input(key="login").input(login)
-    at.text_input[1].input(mot_de_passe)
-    at.button[0].click()
+    """Sign in as /connexion would (the cookie's token, handed through the session state) and rerun."""
+    at.session_state["jeton"] = jeton_de_session(os.environ["DATABASE_URL"], login, mot_de_passe)
     at.run()
     return at
 
 
-def test_sign_in_page_first():
+def test_without_a_session_the_app_sends_to_the_sign_in_page():
     at = _app()
     assert not at.exception
     assert at.title[0].value == "Passeport professionnel numérique"
-    assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]
+    assert 'href="/connexion"' in at.get("html")[0].proto.body
+    assert len(at.text_input) == 0  # no password is ever typed into Streamlit
 
 
-def test_wrong_password_says_so_and_stays_on_sign_in():
-    at = _se_connecter(_app(), "claire.martin", "pas-le-bon")
-    assert not at.exception
-    assert at.error[0].value == "Identifiant ou mot de passe incorrect."
-    assert "utilisateur" not in at.session_state
-    assert at.text_input(key="login").value == "claire.martin"  # nothing typed is lost
-    # The password never sits in the session state that pages can read.
-    assert "mot_de_passe" not in at.session_state
-
-
-def test_sign_ins_are_journaled(demo_db_url):
-    _se_connecter(_app(), "claire.martin", "pas-le-bon")
-    _se_connecter(_app(), "claire.martin")
-    engine = creer_engine(demo_db_url)
-    with Session(engine) as s:
-        actions = s.execute(
-            select(EvenementAudit.action, EvenementAudit.role).join(Compte, Compte.id == EvenementAudit.compte_id)
-            .where(Compte.login == "claire.martin").order_by(EvenementAudit.id)
-        ).all()
-    engine.dispose()
-    assert [tuple(a) for a in actions][-2:] == [("connexion_refusee", "enseignant"), ("connexion", "enseignant")]
+def test_an_unknown_or_closed_session_says_so():
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    at.session_state["jeton"] = "jeton-inconnu"
+    at.run()
+    assert at.info[0].value == "Votre session a pris fin (déconnexion ou inactivité) : reconnectez-vous."
 
 
 def test_a_broken_referentiel_stops_the_app(tmp_path, monkeypatch):
@@ -142,3 +122,41 @@ def test_admin_sets_the_attachment_quota(tmp_path, demo_db_url, monkeypatch):
     assert at.success[0].value == "Quota enregistré : 350 Mo par élève."
     at = _se_connecter(_app(), "admin")
     assert at.number_input[0].value == 350
+
+
+def test_first_sign_in_asks_for_a_new_password_before_anything_else(tmp_path, demo_db_url, monkeypatch):
+    import shutil
+
+    from sqlalchemy import select
+
+    from passeport.db import creer_engine, transaction
+    from passeport.models import Compte
+
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    engine = creer_engine(url)
+    with transaction(engine) as s:
+        s.scalar(select(Compte).where(Compte.login == "lea.moreau")).doit_changer_mot_de_passe = True
+    at = _se_connecter(_app(), "lea.moreau")
+    assert at.title[0].value == "Choisissez votre mot de passe"
+    assert len(at.sidebar.get("html")) == 0  # no other page is reachable yet
+    champs = at.text_input
+    champs[0].input("passeport-demo")
+    champs[1].input("court")
+    champs[2].input("court")
+    at.button[0].click()
+    at.run()
+    assert at.error[0].value.startswith("Le mot de passe doit compter au moins 10 caractères.")
+    at.text_input[0].input("passeport-demo")
+    at.text_input[1].input("mon chat aime la pluie")
+    at.text_input[2].input("mon chat aime la pluie")
+    at.button[0].click()
+    at.run()
+    assert [e.value for e in at.error] == []
+    with transaction(engine) as s:
+        assert s.scalar(select(Compte).where(Compte.login == "lea.moreau")).doit_changer_mot_de_passe is False
+    at.run()  # AppTest does not follow st.rerun() from a page file; the browser does
+    assert at.title[0].value == "Mon passeport"
+    engine.dispose()

@@ -1,5 +1,7 @@
 """Passwords and sign-in."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,3 +73,59 @@ def test_logins_are_plain_and_unique():
     assert login_disponible("Léa", "Moreau", pris) == "lea.moreau3"
     assert login_disponible("Jean-Noël", "Le Gall", pris) == "jean-noel.le-gall"
     assert login_disponible("Çağla", "N'Diaye", pris) == "cagla.n-diaye"
+
+
+def test_ten_failures_block_the_account_then_it_opens_again(comptes):
+    import datetime as dt
+
+    from passeport.services.comptes import CompteBloque
+
+    t0 = dt.datetime(2026, 11, 29, 8, 0)
+    with Session(comptes) as s:
+        for _ in range(10):
+            with pytest.raises(ConnexionRefusee):
+                authentifier(s, "lea.moreau", "mauvais", t0)
+        s.commit()
+    with Session(comptes) as s, pytest.raises(CompteBloque) as exc:
+        authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(minutes=14))
+    assert exc.value.message == "Trop d'essais : la connexion à ce compte est bloquée pendant 15 minutes."
+    with Session(comptes) as s:
+        assert authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(minutes=16)).login == "lea.moreau"
+        s.commit()
+        assert s.scalar(select(Compte).where(Compte.login == "lea.moreau")).echecs_connexion == 0
+
+
+@pytest.mark.parametrize(
+    ("actuel", "nouveau", "confirmation", "message"),
+    [
+        ("faux", "une longue phrase", "une longue phrase", "Le mot de passe actuel n'est pas le bon."),
+        ("bon-mot-de-passe", "une longue phrase", "une autre phrase", "Les deux saisies du nouveau mot de passe"),
+        ("bon-mot-de-passe", "court", "court", "au moins 10 caractères"),
+        ("bon-mot-de-passe", "azertyuiop", "azertyuiop", "trop facile à deviner"),
+        ("bon-mot-de-passe", "aaaaaaaaaaaa", "aaaaaaaaaaaa", "trop facile à deviner"),
+        ("bon-mot-de-passe", "moi lea.moreau !", "moi lea.moreau !", "ne doit pas contenir votre identifiant"),
+        ("bon-mot-de-passe", "bon-mot-de-passe", "bon-mot-de-passe", "doit être différent de l'actuel"),
+    ],
+)
+def test_password_change_rules(comptes, actuel, nouveau, confirmation, message):
+    from passeport.services.comptes import MotDePasseRefuse, changer_mot_de_passe
+
+    with Session(comptes) as s:
+        lea = authentifier(s, "lea.moreau", "bon-mot-de-passe")
+        with pytest.raises(MotDePasseRefuse, match=re.escape(message)):
+            changer_mot_de_passe(s, lea, actuel, nouveau, confirmation)
+
+
+def test_password_change_clears_the_first_sign_in_flag(comptes):
+    from passeport.services.comptes import changer_mot_de_passe
+
+    with transaction(comptes) as s:
+        s.scalar(select(Compte).where(Compte.login == "lea.moreau")).doit_changer_mot_de_passe = True
+    with transaction(comptes) as s:
+        lea = authentifier(s, "lea.moreau", "bon-mot-de-passe")
+        assert lea.doit_changer_mot_de_passe is True
+        changer_mot_de_passe(s, lea, "bon-mot-de-passe", "mon chat aime la pluie", "mon chat aime la pluie")
+    with Session(comptes) as s:
+        assert authentifier(s, "lea.moreau", "mon chat aime la pluie").doit_changer_mot_de_passe is False
+        with pytest.raises(ConnexionRefusee):
+            authentifier(s, "lea.moreau", "bon-mot-de-passe")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.navigateur import chromium, serveur_streamlit
+from tests.navigateur import chromium, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,10 @@ def navigateur(tmp_path_factory):
         yield n
 
 
-def _se_connecter(page, url, login, mot_de_passe="passeport-demo"):
-    page.goto(url)
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
-
-
 def test_teacher_signs_in_and_sees_her_divisions(app_url, navigateur):
-    page = navigateur.new_page(viewport={"width": 1366, "height": 768})
-    _se_connecter(page, app_url, "claire.martin")
+    contexte = navigateur.new_context(viewport={"width": 1366, "height": 768})
+    page = contexte.new_page()
+    se_connecter(page, app_url, "claire.martin")
     page.get_by_role("heading", name="Bonjour Claire Martin").wait_for(timeout=30_000)
     page.get_by_text("Mes divisions").first.wait_for()
     for division in ("2GA1", "1GA1", "TGA1"):
@@ -38,14 +32,24 @@ def test_teacher_signs_in_and_sees_her_divisions(app_url, navigateur):
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTEFACTS / "enseignant_accueil.png")
     assert "Identifiant ou mot de passe incorrect" not in page.content()
-    page.get_by_role("button", name="Se déconnecter").click()
+    # A reload, then a second tab: still signed in (the session lives on the server, the cookie says which).
+    page.reload()
+    page.get_by_role("heading", name="Bonjour Claire Martin").wait_for(timeout=30_000)
+    second = page.context.new_page()
+    second.goto(app_url)
+    second.get_by_role("heading", name="Bonjour Claire Martin").wait_for(timeout=30_000)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "passeport_session")
+    assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Lax")
+    page.get_by_role("link", name="Se déconnecter").click()
     page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
-    page.close()
+    second.reload()  # the other tab is signed out too
+    second.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
+    contexte.close()
 
 
 def test_wrong_password_shows_the_neutral_message(app_url, navigateur):
     page = navigateur.new_page()
-    _se_connecter(page, app_url, "claire.martin", "mauvais-mot-de-passe")
+    se_connecter(page, app_url, "claire.martin", "mauvais-mot-de-passe")
     page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="Bonjour Claire Martin").count() == 0
     page.close()

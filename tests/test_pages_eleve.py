@@ -1,6 +1,7 @@
 """The student's pages under AppTest: every form path, on a private copy of the demo school."""
 
 import datetime as dt
+import os
 import shutil
 
 import pytest
@@ -13,7 +14,7 @@ from passeport.db import creer_engine, transaction
 from passeport.models import Compte, ContexteReutilisable, Eleve, Fiche, FicheVersion
 from passeport.services import fiches
 from passeport.services.comptes import authentifier
-from tests.conftest import RACINE
+from tests.conftest import RACINE, jeton_de_session
 
 
 @pytest.fixture
@@ -37,10 +38,7 @@ def lea(base):
 
 def _app(page: str | None = None) -> AppTest:
     at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
-    at.run()
-    at.text_input(key="login").input("lea.moreau")
-    at.text_input[1].input("passeport-demo")
-    at.button[0].click()
+    at.session_state["jeton"] = jeton_de_session(os.environ["DATABASE_URL"], "lea.moreau")
     at.run()
     if page:
         at.switch_page(page)

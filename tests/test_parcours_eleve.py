@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, Fiche, FicheVersion, PieceJointe
 from tests import fichiers
-from tests.navigateur import chromium, serveur_streamlit
+from tests.navigateur import chromium, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +46,7 @@ def _page(navigateur, largeur, hauteur):
 
 
 def _se_connecter(page, url):
-    page.goto(url)
-    page.get_by_label("Identifiant").fill("lea.moreau")
-    page.get_by_label("Mot de passe").fill("passeport-demo")
-    page.get_by_role("button", name="Se connecter").click()
+    se_connecter(page, url, "lea.moreau")
     page.get_by_role("heading", name="Mon passeport").wait_for()
 
 

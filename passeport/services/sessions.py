@@ -1,0 +1,63 @@
+"""Server-side sessions: a random token in an HttpOnly cookie, its SHA-256 in the database.
+
+A session ends on sign-out, after INACTIVITE without activity, or when the account is deactivated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passeport.models import Compte, Eleve, Role, SessionUtilisateur, maintenant
+from passeport.services.comptes import Utilisateur
+
+INACTIVITE = dt.timedelta(hours=2)
+# Writing the last-seen time on every click would cost a write per rerun: once a minute is enough.
+PRECISION_ACTIVITE = dt.timedelta(minutes=1)
+
+
+def _empreinte(jeton: str) -> str:
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def ouvrir(session: Session, compte_id: int, instant: dt.datetime | None = None) -> str:
+    """A new session for the account; return the token for the cookie (never stored in clear)."""
+    jeton = secrets.token_urlsafe(32)  # 256 random bits
+    instant = instant or maintenant()
+    session.add(SessionUtilisateur(jeton_sha256=_empreinte(jeton), compte_id=compte_id, cree_le=instant, vue_le=instant))
+    session.flush()
+    return jeton
+
+
+def utilisateur(
+    session: Session, jeton: str | None, instant: dt.datetime | None = None, inactivite: dt.timedelta = INACTIVITE
+) -> Utilisateur | None:
+    """The signed-in user behind ``jeton``, or None when it is unknown, closed, expired or the account inactive."""
+    if not jeton:
+        return None
+    instant = instant or maintenant()
+    ligne = session.scalar(select(SessionUtilisateur).where(SessionUtilisateur.jeton_sha256 == _empreinte(jeton)))
+    if ligne is None or ligne.fermee_le is not None:
+        return None
+    if instant - ligne.vue_le > inactivite:
+        ligne.fermee_le = instant
+        return None
+    compte = session.get(Compte, ligne.compte_id)
+    if compte is None or not compte.actif:
+        return None
+    if instant - ligne.vue_le > PRECISION_ACTIVITE:
+        ligne.vue_le = instant
+    eleve_id = session.scalar(select(Eleve.id).where(Eleve.compte_id == compte.id)) if compte.role == Role.ELEVE else None
+    return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id, eleve_id,
+                       compte.doit_changer_mot_de_passe)
+
+
+def fermer(session: Session, jeton: str | None) -> None:
+    if jeton:
+        ligne = session.scalar(select(SessionUtilisateur).where(SessionUtilisateur.jeton_sha256 == _empreinte(jeton)))
+        if ligne is not None and ligne.fermee_le is None:
+            ligne.fermee_le = maintenant()

@@ -1,0 +1,183 @@
+"""Our own HTTP routes beside the Streamlit script: sign-in page, sign-out, session cookie, security headers.
+
+The password is typed in a plain HTML form posted to /connexion: it never enters Streamlit's session state.
+The cookie holds a random token (HttpOnly, SameSite=Lax); the database keeps only its SHA-256.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import time
+from collections import defaultdict, deque
+from functools import lru_cache
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from passeport.db import creer_engine, fabrique_sessions
+from passeport.services import sessions
+from passeport.services.comptes import CompteBloque, ConnexionRefusee, authentifier
+
+COOKIE = "passeport_session"
+# Per browser address: at most ESSAIS_PAR_ADRESSE failures in FENETRE, then a neutral refusal.
+ESSAIS_PAR_ADRESSE = 10
+FENETRE = 15 * 60
+_echecs: dict[str, deque[float]] = defaultdict(deque)
+# Paths that never need a session (Streamlit's own, our routes, static files).
+_LIBRES = ("/connexion", "/deconnexion", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
+
+
+@lru_cache(maxsize=1)
+def _fabrique():
+    return fabrique_sessions(creer_engine())
+
+
+def _page(contenu: str, statut: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Connexion — Passeport professionnel</title>
+<style>
+body{{font-family:system-ui,sans-serif;background:#f6f7f9;margin:0;display:flex;justify-content:center}}
+main{{background:#fff;margin:2rem 1rem;padding:2rem;border-radius:12px;max-width:24rem;width:100%;
+box-shadow:0 1px 4px #0002}} h1{{font-size:1.5rem;margin-top:0}} label{{display:block;margin-top:1rem}}
+input{{width:100%;box-sizing:border-box;font-size:1rem;padding:.6rem;margin-top:.3rem;border:1px solid #bbb;
+border-radius:6px}} button{{margin-top:1.5rem;width:100%;font-size:1rem;padding:.7rem;border:0;border-radius:6px;
+background:#1f5fa8;color:#fff}} .erreur{{background:#fdecea;color:#8a1c12;padding:.7rem;border-radius:6px}}
+.info{{background:#e8f1fb;padding:.7rem;border-radius:6px}} small{{color:#555}}
+</style></head><body><main>{contenu}</main></body></html>""",
+        status_code=statut,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _formulaire(suite: str, message: str = "", classe: str = "erreur") -> str:
+    bandeau = f'<p class="{classe}" role="alert">{html.escape(message)}</p>' if message else ""
+    return f"""<h1>Passeport professionnel numérique</h1>{bandeau}
+<form method="post" action="/connexion">
+<input type="hidden" name="suite" value="{html.escape(suite)}">
+<label for="login">Identifiant</label>
+<input id="login" name="login" autocomplete="username" autocapitalize="none" required autofocus>
+<label for="mot_de_passe">Mot de passe</label>
+<input id="mot_de_passe" name="mot_de_passe" type="password" autocomplete="current-password" required>
+<button type="submit">Se connecter</button></form>
+<p><small>Identifiant et mot de passe sont donnés par votre établissement. Un mot de passe oublié se
+réinitialise auprès de l'administrateur.</small></p>"""
+
+
+async def _ralentir(echecs: int) -> None:
+    """Each recent failure from this address slows the next try a little (at most 2 s)."""
+    await asyncio.sleep(min(0.2 * echecs, 2.0))
+
+
+def _suite_sure(suite: str) -> str:
+    """Only a path of this site: never an address elsewhere (open redirect)."""
+    return suite if suite.startswith("/") and not suite.startswith("//") and "\\" not in suite else "/"
+
+
+def _adresse(requete: Request) -> str:
+    return requete.client.host if requete.client else "inconnue"
+
+
+def _echecs_recents(adresse: str) -> deque[float]:
+    file = _echecs[adresse]
+    limite = time.monotonic() - FENETRE
+    while file and file[0] < limite:
+        file.popleft()
+    return file
+
+
+async def page_connexion(requete: Request) -> Response:
+    message, classe = "", "erreur"
+    if requete.query_params.get("expiree"):
+        message, classe = "Votre session a pris fin : reconnectez-vous.", "info"
+    return _page(_formulaire(_suite_sure(requete.query_params.get("suite", "/")), message, classe))
+
+
+def _se_connecter(login: str, mot_de_passe: str) -> str:
+    with _fabrique()() as session:
+        try:
+            utilisateur = authentifier(session, login, mot_de_passe)
+        except ConnexionRefusee:
+            session.commit()  # failures are counted and journaled
+            raise
+        jeton = sessions.ouvrir(session, utilisateur.compte_id)
+        session.commit()
+        return jeton
+
+
+async def connexion(requete: Request) -> Response:
+    formulaire = await requete.form()
+    suite = _suite_sure(str(formulaire.get("suite", "/")))
+    adresse = _adresse(requete)
+    recents = _echecs_recents(adresse)
+    if len(recents) >= ESSAIS_PAR_ADRESSE:
+        return _page(_formulaire(suite, "Trop d'essais depuis cet appareil : réessayez dans 15 minutes."), 429)
+    await _ralentir(len(recents))
+    try:
+        jeton = await run_in_threadpool(
+            _se_connecter, str(formulaire.get("login", "")), str(formulaire.get("mot_de_passe", ""))
+        )
+    except ConnexionRefusee as exc:
+        recents.append(time.monotonic())
+        return _page(_formulaire(suite, exc.message), 429 if isinstance(exc, CompteBloque) else 401)
+    recents.clear()
+    reponse = RedirectResponse(suite, status_code=303)
+    reponse.set_cookie(COOKIE, jeton, httponly=True, samesite="lax", secure=_cookie_securise(requete), path="/",
+                       max_age=int(sessions.INACTIVITE.total_seconds()) * 12)
+    return reponse
+
+
+def _cookie_securise(requete: Request) -> bool:
+    # HTTPS (directly or behind a proxy), or a loopback address that browsers treat as secure.
+    return (requete.url.scheme == "https" or requete.headers.get("x-forwarded-proto") == "https"
+            or requete.url.hostname in {"localhost", "127.0.0.1", "::1"})
+
+
+async def deconnexion(requete: Request) -> Response:
+    jeton = requete.cookies.get(COOKIE)
+
+    def fermer() -> None:
+        with _fabrique()() as session:
+            sessions.fermer(session, jeton)
+            session.commit()
+
+    await run_in_threadpool(fermer)
+    reponse = RedirectResponse("/connexion", status_code=303)
+    reponse.delete_cookie(COOKIE, path="/")
+    return reponse
+
+
+class ExigerConnexion(BaseHTTPMiddleware):
+    """A page asked without a session cookie goes to the sign-in page first (and comes back after)."""
+
+    async def dispatch(self, requete: Request, suivant):
+        chemin = requete.url.path
+        if (requete.method == "GET" and COOKIE not in requete.cookies and not chemin.startswith(_LIBRES)
+                and "." not in chemin.rsplit("/", 1)[-1] and "text/html" in requete.headers.get("accept", "")):
+            suite = chemin + (f"?{requete.url.query}" if requete.url.query else "")
+            return RedirectResponse(f"/connexion?suite={quote(suite)}", status_code=303)
+        reponse = await suivant(requete)
+        reponse.headers.setdefault("X-Content-Type-Options", "nosniff")
+        reponse.headers.setdefault("Referrer-Policy", "same-origin")  # tokens in URLs never leak to other sites
+        return reponse
+
+
+ROUTES = [
+    Route("/connexion", page_connexion, methods=["GET"]),
+    Route("/connexion", connexion, methods=["POST"]),
+    Route("/deconnexion", deconnexion, methods=["GET", "POST"]),
+]
+MIDDLEWARE = [Middleware(ExigerConnexion)]
+
+
+def reinitialiser_pour_les_tests() -> None:
+    """Forget the engine and the per-address counters (tests change DATABASE_URL between cases)."""
+    _fabrique.cache_clear()
+    _echecs.clear()
+

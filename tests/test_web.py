@@ -1,0 +1,114 @@
+"""Our HTTP routes: sign-in page, session cookie, sign-out, lockouts, redirects (Starlette's TestClient)."""
+
+import datetime as dt
+import html
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from passeport import web
+from passeport.db import transaction
+from passeport.models import Compte, SessionUtilisateur
+from passeport.services import sessions
+from passeport.services.comptes import hacher
+
+
+@pytest.fixture
+def client(fresh_db, empty_db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_db_url)
+    monkeypatch.setattr(web, "_ralentir", lambda n: _rien())  # the slowdown is real; the tests need not wait
+    web.reinitialiser_pour_les_tests()
+    with transaction(fresh_db) as s:
+        s.add(Compte(login="lea.moreau", role="eleve", prenom="Léa", nom="Moreau",
+                     mot_de_passe_hash=hacher("une phrase secrète")))
+    accueil = Route("/", lambda r: PlainTextResponse("accueil"))
+    app = Starlette(routes=[*web.ROUTES, accueil], middleware=web.MIDDLEWARE)
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as c:
+        yield c
+    web.reinitialiser_pour_les_tests()
+
+
+def _poster(client, login="lea.moreau", mot_de_passe="une phrase secrète", suite="/"):
+    return client.post("/connexion", data={"login": login, "mot_de_passe": mot_de_passe, "suite": suite})
+
+
+def test_the_sign_in_page_is_a_french_form(client):
+    r = client.get("/connexion")
+    assert r.status_code == 200
+    assert '<html lang="fr">' in r.text and 'name="mot_de_passe" type="password"' in r.text
+    assert r.headers["cache-control"] == "no-store"
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_page_without_cookie_goes_to_sign_in_and_comes_back(client):
+    r = client.get("/eleve_fiche?fiche=12", headers={"accept": "text/html"})
+    assert (r.status_code, r.headers["location"]) == (303, "/connexion?suite=/eleve_fiche%3Ffiche%3D12")
+    r = _poster(client, suite="/eleve_fiche?fiche=12")
+    assert (r.status_code, r.headers["location"]) == (303, "/eleve_fiche?fiche=12")
+
+
+def test_right_password_sets_an_httponly_cookie_whose_token_is_not_stored(client, fresh_db):
+    r = _poster(client)
+    assert r.status_code == 303
+    entete = r.headers["set-cookie"]
+    assert entete.startswith(f"{web.COOKIE}=")
+    assert "HttpOnly" in entete and "SameSite=lax" in entete and "Path=/" in entete and "Secure" in entete
+    jeton = r.cookies[web.COOKIE]
+    assert len(jeton) >= 43  # 256 random bits in URL-safe base64
+    with Session(fresh_db) as s:
+        ligne = s.scalar(select(SessionUtilisateur))
+        assert jeton not in ligne.jeton_sha256 and len(ligne.jeton_sha256) == 64
+        assert sessions.utilisateur(s, jeton).login == "lea.moreau"
+
+
+def test_wrong_password_gets_one_neutral_message_and_no_cookie(client):
+    for login, mot_de_passe in (("lea.moreau", "mauvais"), ("personne", "une phrase secrète")):
+        r = _poster(client, login, mot_de_passe)
+        assert r.status_code == 401
+        assert "Identifiant ou mot de passe incorrect." in r.text
+        assert "set-cookie" not in r.headers
+
+
+def test_ten_failures_block_the_account_for_15_minutes(client, fresh_db):
+    for _ in range(10):
+        assert _poster(client, mot_de_passe="mauvais").status_code == 401
+    web._echecs.clear()  # another device: the account itself is blocked
+    r = _poster(client)
+    assert r.status_code == 429
+    assert "bloquée pendant 15 minutes" in r.text
+    with transaction(fresh_db) as s:  # 15 minutes later
+        compte = s.scalar(select(Compte))
+        compte.bloque_jusqua = dt.datetime(2000, 1, 1)
+    assert _poster(client).status_code == 303
+
+
+def test_ten_failures_from_one_device_are_refused_whatever_the_login(client, monkeypatch):
+    for i in range(10):
+        _poster(client, f"inconnu{i}", "x")
+    r = _poster(client)  # even the right password
+    assert r.status_code == 429
+    assert "Trop d'essais depuis cet appareil" in html.unescape(r.text)
+
+
+async def _rien():
+    return None
+
+
+def test_sign_out_closes_the_session_and_deletes_the_cookie(client, fresh_db):
+    jeton = _poster(client).cookies[web.COOKIE]
+    client.cookies.set(web.COOKIE, jeton)
+    r = client.get("/deconnexion")
+    assert (r.status_code, r.headers["location"]) == (303, "/connexion")
+    assert f'{web.COOKIE}=""' in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
+    with Session(fresh_db) as s:
+        assert sessions.utilisateur(s, jeton) is None
+
+
+@pytest.mark.parametrize("suite", ["https://ailleurs.example/", "//ailleurs.example/", "/\\ailleurs.example"])
+def test_no_redirect_to_another_site(client, suite):
+    assert _poster(client, suite=suite).headers["location"] == "/"
