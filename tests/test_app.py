@@ -157,6 +157,8 @@ def test_first_sign_in_asks_for_a_new_password_before_anything_else(tmp_path, de
     assert [e.value for e in at.error] == []
     with transaction(engine) as s:
         assert s.scalar(select(Compte).where(Compte.login == "lea.moreau")).doit_changer_mot_de_passe is False
-    at.run()  # AppTest does not follow st.rerun() from a page file; the browser does
+    # AppTest stays on the page file it ran; the browser falls back to the role's home (see test_navigateur).
+    at.switch_page("pages/eleve_accueil.py")
+    at.run()
     assert at.title[0].value == "Mon passeport"
     engine.dispose()

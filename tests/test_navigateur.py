@@ -53,3 +53,32 @@ def test_wrong_password_shows_the_neutral_message(app_url, navigateur):
     page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="Bonjour Claire Martin").count() == 0
     page.close()
+
+
+def test_first_password_must_be_changed(demo_db_url, tmp_path, navigateur):
+    import shutil
+
+    from sqlalchemy import select
+
+    from passeport.db import creer_engine, transaction
+    from passeport.models import Compte
+
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    engine = creer_engine(url)
+    with transaction(engine) as s:
+        s.scalar(select(Compte).where(Compte.login == "lea.moreau")).doit_changer_mot_de_passe = True
+    engine.dispose()
+    with serveur_streamlit(url, tmp_path) as app:
+        page = navigateur.new_page()
+        se_connecter(page, app, "lea.moreau")
+        page.get_by_role("heading", name="Choisissez votre mot de passe").wait_for(timeout=30_000)
+        page.get_by_label("Mot de passe reçu").fill("passeport-demo")
+        page.get_by_label("Nouveau mot de passe", exact=True).fill("mon chat aime la pluie")
+        page.get_by_label("Nouveau mot de passe, encore une fois").fill("mon chat aime la pluie")
+        page.get_by_role("button", name="Enregistrer mon mot de passe").click()
+        page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
+        page.get_by_role("link", name="Se déconnecter").click()
+        se_connecter(page, app, "lea.moreau", "mon chat aime la pluie")
+        page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
+        page.close()
