@@ -42,7 +42,10 @@ PAGES_PAR_ROLE = {
     ],
     Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True)],
     Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
-    Role.ADMIN: [st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True)],
+    Role.ADMIN: [
+        st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True),
+        st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
+    ],
 }
 
 if utilisateur is None:

@@ -55,8 +55,9 @@ with onglet_situations:
         faites = sum(1 for l in lignes if l.statut != Statut.NON_TRAVERSEE)
         with st.expander(f"Pôle {pole_code} — {pole_titre} · {faites}/{len(lignes)} traversées", expanded=True):
             tableau = pd.DataFrame(
-                [(l.classe_code, l.code, l.titre, LIBELLES[l.statut], l.fiches) for l in lignes],
-                columns=["Classe", "Code", "Situation", "Statut", "Fiches"],
+                # Statut first after the code: on a phone only the first columns fit without scrolling.
+                [(l.code, LIBELLES[l.statut], l.fiches, l.titre) for l in lignes],
+                columns=["Code", "Statut", "Fiches", "Situation"],
             )
             colore = tableau.style.map(lambda v: f"background-color: {COULEURS[v]}", subset=["Statut"])
             st.dataframe(colore, hide_index=True, width="stretch", key=f"pole_{pole_code}")

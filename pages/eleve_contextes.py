@@ -43,7 +43,7 @@ if envoye:
             contextes.enregistrer(s, utilisateur, Contexte(nom, organisation, service, poste, texte, conditions))
             s.commit()
         except ContexteInvalide as exc:
-            st.error(str(exc))
+            st.error(texte_brut(str(exc)))
         else:
             annoncer("Contexte enregistré.")
             st.rerun()

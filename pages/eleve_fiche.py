@@ -1,5 +1,6 @@
 """One fiche: the form (new, edit, duplicate), its productions, its versions and the appréciations on it."""
 
+import re
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ from passeport.models import Role
 utilisateur = exiger_role(Role.ELEVE)
 
 fiche_id = st.session_state.get("fiche_ouverte")
-if fiche_id is None and st.query_params.get("fiche", "").isdigit():
+if fiche_id is None and re.fullmatch(r"[0-9]{1,9}", st.query_params.get("fiche", "")):
     fiche_id = int(st.query_params["fiche"])  # a reload keeps the open fiche
 
 with session() as s:
@@ -58,9 +59,9 @@ if mes_contextes:
 contenu = F.afficher(ref, st.session_state.get("erreurs_fiche", {}))
 nouveaux_fichiers = st.file_uploader(
     "Productions à joindre (PDF, PNG, JPG, ODT, ODS, DOCX, XLSX, TXT ; 10 Mo au plus par fichier)",
-    type=sorted(pieces.TYPES_ACCEPTES), accept_multiple_files=True,
+    accept_multiple_files=True,  # no type filter here: the service checks the content and answers in French
     key=f"televersement-{st.session_state.get('televersements', 0)}",  # a new key empties the widget after a save
-    max_upload_size=40,
+    max_upload_size=50,
 )
 if nouveaux_fichiers:
     st.caption(f"{len(nouveaux_fichiers)} fichier(s) prêt(s) à joindre : ils seront joints en cliquant sur « Enregistrer ».")
@@ -100,10 +101,10 @@ if st.button("Enregistrer", type="primary", icon=":material/save:", key="enregis
     st.rerun()
 
 messages, refus = st.session_state.pop("messages_fiche", ([], []))
-for m in messages:
-    st.success(m, icon=":material/check_circle:")
+for m in messages:  # messages quote file names: shown as text
+    st.success(texte_brut(m), icon=":material/check_circle:")
 for r in refus:
-    st.error(r + " Le texte de la fiche est bien enregistré.", icon=":material/block:")
+    st.error(texte_brut(r + " Le texte de la fiche est bien enregistré."), icon=":material/block:")
 
 if fiche is None:
     st.stop()
@@ -114,7 +115,7 @@ actions = st.columns(3)
 with actions[0]:
     nouvelle_situation = st.selectbox(
         "Repartir de cette fiche pour la situation", list(ref.situations), index=list(ref.situations).index(courante.situation),
-        format_func=lambda c: f"{c} — {ref.situations[c].titre}", key="situation_duplication",
+        format_func=lambda c: f"{c} — {ref.situations[c].titre}", key=f"situation_duplication-{cle_formulaire}",
     )
     if st.button("Repartir de cette fiche", icon=":material/content_copy:", key="dupliquer"):
         with session() as s:
@@ -122,7 +123,8 @@ with actions[0]:
         ouvrir_fiche(None, brouillon)
 with actions[1]:
     st.write("")
-    if st.toggle("Fiche retenue pour cette situation", value=retenue, key="retenue", disabled=supprimee) != retenue:
+    if st.toggle("Fiche retenue pour cette situation", value=retenue, key=f"retenue-{fiche.id}",
+                 disabled=supprimee) != retenue:
         with session() as s:
             precedente = fiches.retenir(s, utilisateur, fiche.id, not retenue)
             s.commit()
@@ -148,7 +150,10 @@ for piece in liste_pieces:
             donnees = pieces.lire(s, utilisateur, piece.id)
         image = apercu_png(donnees.type_mime, donnees.donnees)
         if image is not None:
-            st.image(image, width=320)
+            try:
+                st.image(image, width=320)
+            except Exception:  # a file the browser cannot draw must not hide the rest of the page
+                st.caption("Aperçu impossible pour ce fichier.")
         boutons = st.columns(2)
         boutons[0].download_button("Télécharger", donnees.donnees, file_name=donnees.nom, mime=donnees.type_mime,
                                    key=f"telecharger_{piece.id}", icon=":material/download:")

@@ -22,29 +22,29 @@ st.write("Sur un même poste (par exemple gestionnaire des achats), vous vivez p
          "ensuite chaque fiche (démarche, complexité, aléas).")
 
 if mes_contextes:
-    choix = st.selectbox("Partir d'un de mes contextes", [None, *mes_contextes], key="poste_contexte",
+    choix = st.selectbox("Partir d'un de mes contextes", [None, *mes_contextes], key="poste_contexte", persist_state="session",
                          format_func=lambda c: "—" if c is None else c.nom)
-    if choix is not None and st.session_state.get("_poste_contexte_applique") != choix.id:
+    if choix is not None and st.button("Remplir avec ce contexte", key="poste_appliquer"):
         st.session_state["poste_organisation"] = " – ".join(p for p in (choix.organisation, choix.service) if p)
         st.session_state["poste_texte"] = texte_contexte(choix)
         st.session_state["poste_conditions"] = choix.conditions
-        st.session_state["_poste_contexte_applique"] = choix.id
+        st.rerun()
 
 if st.session_state.pop("_vider_poste", False):
     st.session_state["poste_situations"] = []
 situations = st.multiselect(
-    "Situations vécues sur ce poste", list(ref.situations), key="poste_situations",
+    "Situations vécues sur ce poste", list(ref.situations), key="poste_situations", persist_state="session",
     format_func=lambda c: f"{c} — {ref.situations[c].titre}", placeholder="Choisissez une ou plusieurs situations",
 )
 colonnes = st.columns(3)
-debut = colonnes[0].date_input("Date de début", value=dt.date.today(), key="poste_debut", format="DD/MM/YYYY")
-lieu = colonnes[1].selectbox("Lieu", list(Lieu), index=list(Lieu).index(Lieu.PFMP), key="poste_lieu",
+debut = colonnes[0].date_input("Date de début", value=dt.date.today(), key="poste_debut", persist_state="session", format="DD/MM/YYYY")
+lieu = colonnes[1].selectbox("Lieu", list(Lieu), index=list(Lieu).index(Lieu.PFMP), key="poste_lieu", persist_state="session",
                              format_func=LIBELLES_LIEU.get)
-nature = colonnes[2].radio("Nature", list(Nature), key="poste_nature", format_func=LIBELLES_NATURE.get,
+nature = colonnes[2].radio("Nature", list(Nature), key="poste_nature", persist_state="session", format_func=LIBELLES_NATURE.get,
                            horizontal=True)
-organisation = st.text_input("Organisation et service", key="poste_organisation")
-texte = st.text_area("Contexte commun", key="poste_texte", placeholder="Je suis gestionnaire des achats dans …")
-conditions = st.text_area("Conditions communes", key="poste_conditions", placeholder="Je dispose : …")
+organisation = st.text_input("Organisation et service", key="poste_organisation", persist_state="session")
+texte = st.text_area("Contexte commun", key="poste_texte", persist_state="session", placeholder="Je suis gestionnaire des achats dans …")
+conditions = st.text_area("Conditions communes", key="poste_conditions", persist_state="session", placeholder="Je dispose : …")
 
 if st.button("Créer les fiches", type="primary", icon=":material/library_add:", key="creer_poste"):
     commun = ContenuFiche(situation="", titre="", date_debut=debut or dt.date.today(), lieu=lieu, nature=nature,

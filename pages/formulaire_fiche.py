@@ -89,21 +89,21 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
         st.error("La fiche n'est pas enregistrée : corrigez ce qui est signalé. Tout ce que vous avez écrit est conservé.")
     codes = list(ref.situations)
     code = st.selectbox(
-        "Situation du référentiel", codes, key="f_situation", placeholder="Choisissez la situation vécue",
+        "Situation du référentiel", codes, key="f_situation", persist_state="session", placeholder="Choisissez la situation vécue",
         format_func=lambda c: f"{c} — {ref.situations[c].titre} (pôle {ref.situations[c].pole_code})",
         help="Tapez un code (1.1.2) ou des mots du titre pour chercher.",
     )
     _erreur(erreurs, "situation")
-    st.text_input("Titre de la fiche", key="f_titre", placeholder="Ex. : Commande de fournitures chez BIOMAG")
+    st.text_input("Titre de la fiche", key="f_titre", persist_state="session", placeholder="Ex. : Commande de fournitures chez BIOMAG")
     _erreur(erreurs, "titre")
     dates = st.columns(2)
-    debut = dates[0].date_input("Date de début", key="f_date_debut", format="DD/MM/YYYY")
-    fin = dates[1].date_input("Date de fin (facultative)", key="f_date_fin", format="DD/MM/YYYY")
+    debut = dates[0].date_input("Date de début", key="f_date_debut", persist_state="session", format="DD/MM/YYYY")
+    fin = dates[1].date_input("Date de fin (facultative)", key="f_date_fin", persist_state="session", format="DD/MM/YYYY")
     _erreur(erreurs, "date_debut")
     _erreur(erreurs, "date_fin")
     lieu_nature = st.columns(2)
-    lieu = lieu_nature[0].selectbox("Lieu", list(Lieu), key="f_lieu", format_func=LIBELLES_LIEU.get)
-    nature = lieu_nature[1].radio("Nature", list(Nature), key="f_nature", format_func=LIBELLES_NATURE.get,
+    lieu = lieu_nature[0].selectbox("Lieu", list(Lieu), key="f_lieu", persist_state="session", format_func=LIBELLES_LIEU.get)
+    nature = lieu_nature[1].radio("Nature", list(Nature), key="f_nature", persist_state="session", format_func=LIBELLES_NATURE.get,
                                   horizontal=True)
     textes = {}
     for champ, libelle, hauteur in (
@@ -111,30 +111,30 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
         ("demarche", "Démarche", 180), ("productions", "Productions", 80),
     ):
         if hauteur is None:
-            textes[champ] = st.text_input(libelle, key=f"f_{champ}", help=QUESTIONS[champ], placeholder=QUESTIONS[champ])
+            textes[champ] = st.text_input(libelle, key=f"f_{champ}", persist_state="session", help=QUESTIONS[champ], placeholder=QUESTIONS[champ])
         else:
-            textes[champ] = st.text_area(libelle, key=f"f_{champ}", height=hauteur, help=QUESTIONS[champ],
+            textes[champ] = st.text_area(libelle, key=f"f_{champ}", persist_state="session", height=hauteur, help=QUESTIONS[champ],
                                          placeholder=QUESTIONS[champ])
 
     st.markdown("**Complexité** — " + QUESTIONS["complexite"])
     liste_c = ref.facteurs_complexite(code)
-    cochees_c = (st.multiselect("Facteurs de complexité du référentiel", liste_c, key=f"f_facteurs_{code}",
+    cochees_c = (st.multiselect("Facteurs de complexité du référentiel", liste_c, key=f"f_facteurs_{code}", persist_state="session",
                                 placeholder="Cochez ceux que vous avez rencontrés") if liste_c else [])
-    libres_c = st.text_area("Autres facteurs (un par ligne)", key="f_facteurs_libres", height=68)
+    libres_c = st.text_area("Autres facteurs (un par ligne)", key="f_facteurs_libres", persist_state="session", height=68)
     items_c = cochees_c + _lignes(libres_c)
     _niveau("complexite", niveau_complexite_propose(len(items_c)))
-    complexite = st.segmented_control("Niveau de complexité", list(NIVEAUX_COMPLEXITE), key="f_complexite",
+    complexite = st.segmented_control("Niveau de complexité", list(NIVEAUX_COMPLEXITE), key="f_complexite", persist_state="session",
                                       format_func=NIVEAUX_COMPLEXITE.get, required=True)
     _erreur(erreurs, "complexite")
 
     st.markdown("**Aléas** — " + QUESTIONS["aleas"])
     liste_a = ref.aleas_types(code)
-    cochees_a = (st.multiselect("Aléas types du référentiel", liste_a, key=f"f_aleas_items_{code}",
+    cochees_a = (st.multiselect("Aléas types du référentiel", liste_a, key=f"f_aleas_items_{code}", persist_state="session",
                                 placeholder="Cochez ceux que vous avez rencontrés") if liste_a else [])
-    libres_a = st.text_area("Aléas rencontrés (un par ligne)", key="f_aleas_libres", height=68)
+    libres_a = st.text_area("Aléas rencontrés (un par ligne)", key="f_aleas_libres", persist_state="session", height=68)
     items_a = cochees_a + _lignes(libres_a)
     _niveau("aleas", niveau_aleas_propose(len(items_a)))
-    aleas = st.segmented_control("Niveau d'aléas", list(NIVEAUX_ALEAS), key="f_aleas", format_func=NIVEAUX_ALEAS.get,
+    aleas = st.segmented_control("Niveau d'aléas", list(NIVEAUX_ALEAS), key="f_aleas", persist_state="session", format_func=NIVEAUX_ALEAS.get,
                                  required=True)
     _erreur(erreurs, "aleas")
 

@@ -57,3 +57,10 @@ def peut_lire_passeport(session: Session, acteur: Utilisateur, eleve_id: int) ->
 def exiger_lecture_passeport(session: Session, acteur: Utilisateur, eleve_id: int) -> None:
     if not peut_lire_passeport(session, acteur, eleve_id):
         raise AccesRefuse("Ce passeport n'est pas accessible avec votre compte.")
+
+
+def exiger_admin(acteur: Utilisateur) -> int:
+    """The school of an administrator; anyone else is refused."""
+    if acteur.role != Role.ADMIN or acteur.etablissement_id is None:
+        raise AccesRefuse("Réservé à l'administrateur de l'établissement.")
+    return acteur.etablissement_id

@@ -8,7 +8,12 @@ import re
 _SPECIAUX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 
 
+# A word joiner (invisible, zero width) after "://" and after each colon stops the renderer from turning
+# "https://…" into a link and ":material/home:" into an icon, which escaping alone does not prevent.
+_JOINT = "\u2060"
+
+
 def texte_brut(texte: str) -> str:
-    """Markdown that renders exactly ``texte``, line breaks kept."""
-    echappe = _SPECIAUX.sub(r"\\\1", texte)
+    """Markdown that renders exactly ``texte`` (plus invisible word joiners), line breaks kept."""
+    echappe = _SPECIAUX.sub(r"\\\1", texte).replace("\\:", "\\:" + _JOINT).replace("www", "w" + _JOINT + "ww")
     return "  \n".join(echappe.splitlines()) if echappe else ""

@@ -36,8 +36,10 @@ def detecter_separateur(entete: str) -> str:
     return ";" if entete.count(";") >= entete.count(",") else ","
 
 
-def _lire_entete(entete_brute: list[str], obligatoires: list[str], connues: set[str]) -> list[str]:
+def _lire_entete(entete_brute: list[str], obligatoires: list[str], connues: set[str],
+                 alias: dict[str, str]) -> list[str]:
     entete = [c.strip().lower() for c in entete_brute]
+    entete = [alias.get(c, c) for c in entete]
     while entete and not entete[-1]:  # spreadsheets add empty columns at the end
         entete.pop()
     erreurs = []
@@ -70,9 +72,13 @@ def _valeurs(entete: list[str], champs: list[str]) -> dict[str, str]:
 
 
 def lire_csv(
-    source: Path | str | bytes, obligatoires: Iterable[str], facultatives: Iterable[str] = ()
+    source: Path | str | bytes, obligatoires: Iterable[str], facultatives: Iterable[str] = (),
+    alias: dict[str, str] | None = None,
 ) -> list[LigneCsv]:
-    """Every record of the file as a dict keyed by the header; raise FichierInvalide on a bad header."""
+    """Every record of the file as a dict keyed by the header; raise FichierInvalide on a bad header.
+
+    ``alias`` maps other spellings of a column (lowercase) to ours, e.g. the school system's « ine ».
+    """
     brut = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         texte = brut.decode("utf-8-sig")
@@ -85,7 +91,7 @@ def lire_csv(
         raise FichierInvalide(["ligne 1 : en-tête absent"])
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=detecter_separateur(premiere))
     obligatoires = list(obligatoires)
-    entete = _lire_entete(next(lecteur), obligatoires, set(obligatoires) | set(facultatives))
+    entete = _lire_entete(next(lecteur), obligatoires, set(obligatoires) | set(facultatives), alias or {})
     lignes = []
     numero = 1
     try:

@@ -20,6 +20,7 @@ PIEGES = [
     "| a | b |\n|---|---|\n| c | d |",
     ":red[rouge] :material/home: $x^2$",
     "&lt;b&gt; &amp; 3 < 4 > 2",
+    "https://exemple.fr et www.exemple.fr",
     "Je dispose : d'un poste informatique, du PGI.\nÉtape 2 : j'ai saisi la commande n° 12.",
 ]
 
@@ -29,9 +30,14 @@ def test_escaped_text_renders_to_itself(texte):
     rendu = RENDU.render(texte_brut(texte))
     balises = set(re.findall(r"<(/?[a-z0-9]+)", rendu))
     assert balises <= {"p", "/p", "br"}, balises
-    visible = html.unescape(re.sub(r"<br />\n?", "\n", re.sub(r"</?p>", "", rendu))).strip()
+    visible = html.unescape(re.sub(r"<br />\n?", "\n", re.sub(r"</?p>", "", rendu))).strip().replace("\u2060", "")
     assert visible == texte
 
 
 def test_empty_text():
     assert texte_brut("") == ""
+
+
+def test_links_and_directives_are_broken_by_an_invisible_joiner():
+    assert "\u2060" in texte_brut("https://exemple.fr") and "\u2060" in texte_brut(":material/home:")
+    assert "\u2060" in texte_brut("www.exemple.fr")

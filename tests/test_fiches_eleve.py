@@ -208,3 +208,15 @@ def test_appreciations_newest_first_and_only_the_owner_marks_them_read(fresh_db,
         appreciations.marquer_lues(s, ecole.lea, [lignes[0].id])
     with Session(fresh_db) as s:
         assert appreciations.non_lues(s, ecole.lea, ecole.lea.eleve_id) == 2
+
+
+def test_moving_a_retained_fiche_to_another_situation_unretains_it(fresh_db, ecole):
+    a = _creer(fresh_db, ecole.lea)
+    b = _creer(fresh_db, ecole.lea, dataclasses.replace(LIVRAISON, situation="1.1.2"))
+    with transaction(fresh_db) as s:
+        fiches.retenir(s, ecole.lea, a)
+        fiches.retenir(s, ecole.lea, b)
+    with transaction(fresh_db) as s:
+        fiches.enregistrer(s, ecole.lea, a, dataclasses.replace(LIVRAISON, situation="1.1.2"))
+    with Session(fresh_db) as s:
+        assert (s.get(Fiche, a).retenue, s.get(Fiche, b).retenue) == (False, True)

@@ -212,7 +212,8 @@ def test_spreadsheet_quirks_are_read(etab_db):
     [
         ("identifiant;nom;prenom;division;nom", "ligne 1 : colonne(s) en double : nom"),
         ("identifiant;;nom;prenom;division", "ligne 1 : colonne(s) sans nom (n° 2)"),
-        ("identifiant;nom;Prénom;division", "ligne 1 : colonne(s) manquante(s) : prenom"),
+        ("identifiant;nom;Prénom;division;prenom", "ligne 1 : colonne(s) en double : prenom"),
+        ("identifiant;nom;division;naissance", "ligne 1 : colonne(s) manquante(s) : prenom"),
     ],
 )
 def test_header_mistakes(etab_db, entete, message):
@@ -257,3 +258,16 @@ def test_a_new_division_takes_the_values_given_on_any_of_its_lines(etab_db):
     with Session(etab_db) as s:
         division = s.scalar(select(Division))
         assert (division.nom, division.niveau, division.referentiel) == ("BTS9", "1re", "agora-2020")
+
+
+def test_siecle_headers_and_absent_students_deactivated_never_deleted(etab_db):
+    _importer_eleves(etab_db, texte_csv(ENTETE_ELEVES, ELEVES + [["INE3", "Petit", "Zoé", "1GA1", "", "", "", ""]]))
+    _importer_fiches(etab_db, texte_csv(ENTETE_FICHES, [_avec(eleve="INE3")]))
+    siecle = "NOM;PRENOM;DIVISION;INE\r\nMoreau;Léa;1GA1;INE1\r\nDurand;Tom;1GA1;INE4\r\n".encode()
+    with transaction(etab_db) as s:
+        bilan = importer_eleves(s, siecle, s.scalar(select(Etablissement)), desactiver_absents=True)
+    assert bilan.resume("élève") == "1 élève importé, 1 mis à jour, 1 élève absent du fichier désactivé."
+    with Session(etab_db) as s:
+        actifs = dict(s.execute(select(Eleve.identifiant, Compte.actif).join(Compte)).all())
+        assert actifs == {"INE1": True, "INE2": True, "INE3": False, "INE4": True}  # 2AG1 was not in the file
+        assert s.scalar(select(func.count()).select_from(Fiche)) == 1  # Zoé's passport is kept

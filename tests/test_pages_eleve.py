@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import shutil
 
 import pytest
@@ -53,7 +54,8 @@ def _nb(engine, modele, *conditions):
 
 
 def _textes(at):
-    return [e.value for e in at.success] + [e.value for e in at.error]
+    """Success and error messages as the student reads them (markdown escapes removed)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in [*at.success, *at.error]]
 
 
 def test_valid_new_fiche(base, lea):
@@ -150,7 +152,7 @@ def test_duplicate_for_another_situation(base, lea):
     at.session_state["fiche_ouverte"] = fiche_id
     at.switch_page("pages/eleve_fiche.py")
     at.run()
-    at.selectbox(key="situation_duplication").select("1.1.5")
+    at.selectbox(key=f"situation_duplication-fiche-{fiche_id}-v1").select("1.1.5")
     at.run()
     at.button(key="dupliquer").click()
     at.run()
@@ -208,7 +210,7 @@ def test_saved_context_fills_a_new_fiche(base, lea):
     assert _nb(base, ContexteReutilisable) == 1
     next(b for b in at.button if b.label == "Enregistrer ce contexte").click()  # same name again
     at.run()
-    assert at.error[0].value == "Vous avez déjà un contexte nommé « PFMP BIOMAG »."
+    assert at.error[0].value == "Vous avez déjà un contexte nommé « PFMP BIOMAG »\\."
     at.switch_page("pages/eleve_fiche.py")
     at.run()
     at.button(key="appliquer_contexte").click()
@@ -239,8 +241,8 @@ def test_retain_a_fiche_from_its_page(base, lea):
     at.session_state["fiche_ouverte"] = ids[1]
     at.switch_page("pages/eleve_fiche.py")
     at.run()
-    assert at.toggle(key="retenue").value is False
-    at.toggle(key="retenue").set_value(True)
+    assert at.toggle(key=f"retenue-{ids[1]}").value is False
+    at.toggle(key=f"retenue-{ids[1]}").set_value(True)
     at.run()
     assert not at.exception
     with Session(base) as s:
@@ -261,3 +263,28 @@ def test_new_appreciations_are_marked_then_read(base, lea):
     at.run()
     assert len(at.info) == 0
     assert sum("**:red[Nouveau]**" in m.value for m in at.markdown) == 0
+
+
+def test_going_to_another_page_and_back_keeps_the_form(base, lea):
+    at = _app("pages/eleve_fiche.py")
+    at.selectbox(key="f_situation").select("3.2.2")
+    at.run()
+    at.text_input(key="f_titre").input("Courrier du matin")
+    at.text_area(key="f_demarche").input("J'ai trié le courrier arrivé.")
+    at.run()
+    at.switch_page("pages/eleve_poste.py")
+    at.run()
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    assert (at.selectbox(key="f_situation").value, at.text_input(key="f_titre").value,
+            at.text_area(key="f_demarche").value) == ("3.2.2", "Courrier du matin", "J'ai trié le courrier arrivé.")
+
+
+def test_a_strange_fiche_number_in_the_url_is_ignored(base, lea):
+    for valeur in ("²", "99999999999999999999", "-1", "1 OR 1=1"):
+        at = _app()
+        at.query_params["fiche"] = valeur
+        at.switch_page("pages/eleve_fiche.py")
+        at.run()
+        assert not at.exception, valeur
+        assert at.title[0].value == "Nouvelle fiche"

@@ -153,3 +153,30 @@ def test_the_administrator_sets_the_quota(fresh_db):
     gros = b"%PDF-1.4\n" + b"1" * (1100 * 1024)
     with pytest.raises(PieceRefusee, match="sur 1 Mo"), transaction(fresh_db) as s:
         pieces.ajouter(s, ecole.lea, fiche_id, "a.pdf", gros)
+
+
+@pytest.mark.parametrize(
+    ("nom", "fabrique"),
+    [
+        # LibreOffice and python-docx put docProps/ before word/: the type is read inside the archive.
+        ("rapport.docx", lambda: fichiers._zip({"[Content_Types].xml": "<T/>", "_rels/.rels": "<R/>",
+                                                 "docProps/core.xml": "<c/>", "docProps/app.xml": "<a/>",
+                                                 "word/document.xml": "<w/>"})),
+        ("notes.txt", lambda: "Réunion à 9 h – café".encode("cp1252")),
+    ],
+)
+def test_real_world_files_are_accepted(fresh_db, nom, fabrique):
+    ecole, fiche_id = _preparer(fresh_db)
+    with transaction(fresh_db) as s:
+        pieces.ajouter(s, ecole.lea, fiche_id, nom, fabrique())
+
+
+@pytest.mark.parametrize(
+    ("nom", "contenu"),
+    [("casse.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), ("vide.txt", b""),
+     ("archive.docx", fichiers._zip({"autre.xml": "<x/>"}))],
+)
+def test_broken_or_empty_files_are_refused(fresh_db, nom, contenu):
+    ecole, fiche_id = _preparer(fresh_db)
+    with pytest.raises(PieceRefusee, match="n'est pas un vrai fichier"), transaction(fresh_db) as s:
+        pieces.ajouter(s, ecole.lea, fiche_id, nom, contenu)

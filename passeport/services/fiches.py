@@ -180,6 +180,8 @@ def enregistrer(session: Session, acteur, fiche_id: int, contenu: ContenuFiche) 
 
 
 def _ajouter_version(fiche: Fiche, contenu: ContenuFiche, auteur_id: int) -> FicheVersion:
+    if contenu.situation != fiche.courante.situation:
+        fiche.retenue = False  # it was retained for the other situation
     numero = max(v.numero for v in fiche.versions) + 1
     version = version_depuis_contenu(contenu, numero, auteur_id)
     fiche.versions.append(version)

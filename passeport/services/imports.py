@@ -19,6 +19,8 @@ from passeport.services.fiches import ContenuFiche, creer_fiche, problemes_du_co
 
 COLONNES_ELEVES = ["identifiant", "nom", "prenom", "division"]
 COLONNES_ELEVES_FACULTATIVES = ["niveau", "annee_scolaire", "referentiel", "email"]
+# Headers of the school information system's exports (SIECLE-style), read as ours.
+ALIAS_ELEVES = {"ine": "identifiant", "prénom": "prenom", "classe": "division", "mel": "email", "courriel": "email"}
 COLONNES_FICHES = [
     "eleve", "situation", "titre", "date_debut", "date_fin", "lieu", "nature", "organisation", "contexte",
     "conditions", "demarche", "productions", "complexite", "complexite_details", "aleas", "aleas_details",
@@ -35,6 +37,7 @@ class BilanImport:
     crees: int
     mis_a_jour: int = 0
     divisions_creees: int = 0
+    desactives: int = 0
 
     def resume(self, objet: str, feminin: bool = False) -> str:
         """« 2 élèves importés, 1 mis à jour, 3 divisions créées. »"""
@@ -44,6 +47,9 @@ class BilanImport:
             morceaux.append(f"{self.mis_a_jour} mis{e}{'s' if e and self.mis_a_jour > 1 else ''} à jour")
         if self.divisions_creees:
             morceaux.append(_accorder(self.divisions_creees, "division", "créée"))
+        if self.desactives:
+            pl = "s" if self.desactives > 1 else ""
+            morceaux.append(f"{self.desactives} élève{pl} absent{pl} du fichier désactivé{pl}")
         return ", ".join(morceaux) + "."
 
 
@@ -80,10 +86,16 @@ class _DivisionVoulue:
 
 
 def importer_eleves(
-    session: Session, source: Path | str | bytes, etablissement: Etablissement, aujourd_hui: dt.date | None = None
+    session: Session, source: Path | str | bytes, etablissement: Etablissement, aujourd_hui: dt.date | None = None,
+    desactiver_absents: bool = False,
 ) -> BilanImport:
-    """Create or update the students of ``source``; divisions named there are created when missing."""
-    lignes = lire_csv(source, COLONNES_ELEVES, COLONNES_ELEVES_FACULTATIVES)
+    """Create or update the students of ``source``; divisions named there are created when missing.
+
+    With ``desactiver_absents``, the active students of the divisions named in the file who are not in it are
+    deactivated (never deleted: their passport stays). Divisions absent from the file are left alone, so that
+    importing one class does not touch the others.
+    """
+    lignes = lire_csv(source, COLONNES_ELEVES, COLONNES_ELEVES_FACULTATIVES, ALIAS_ELEVES)
     annee_defaut = annee.annee_scolaire(aujourd_hui)
     existantes = {
         (d.nom, d.annee_scolaire): d
@@ -167,8 +179,17 @@ def importer_eleves(
             if email:
                 eleve.compte.email = email
             mis_a_jour += 1
+    desactives = 0
+    if desactiver_absents:
+        presents = {v.valeurs["identifiant"].strip() for v, _ in valides}
+        for cle in voulues:
+            division = existantes[cle]
+            for eleve in list(division.eleves):
+                if eleve.identifiant not in presents and eleve.compte.actif:
+                    eleve.compte.actif = False
+                    desactives += 1
     session.flush()
-    return BilanImport(crees, mis_a_jour, divisions_creees)
+    return BilanImport(crees, mis_a_jour, divisions_creees, desactives)
 
 
 def _division_de_ligne(v: dict[str, str], annee_defaut: str, p: list[str]) -> _DivisionVoulue | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -45,18 +47,59 @@ def nom_propre(nom: str) -> str:
     return f"{base}.{ext}" if ext else base
 
 
-def type_du_contenu(contenu: bytes) -> str | None:
-    """The MIME type read from the bytes themselves (plain UTF-8 text counts as text/plain)."""
-    genre = filetype.guess(contenu)
-    if genre is not None:
-        return genre.mime
-    if b"\x00" in contenu:
-        return None
+# Office documents are ZIP files: what tells them apart is inside.
+_MARQUES_ZIP = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xl/workbook.xml",
+}
+
+
+def _type_zip(contenu: bytes) -> str | None:
     try:
-        contenu.decode("utf-8")
-    except UnicodeDecodeError:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            noms = set(archive.namelist())
+            if "mimetype" in noms:  # OpenDocument: the first entry names the type
+                return archive.read("mimetype").decode("ascii", "replace").strip()
+    except (zipfile.BadZipFile, OSError, KeyError):
         return None
-    return "text/plain"
+    return next((mime for mime, marque in _MARQUES_ZIP.items() if marque in noms), "application/zip")
+
+
+def _image_lisible(contenu: bytes) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(contenu)) as image:
+            image.verify()
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+
+
+def _texte_lisible(contenu: bytes) -> bool:
+    if not contenu.strip() or b"\x00" in contenu:
+        return False
+    for encodage in ("utf-8", "cp1252"):  # Windows' Notepad may still save in « ANSI »
+        try:
+            texte = contenu.decode(encodage)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(c) < 32 and c not in "\t\r\n\f" for c in texte)
+    return False
+
+
+def type_du_contenu(contenu: bytes) -> str | None:
+    """The MIME type read from the bytes themselves, or None when they are not an accepted kind of file."""
+    genre = filetype.guess(contenu)
+    mime = genre.mime if genre is not None else None
+    if mime in ("application/zip", *_MARQUES_ZIP, "application/vnd.oasis.opendocument.text",
+                "application/vnd.oasis.opendocument.spreadsheet"):
+        mime = _type_zip(contenu)
+    if mime in ("image/png", "image/jpeg") and not _image_lisible(contenu):
+        return None
+    if mime is None and _texte_lisible(contenu):
+        return "text/plain"
+    return mime
 
 
 def verifier_fichier(nom: str, contenu: bytes) -> str:

@@ -1,0 +1,1 @@
+"""Printable documents (PDF through WeasyPrint), built from plain data."""
