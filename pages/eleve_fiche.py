@@ -187,9 +187,11 @@ if len(versions) > 1:
     ecarts = fiches.differences(par_numero[ancienne], par_numero[recente])
     if not ecarts:
         st.caption("Ces deux versions ont le même texte.")
+    if ecarts:
+        st.caption("En rouge barré : ce qui a été enlevé ; en vert souligné : ce qui a été ajouté.")
     for ecart in ecarts:
         st.markdown(f"**{ecart.libelle}**")
-        st.code("\n".join(ecart.lignes()), language="diff", wrap_lines=True)
+        st.html(ecart.html())
     if ancienne != fiche.version_courante and st.button(
         f"Revenir au texte de la version {ancienne}", icon=":material/history:", key="revenir", disabled=supprimee
     ):

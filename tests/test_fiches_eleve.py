@@ -59,6 +59,15 @@ def test_each_save_appends_a_version_and_unchanged_saves_none(fresh_db, ecole):
     assert (ecarts[2].avant, ecarts[2].apres) == ("0", "1")
 
 
+def test_word_level_differences_are_escaped():
+    ecart = fiches.Difference("demarche", "Démarche", "J'ai vérifié la <b>facture</b>.", "J'ai contrôlé la <b>facture</b>.")
+    assert ecart.html() == (
+        '<div style="white-space:pre-wrap;line-height:1.5">J&#x27;ai '
+        '<del style="background:#fdd;color:#8a1c12">vérifié</del><ins style="background:#dfd;color:#14532d">contrôlé</ins>'
+        " la &lt;b&gt;facture&lt;/b&gt;.</div>"
+    )
+
+
 def test_bringing_back_an_old_text_adds_a_version(fresh_db, ecole):
     fiche_id = _creer(fresh_db, ecole.lea)
     with transaction(fresh_db) as s:

@@ -133,7 +133,8 @@ def test_edit_twice_then_bring_back_the_first_text(base, lea):
         at.run()
         assert attendu in _textes(at)
     assert at.subheader[-1].value == "Historique (3 versions)"
-    assert "- Deuxième rédaction.\n+ Troisième." in [c.value for c in at.code]
+    assert any("<del" in h.proto.body and "Deuxième rédaction." in h.proto.body and "Troisième." in h.proto.body
+               for h in at.get("html"))
     at.selectbox(key=f"version_a-fiche-{fiche_id}-v3").select(1)
     at.run()
     at.button(key="revenir").click()

@@ -164,7 +164,7 @@ def _parcours(page, app_url, tmp_path):
     _texte(page, "Démarche").fill("J'ai saisi la commande dans le PGI.\nPuis je l'ai fait valider.")
     _enregistrer(page, "Version 3 enregistrée.")
     page.get_by_role("heading", name="Historique (3 versions)").wait_for()
-    page.get_by_text("+ Puis je l'ai fait valider.").first.wait_for()
+    page.locator("ins").filter(has_text="Puis je l'ai fait valider.").first.wait_for()
 
     # 5. Attach a real PDF; then a fake PDF and a 30 MB file are refused and the text is still saved.
     (tmp_path / "bon.pdf").write_bytes(fichiers.pdf())

@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import re
+from html import escape
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -268,6 +270,19 @@ class Difference:
     libelle: str
     avant: str
     apres: str
+
+    def html(self) -> str:
+        """The new text with removed words struck through and added words underlined; all text escaped."""
+        avant, apres = re.split(r"(\s+)", self.avant), re.split(r"(\s+)", self.apres)
+        morceaux = []
+        for operation, a1, a2, b1, b2 in difflib.SequenceMatcher(None, avant, apres, autojunk=False).get_opcodes():
+            if operation in ("delete", "replace"):
+                morceaux.append(f'<del style="background:#fdd;color:#8a1c12">{escape("".join(avant[a1:a2]))}</del>')
+            if operation in ("insert", "replace"):
+                morceaux.append(f'<ins style="background:#dfd;color:#14532d">{escape("".join(apres[b1:b2]))}</ins>')
+            if operation == "equal":
+                morceaux.append(escape("".join(apres[b1:b2])))
+        return '<div style="white-space:pre-wrap;line-height:1.5">' + "".join(morceaux) + "</div>"
 
     def lignes(self) -> list[str]:
         """A line-by-line diff: '- ' removed, '+ ' added, '  ' kept."""
