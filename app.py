@@ -44,6 +44,7 @@ PAGES_PAR_ROLE = {
     Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
     Role.ADMIN: [
         st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True),
+        st.Page("pages/admin_eleves.py", title="Élèves", icon=":material/upload_file:"),
         st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
     ],
 }

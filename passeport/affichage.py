@@ -8,12 +8,14 @@ import re
 _SPECIAUX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 
 
-# A word joiner (invisible, zero width) after "://" and after each colon stops the renderer from turning
+# A word joiner (invisible, zero width) after "://" and after a colon glued to a word stops the renderer from turning
 # "https://…" into a link and ":material/home:" into an icon, which escaping alone does not prevent.
 _JOINT = "\u2060"
 
 
 def texte_brut(texte: str) -> str:
     """Markdown that renders exactly ``texte`` (plus invisible word joiners), line breaks kept."""
-    echappe = _SPECIAUX.sub(r"\\\1", texte).replace("\\:", "\\:" + _JOINT).replace("www", "w" + _JOINT + "ww")
+    echappe = _SPECIAUX.sub(r"\\\1", texte).replace("www", "w" + _JOINT + "ww")
+    # Only where a colon touches a word or a slash: "https://", ":red[", ":material/…:" — not "Je dispose : …".
+    echappe = re.sub(r"(\\:)(?=[^\s\\])", r"\1" + _JOINT, echappe)
     return "  \n".join(echappe.splitlines()) if echappe else ""

@@ -95,3 +95,9 @@ def chercher_comptes(session: Session, acteur, texte: str, limite: int = 20) -> 
         .where(Compte.login.like(motif) | Compte.nom.ilike(motif) | Compte.prenom.ilike(motif))
         .order_by(Compte.login).limit(limite)
     ))
+
+
+def exiger_admin_de(acteur, etablissement_id: int) -> None:
+    """Only the administrator of that school acts on it."""
+    if acces.exiger_admin(acteur) != etablissement_id:
+        raise acces.AccesRefuse("Réservé à l'administrateur de cet établissement.")
