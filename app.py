@@ -31,6 +31,7 @@ def pas_connecte() -> None:
     if jeton:
         st.info("Votre session a pris fin (déconnexion ou inactivité) : reconnectez-vous.")
     lien_bouton("Se connecter", "/connexion", principal=True)
+    st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
 
 
 PAGES_PAR_ROLE = {
@@ -39,6 +40,7 @@ PAGES_PAR_ROLE = {
         st.Page("pages/eleve_fiche.py", title="Fiche en cours", icon=":material/edit_note:"),
         st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
         st.Page("pages/eleve_contextes.py", title="Mes contextes", icon=":material/bookmarks:"),
+        st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
     ],
     Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True)],
     Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
@@ -58,6 +60,7 @@ else:
     with st.sidebar:
         st.caption(f"Connecté·e : {utilisateur.nom_complet}")
         lien_bouton("Se déconnecter", "/deconnexion")
+        st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
     navigation = st.navigation(PAGES_PAR_ROLE[utilisateur.role])
 afficher_annonces()
 navigation.run()

@@ -2,7 +2,7 @@ import streamlit as st
 
 from pages.commun import exiger_role, session
 from passeport.models import Role
-from passeport.services import etablissement
+from passeport.services import audit, etablissement
 from passeport.services.accueil import resume_etablissement
 
 utilisateur = exiger_role(Role.ADMIN)
@@ -29,3 +29,14 @@ with st.form("quota"):
                 st.error(str(exc))
             else:
                 st.success(f"Quota enregistré : {int(quota)} Mo par élève.")
+
+st.subheader("Journal des accès")
+st.write("Connexions, consultations de passeports, changements de mots de passe : tout est noté. "
+         "L'export est lui-même inscrit au journal.")
+if st.button("Préparer l'export du journal (CSV)", key="preparer_journal"):
+    with session() as s:
+        st.session_state["journal_csv"] = audit.journal_csv(s, utilisateur)
+        s.commit()
+if "journal_csv" in st.session_state:
+    st.download_button("Télécharger le journal", st.session_state["journal_csv"], file_name="journal-des-acces.csv",
+                       mime="text/csv", key="telecharger_journal", icon=":material/download:")

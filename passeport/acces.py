@@ -55,8 +55,13 @@ def peut_lire_passeport(session: Session, acteur: Utilisateur, eleve_id: int) ->
 
 
 def exiger_lecture_passeport(session: Session, acteur: Utilisateur, eleve_id: int) -> None:
+    """Refuse a reader who may not read this passport; journal every read by someone else than its owner."""
     if not peut_lire_passeport(session, acteur, eleve_id):
         raise AccesRefuse("Ce passeport n'est pas accessible avec votre compte.")
+    if acteur.eleve_id != eleve_id:
+        from passeport.services.audit import journaliser_consultation
+
+        journaliser_consultation(session, acteur, eleve_id)
 
 
 def exiger_admin(acteur: Utilisateur) -> int:

@@ -108,13 +108,24 @@ def probleme_de_lecture(ligne: LigneCsv) -> str | None:
     return ligne.valeurs.get(_PROBLEME)
 
 
+def _ecrire(f, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
+    ecrivain = csv.writer(f, delimiter=";")
+    ecrivain.writerow(entete)
+    n = 0
+    for ligne in lignes:
+        ecrivain.writerow(ligne)
+        n += 1
+    return n
+
+
 def ecrire_csv(chemin: Path | str, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
     """Write a `;`-separated UTF-8 file (with BOM so that spreadsheets read the accents); return the row count."""
-    n = 0
     with Path(chemin).open("w", encoding="utf-8-sig", newline="") as f:
-        ecrivain = csv.writer(f, delimiter=";")
-        ecrivain.writerow(entete)
-        for ligne in lignes:
-            ecrivain.writerow(ligne)
-            n += 1
-    return n
+        return _ecrire(f, entete, lignes)
+
+
+def csv_octets(entete: list[str], lignes: Iterable[Iterable[object]]) -> bytes:
+    """The same file as ecrire_csv, in memory (for a download button)."""
+    tampon = io.StringIO(newline="")
+    _ecrire(tampon, entete, lignes)
+    return ("\ufeff" + tampon.getvalue()).encode("utf-8")

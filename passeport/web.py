@@ -30,7 +30,7 @@ ESSAIS_PAR_ADRESSE = 10
 FENETRE = 15 * 60
 _echecs: dict[str, deque[float]] = defaultdict(deque)
 # Paths that never need a session (Streamlit's own, our routes, static files).
-_LIBRES = ("/connexion", "/deconnexion", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
+_LIBRES = ("/connexion", "/deconnexion", "/donnees-personnelles", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
 
 
 @lru_cache(maxsize=1)
@@ -41,10 +41,10 @@ def _fabrique():
 def _page(contenu: str, statut: int = 200) -> HTMLResponse:
     return HTMLResponse(
         f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Connexion — Passeport professionnel</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Passeport professionnel</title>
 <style>
 body{{font-family:system-ui,sans-serif;background:#f6f7f9;margin:0;display:flex;justify-content:center}}
-main{{background:#fff;margin:2rem 1rem;padding:2rem;border-radius:12px;max-width:24rem;width:100%;
+main{{background:#fff;margin:2rem 1rem;padding:2rem;border-radius:12px;max-width:40rem;width:100%;
 box-shadow:0 1px 4px #0002}} h1{{font-size:1.5rem;margin-top:0}} label{{display:block;margin-top:1rem}}
 input{{width:100%;box-sizing:border-box;font-size:1rem;padding:.6rem;margin-top:.3rem;border:1px solid #bbb;
 border-radius:6px}} button{{margin-top:1.5rem;width:100%;font-size:1rem;padding:.7rem;border:0;border-radius:6px;
@@ -67,7 +67,8 @@ def _formulaire(suite: str, message: str = "", classe: str = "erreur") -> str:
 <input id="mot_de_passe" name="mot_de_passe" type="password" autocomplete="current-password" required>
 <button type="submit">Se connecter</button></form>
 <p><small>Identifiant et mot de passe sont donnés par votre établissement. Un mot de passe oublié se
-réinitialise auprès de l'administrateur.</small></p>"""
+réinitialise auprès de l'administrateur.</small></p>
+<p><small><a href="/donnees-personnelles">Vos données personnelles</a></small></p>"""
 
 
 async def _ralentir(echecs: int) -> None:
@@ -168,7 +169,42 @@ class ExigerConnexion(BaseHTTPMiddleware):
         return reponse
 
 
+DONNEES_PERSONNELLES = """<h1>Vos données personnelles</h1>
+<p>Le passeport professionnel est un outil de votre établissement pour suivre la formation en Bac Pro
+(Gestion-Administration, AGORA) et préparer la certification.</p>
+<h2>Ce qui est conservé</h2>
+<ul><li>Pour chaque élève : nom, prénom, identifiant de l'établissement, division, adresse électronique si elle est
+donnée ; ses fiches avec toutes leurs versions, les fichiers joints, les PFMP (organisation, dates, tuteur).</li>
+<li>Les appréciations et positionnements écrits par les enseignants et les tuteurs.</li>
+<li>Pour chaque compte : l'identifiant, le mot de passe sous une forme chiffrée qui ne permet pas de le retrouver,
+les connexions et les consultations des passeports (journal).</li></ul>
+<h2>Pourquoi</h2>
+<p>Pour que l'élève garde la trace de ce qu'il a vécu, que l'équipe pédagogique adapte son enseignement et fixe des
+objectifs de PFMP, et pour préparer le contrôle en cours de formation (CCF).</p>
+<h2>Qui les voit</h2>
+<ul><li>L'élève voit tout son passeport ; lui seul en écrit les fiches.</li>
+<li>Les enseignants de sa division lisent le passeport et y écrivent des appréciations.</li>
+<li>Un tuteur de PFMP, par un lien personnel et limité dans le temps, lit seulement les fiches de cette PFMP et
+celles que l'élève a choisi de partager.</li>
+<li>L'administrateur de l'établissement gère les comptes ; il ne lit un passeport que par une consultation
+enregistrée au journal.</li>
+<li>Chaque lecture d'un passeport par une autre personne que l'élève est enregistrée ; l'élève voit qui a
+consulté son passeport.</li></ul>
+<h2>Combien de temps</h2>
+<p>Pendant la formation, puis jusqu'à un an après sa fin : l'élève peut auparavant exporter son passeport, qui lui
+appartient. Le journal des connexions et consultations est gardé un an.</p>
+<h2>Vos droits</h2>
+<p>Vous pouvez demander l'accès à vos données, leur rectification ou leur effacement auprès de l'établissement
+et de son délégué à la protection des données (règlement général sur la protection des données).</p>
+<p><a href="/">Retour au passeport</a></p>"""
+
+
+async def donnees_personnelles(_requete: Request) -> Response:
+    return _page(DONNEES_PERSONNELLES)
+
+
 ROUTES = [
+    Route("/donnees-personnelles", donnees_personnelles, methods=["GET"]),
     Route("/connexion", page_connexion, methods=["GET"]),
     Route("/connexion", connexion, methods=["POST"]),
     Route("/deconnexion", deconnexion, methods=["GET", "POST"]),

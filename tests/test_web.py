@@ -112,3 +112,10 @@ def test_sign_out_closes_the_session_and_deletes_the_cookie(client, fresh_db):
 @pytest.mark.parametrize("suite", ["https://ailleurs.example/", "//ailleurs.example/", "/\\ailleurs.example"])
 def test_no_redirect_to_another_site(client, suite):
     assert _poster(client, suite=suite).headers["location"] == "/"
+
+
+def test_the_personal_data_page_is_open_to_everyone(client):
+    r = client.get("/donnees-personnelles", headers={"accept": "text/html"})
+    assert r.status_code == 200
+    assert "<h1>Vos données personnelles</h1>" in r.text and "Combien de temps" in r.text
+    assert 'href="/donnees-personnelles"' in client.get("/connexion").text

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passeport.models import EvenementAudit, maintenant
+from passeport.models import Compte, EvenementAudit, maintenant
 
 
 def journaliser(
@@ -18,3 +22,68 @@ def journaliser(
     )
     session.add(evenement)
     return evenement
+
+
+# A teacher clicking around a passport reruns the page many times: one journal line per quarter of an hour.
+INTERVALLE_CONSULTATIONS = dt.timedelta(minutes=15)
+
+
+def journaliser_consultation(session: Session, acteur, eleve_id: int) -> None:
+    """Note that ``acteur`` read the passport of ``eleve_id`` (the caller commits)."""
+    instant = maintenant()
+    recente = session.scalar(
+        select(EvenementAudit.id).where(
+            EvenementAudit.action == "consultation", EvenementAudit.compte_id == acteur.compte_id,
+            EvenementAudit.eleve_id == eleve_id, EvenementAudit.cree_le > instant - INTERVALLE_CONSULTATIONS,
+        ).limit(1)
+    )
+    if recente is None:
+        journaliser(session, "consultation", acteur.compte_id, acteur.role.value, "passeport", eleve_id, eleve_id)
+
+
+@dataclass(frozen=True)
+class Consultation:
+    quand: dt.datetime
+    qui: str
+    role: str
+
+
+def consultations_de_mon_passeport(session: Session, acteur) -> list[Consultation]:
+    """Who read the student's passport, newest first (the student's own reads are not listed)."""
+    from passeport import acces
+
+    eleve_id = acces.exiger_eleve(acteur)
+    lignes = session.execute(
+        select(EvenementAudit.cree_le, Compte.prenom, Compte.nom, EvenementAudit.role)
+        .join(Compte, Compte.id == EvenementAudit.compte_id)
+        .where(EvenementAudit.action == "consultation", EvenementAudit.eleve_id == eleve_id)
+        .order_by(EvenementAudit.cree_le.desc())
+    )
+    return [Consultation(quand, f"{prenom} {nom}".strip(), ROLES.get(role, role)) for quand, prenom, nom, role in lignes]
+
+
+ROLES = {"enseignant": "enseignant·e", "tuteur": "tuteur ou tutrice", "admin": "administration", "eleve": "élève"}
+COLONNES_JOURNAL = ["date", "compte", "role", "action", "objet", "objet_id", "eleve", "details"]
+
+
+def journal_csv(session: Session, acteur) -> bytes:
+    """The school's journal (events of the administrator's school's accounts) as a CSV file."""
+    from passeport import acces
+    from passeport.csvio import csv_octets
+    from passeport.models import Eleve
+
+    etablissement_id = acces.exiger_admin(acteur)
+    requete = (
+        select(EvenementAudit, Compte.login, Eleve.identifiant)
+        .join(Compte, Compte.id == EvenementAudit.compte_id)
+        .outerjoin(Eleve, Eleve.id == EvenementAudit.eleve_id)
+        .where(Compte.etablissement_id == etablissement_id)
+        .order_by(EvenementAudit.id)
+    )
+    lignes = (
+        [e.cree_le.isoformat(sep=" ", timespec="seconds"), login, e.role, e.action, e.objet_type,
+         "" if e.objet_id is None else str(e.objet_id), identifiant or "", e.details]
+        for e, login, identifiant in session.execute(requete)
+    )
+    journaliser(session, "export_journal", acteur.compte_id, acteur.role.value)
+    return csv_octets(COLONNES_JOURNAL, lignes)

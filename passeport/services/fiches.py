@@ -160,6 +160,7 @@ def lire_fiche(session: Session, acteur, fiche_id: int) -> Fiche:
     fiche = session.get(Fiche, fiche_id)
     if fiche is None or not acces.peut_lire_passeport(session, acteur, fiche.eleve_id):
         raise FicheIntrouvable()  # same answer whether it exists or not: no hint about other students
+    acces.exiger_lecture_passeport(session, acteur, fiche.eleve_id)  # journals a reader other than the owner
     return fiche
 
 

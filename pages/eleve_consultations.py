@@ -1,0 +1,20 @@
+"""Who read my passport: every read by someone other than the student is journaled and shown here."""
+
+import pandas as pd
+import streamlit as st
+
+from pages.commun import exiger_role, session
+from passeport.models import Role
+from passeport.services.audit import consultations_de_mon_passeport
+
+utilisateur = exiger_role(Role.ELEVE)
+st.title("Qui a vu mon passeport")
+st.write("Chaque fois qu'une autre personne que vous (enseignant, tuteur, administration) ouvre votre passeport, "
+         "c'est noté ici. Une question ? Parlez-en à votre professeur principal.")
+with session() as s:
+    consultations = consultations_de_mon_passeport(s, utilisateur)
+if not consultations:
+    st.info("Personne d'autre que vous n'a encore consulté votre passeport.")
+else:
+    st.dataframe(pd.DataFrame([(c.quand.strftime("%d/%m/%Y %H:%M"), c.qui, c.role) for c in consultations],
+                              columns=["Quand (heure UTC)", "Qui", "Rôle"]), hide_index=True)
