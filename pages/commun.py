@@ -25,6 +25,15 @@ def utilisateur_courant() -> Utilisateur | None:
     return st.session_state.get("utilisateur")
 
 
+def exiger_connexion() -> Utilisateur:
+    """Stop the page unless someone is signed in."""
+    utilisateur = utilisateur_courant()
+    if utilisateur is None:
+        st.error("Cette page n'est pas accessible avec votre compte.")
+        st.stop()
+    return utilisateur
+
+
 def exiger_role(role: Role) -> Utilisateur:
     """Stop the page unless the signed-in user has ``role`` (the services check access again)."""
     utilisateur = utilisateur_courant()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from pages.commun import annoncer, session, utilisateur_courant
+from pages.commun import annoncer, exiger_connexion, session
 from passeport.services.comptes import LONGUEUR_MIN, MotDePasseRefuse, changer_mot_de_passe
 
-utilisateur = utilisateur_courant()
+utilisateur = exiger_connexion()
 st.title("Choisissez votre mot de passe")
 st.write(f"Bienvenue {utilisateur.nom_complet}. Le mot de passe reçu de l'établissement ne sert qu'une fois : "
          f"choisissez le vôtre, d'au moins {LONGUEUR_MIN} caractères. Une petite phrase de quelques mots "
