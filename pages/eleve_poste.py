@@ -47,7 +47,10 @@ texte = st.text_area("Contexte commun", key="poste_texte", persist_state="sessio
 conditions = st.text_area("Conditions communes", key="poste_conditions", persist_state="session", placeholder="Je dispose : …")
 
 if st.button("Créer les fiches", type="primary", icon=":material/library_add:", key="creer_poste"):
-    commun = ContenuFiche(situation="", titre="", date_debut=debut or dt.date.today(), lieu=lieu, nature=nature,
+    if debut is None:
+        st.error("Indiquez la date de début.")
+        st.stop()
+    commun = ContenuFiche(situation="", titre="", date_debut=debut, lieu=lieu, nature=nature,
                           complexite=1, aleas=0, organisation=organisation, contexte=texte, conditions=conditions)
     with session() as s:
         try:

@@ -229,3 +229,24 @@ def test_moving_a_retained_fiche_to_another_situation_unretains_it(fresh_db, eco
         fiches.enregistrer(s, ecole.lea, a, dataclasses.replace(LIVRAISON, situation="1.1.2"))
     with Session(fresh_db) as s:
         assert (s.get(Fiche, a).retenue, s.get(Fiche, b).retenue) == (False, True)
+
+
+def test_a_fiche_in_the_bin_cannot_be_changed_until_restored(fresh_db, ecole):
+    from passeport.services import pieces
+    from tests import fichiers
+
+    fiche_id = _creer(fresh_db, ecole.lea)
+    with transaction(fresh_db) as s:
+        fiches.supprimer(s, ecole.lea, fiche_id)
+    for action in (
+        lambda s: fiches.enregistrer(s, ecole.lea, fiche_id, dataclasses.replace(LIVRAISON, titre="Autre")),
+        lambda s: fiches.retenir(s, ecole.lea, fiche_id),
+        lambda s: fiches.revenir_a(s, ecole.lea, fiche_id, 1),
+    ):
+        with pytest.raises(fiches.FicheALaCorbeille), transaction(fresh_db) as s:
+            action(s)
+    with pytest.raises(pieces.PieceRefusee, match="dans la corbeille"), transaction(fresh_db) as s:
+        pieces.ajouter(s, ecole.lea, fiche_id, "a.pdf", fichiers.pdf())
+    with Session(fresh_db) as s:
+        fiche = s.get(Fiche, fiche_id)
+        assert (fiche.version_courante, fiche.retenue) == (1, False)

@@ -40,6 +40,8 @@ def enregistrer(session: Session, acteur, contexte: Contexte) -> ContexteReutili
     nom = contexte.nom.strip()
     if not nom:
         raise ContexteInvalide("Donnez un nom à ce contexte (par exemple « PFMP BIOMAG – achats »).")
+    if len(nom) > 120:
+        raise ContexteInvalide("Le nom du contexte est trop long (120 caractères au plus).")
     if any(c.nom == nom for c in lister(session, acteur)):
         raise ContexteInvalide(f"Vous avez déjà un contexte nommé « {nom} ».")
     ligne = ContexteReutilisable(eleve_id=eleve_id, nom=nom, organisation=contexte.organisation,

@@ -147,11 +147,17 @@ def _verifier(session: Session, eleve_id: int, contenu: ContenuFiche) -> None:
         raise FicheInvalide(problemes)
 
 
-def _fiche_de_l_auteur(session: Session, acteur, fiche_id: int) -> Fiche:
+class FicheALaCorbeille(ValueError):
+    message = "Cette fiche est dans la corbeille : restaurez-la d'abord pour la modifier."
+
+
+def _fiche_de_l_auteur(session: Session, acteur, fiche_id: int, hors_corbeille: bool = True) -> Fiche:
     fiche = session.get(Fiche, fiche_id)
     if fiche is None:
         raise FicheIntrouvable()
     acces.exiger_proprietaire(acteur, fiche.eleve_id)
+    if hors_corbeille and fiche.supprimee_le is not None:
+        raise FicheALaCorbeille(FicheALaCorbeille.message)
     return fiche
 
 
@@ -204,13 +210,13 @@ def revenir_a(session: Session, acteur, fiche_id: int, numero: int) -> FicheVers
 
 def supprimer(session: Session, acteur, fiche_id: int) -> None:
     """Move the fiche to the bin (it stays restorable)."""
-    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id, hors_corbeille=False)
     fiche.supprimee_le = fiche.modifiee_le = maintenant()
     fiche.retenue = False
 
 
 def restaurer(session: Session, acteur, fiche_id: int) -> None:
-    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id, hors_corbeille=False)
     fiche.supprimee_le = None
     fiche.modifiee_le = maintenant()
 
@@ -236,7 +242,7 @@ def _fiches_courantes(session: Session, eleve_id: int, corbeille: bool = False) 
 
 def contenu_a_dupliquer(session: Session, acteur, fiche_id: int, situation: str | None = None) -> ContenuFiche:
     """The content of a fiche to start a new one from ("Repartir d'une fiche"), optionally on another situation."""
-    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id, hors_corbeille=False)
     contenu = contenu_de(fiche.courante)
     return dataclasses.replace(contenu, situation=situation) if situation else contenu
 

@@ -142,6 +142,8 @@ def ajouter(session: Session, acteur, fiche_id: int, nom: str, contenu: bytes) -
     if fiche is None:
         raise FicheIntrouvable()
     acces.exiger_proprietaire(acteur, fiche.eleve_id)
+    if fiche.supprimee_le is not None:
+        raise PieceRefusee("Cette fiche est dans la corbeille : restaurez-la d'abord pour y joindre un fichier.")
     type_mime = verifier_fichier(nom, contenu)
     utilise, limite = espace_utilise(session, fiche.eleve_id), quota(session, fiche.eleve_id)
     if utilise + len(contenu) > limite:

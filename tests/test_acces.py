@@ -1,0 +1,121 @@
+"""The permission table: every service function that takes an actor, for every kind of actor.
+
+Who: the owner student (lea), another student (noe), the teacher of the owner's division (martin), a teacher of
+another division (leroy), the administrator (admin). A forbidden call raises a dedicated error and writes nothing.
+"""
+
+import dataclasses
+import datetime as dt
+import inspect
+import pkgutil
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passeport import services
+from passeport.acces import AccesRefuse
+from passeport.db import transaction
+from passeport.models import Appreciation, Base, Lieu, Nature
+from passeport.services import (
+    administration, appreciations, audit, contextes, couverture, etablissement, fiches, pieces,
+)
+from passeport.services.fiches import ContenuFiche, FicheIntrouvable
+from tests import fichiers
+from tests.ecole import creer_ecole
+
+pytestmark = pytest.mark.store
+
+CONTENU = ContenuFiche(situation="1.1.2", titre="Commande", date_debut=dt.date(2026, 10, 5), lieu=Lieu.PFMP,
+                       nature=Nature.REELLE, complexite=1, aleas=0)
+ECRIRE, LIRE, ADMINISTRER, SOI = {"lea"}, {"lea", "martin"}, {"admin"}, {"lea", "noe"}
+
+# name → (who may, call). ``x`` holds the ids of the owner's fiche, attachment, context, division and appréciation.
+ACTIONS = {
+    "fiches.nouvelle_fiche": (SOI, lambda s, a, x: fiches.nouvelle_fiche(s, a, CONTENU)),
+    "fiches.enregistrer": (ECRIRE, lambda s, a, x: fiches.enregistrer(s, a, x["fiche"], dataclasses.replace(
+        CONTENU, titre="Autre"))),
+    "fiches.revenir_a": (ECRIRE, lambda s, a, x: fiches.revenir_a(s, a, x["fiche"], 1)),
+    "fiches.supprimer": (ECRIRE, lambda s, a, x: fiches.supprimer(s, a, x["fiche"])),
+    "fiches.restaurer": (ECRIRE, lambda s, a, x: fiches.restaurer(s, a, x["fiche"])),
+    "fiches.retenir": (ECRIRE, lambda s, a, x: fiches.retenir(s, a, x["fiche"])),
+    "fiches.contenu_a_dupliquer": (ECRIRE, lambda s, a, x: fiches.contenu_a_dupliquer(s, a, x["fiche"])),
+    "fiches.creer_depuis_poste": (SOI, lambda s, a, x: fiches.creer_depuis_poste(s, a, CONTENU, ["1.1.2"])),
+    "fiches.lire_fiche": (LIRE, lambda s, a, x: fiches.lire_fiche(s, a, x["fiche"])),
+    "fiches.historique": (LIRE, lambda s, a, x: fiches.historique(s, a, x["fiche"])),
+    "fiches.fiches_de_l_eleve": (LIRE, lambda s, a, x: fiches.fiches_de_l_eleve(s, a, x["eleve"])),
+    "couverture.couverture_eleve": (LIRE, lambda s, a, x: couverture.couverture_eleve(s, a, x["eleve"])),
+    "couverture.entete_eleve": (LIRE, lambda s, a, x: couverture.entete_eleve(s, a, x["eleve"])),
+    "pieces.ajouter": (ECRIRE, lambda s, a, x: pieces.ajouter(s, a, x["fiche"], "b.pdf", fichiers.pdf(2))),
+    "pieces.retirer": (ECRIRE, lambda s, a, x: pieces.retirer(s, a, x["piece"])),
+    "pieces.lister": (LIRE, lambda s, a, x: pieces.lister(s, a, x["fiche"])),
+    "pieces.lire": (LIRE, lambda s, a, x: pieces.lire(s, a, x["piece"])),
+    "contextes.lister": (SOI, lambda s, a, x: contextes.lister(s, a)),
+    "contextes.enregistrer": (SOI, lambda s, a, x: contextes.enregistrer(s, a, contextes.Contexte("Autre"))),
+    "contextes.supprimer": (ECRIRE, lambda s, a, x: contextes.supprimer(s, a, x["contexte"])),
+    "appreciations.pour_l_eleve": (LIRE, lambda s, a, x: appreciations.pour_l_eleve(s, a, x["eleve"])),
+    "appreciations.non_lues": (LIRE, lambda s, a, x: appreciations.non_lues(s, a, x["eleve"])),
+    "appreciations.marquer_lues": (SOI, lambda s, a, x: appreciations.marquer_lues(s, a, [x["appreciation"]])),
+    "audit.consultations_de_mon_passeport": (SOI, lambda s, a, x: audit.consultations_de_mon_passeport(s, a)),
+    "audit.journal_csv": (ADMINISTRER, lambda s, a, x: audit.journal_csv(s, a)),
+    "administration.premiers_mots_de_passe": (
+        ADMINISTRER, lambda s, a, x: administration.premiers_mots_de_passe(s, a, x["division"])),
+    "administration.reinitialiser_mot_de_passe": (
+        ADMINISTRER, lambda s, a, x: administration.reinitialiser_mot_de_passe(s, a, x["compte"])),
+    "administration.divisions": (ADMINISTRER, lambda s, a, x: administration.divisions(s, a)),
+    "administration.chercher_comptes": (ADMINISTRER, lambda s, a, x: administration.chercher_comptes(s, a, "lea")),
+    "administration.exiger_admin_de": (ADMINISTRER, lambda s, a, x: administration.exiger_admin_de(a, x["etab"])),
+    "etablissement.definir_quota": (ADMINISTRER, lambda s, a, x: etablissement.definir_quota(s, a, 300)),
+}
+ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
+
+
+@pytest.fixture
+def monde(fresh_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path))
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        fiche = fiches.nouvelle_fiche(s, ecole.lea, CONTENU)
+        piece = pieces.ajouter(s, ecole.lea, fiche.id, "a.pdf", fichiers.pdf())
+        contexte = contextes.enregistrer(s, ecole.lea, contextes.Contexte("PFMP"))
+        appreciation = Appreciation(eleve_id=ecole.lea.eleve_id, fiche_id=fiche.id, auteur_id=ecole.martin.compte_id,
+                                    texte="Bien")
+        s.add(appreciation)
+        s.flush()
+        ids = {"fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
+               "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
+               "etab": ecole.admin.etablissement_id}
+    return fresh_db, ecole, ids
+
+
+def _etat(engine) -> dict[str, int]:
+    with Session(engine) as s:
+        return {t.name: s.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("qui", ACTEURS)
+def test_permission_table(monde, qui, action):
+    engine, ecole, ids = monde
+    autorises, appel = ACTIONS[action]
+    acteur = getattr(ecole, qui)
+    avant = _etat(engine)
+    if qui in autorises:
+        with transaction(engine) as s:
+            appel(s, acteur, ids)
+    else:
+        with pytest.raises((AccesRefuse, FicheIntrouvable)), transaction(engine) as s:
+            appel(s, acteur, ids)
+        assert _etat(engine) == avant
+
+
+def test_the_table_covers_every_service_function_that_takes_an_actor():
+    trouvees = set()
+    for module in pkgutil.iter_modules(services.__path__):
+        mod = __import__(f"passeport.services.{module.name}", fromlist=["_"])
+        for nom, fonction in inspect.getmembers(mod, inspect.isfunction):
+            if fonction.__module__ == mod.__name__ and not nom.startswith("_"):
+                if "acteur" in inspect.signature(fonction).parameters:
+                    trouvees.add(f"{module.name}.{nom}")
+    # comptes.changer_mot_de_passe acts on the actor's own account only, tested in test_comptes.
+    assert trouvees - {"comptes.changer_mot_de_passe", "audit.journaliser_consultation"} == set(ACTIONS)
