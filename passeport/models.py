@@ -224,10 +224,29 @@ class Pfmp(Base):
     date_fin: Mapped[dt.date] = mapped_column(Date)
     objectifs: Mapped[str] = mapped_column(Text, default="")
     bilan_tuteur: Mapped[str] = mapped_column(Text, default="")
+    # The tutor's positioning on the situations lived: JSON {"1.1.2": 3, …}, levels 1–4 as for teachers.
+    bilan_situations: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     eleve: Mapped[Eleve] = relationship()
     organisation: Mapped[Organisation] = relationship()
     tuteur: Mapped[Tuteur | None] = relationship()
+
+
+class LienTuteur(Base):
+    """A tutor's access to one PFMP through a link: the token is in the link, only its SHA-256 here."""
+
+    __tablename__ = "lien_tuteur"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pfmp_id: Mapped[int] = mapped_column(ForeignKey("pfmp.id"), index=True)
+    jeton_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    cree_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    expire_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoque_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    nom_tuteur: Mapped[str] = mapped_column(String(200), default="")  # given by the tutor at first use
+
+    pfmp: Mapped[Pfmp] = relationship()
 
 
 class Fiche(Base):

@@ -18,7 +18,7 @@ from passeport.acces import AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, Lieu, Nature
 from passeport.services import (
-    administration, appreciations, audit, contextes, couverture, etablissement, fiches, pieces,
+    administration, appreciations, audit, contextes, couverture, etablissement, fiches, pfmp, pieces,
 )
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.store
 CONTENU = ContenuFiche(situation="1.1.2", titre="Commande", date_debut=dt.date(2026, 10, 5), lieu=Lieu.PFMP,
                        nature=Nature.REELLE, complexite=1, aleas=0)
 ECRIRE, LIRE, ADMINISTRER, SOI = {"lea"}, {"lea", "martin"}, {"admin"}, {"lea", "noe"}
+GERER_PFMP = {"lea", "martin"}  # the student and the teachers of the student's division
 
 # name → (who may, call). ``x`` holds the ids of the owner's fiche, attachment, context, division and appréciation.
 ACTIONS = {
@@ -66,6 +67,11 @@ ACTIONS = {
     "administration.chercher_comptes": (ADMINISTRER, lambda s, a, x: administration.chercher_comptes(s, a, "lea")),
     "administration.exiger_admin_de": (ADMINISTRER, lambda s, a, x: administration.exiger_admin_de(a, x["etab"])),
     "etablissement.definir_quota": (ADMINISTRER, lambda s, a, x: etablissement.definir_quota(s, a, 300)),
+    "pfmp.enregistrer_pfmp": (GERER_PFMP, lambda s, a, x: pfmp.enregistrer_pfmp(
+        s, a, x["eleve"], "Mairie", dt.date(2027, 1, 4), dt.date(2027, 1, 29), "Mme Roux")),
+    "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
+    "pfmp.creer_lien": (GERER_PFMP, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"])),
+    "pfmp.revoquer_lien": (GERER_PFMP, lambda s, a, x: pfmp.revoquer_lien(s, a, x["pfmp"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
 
@@ -81,10 +87,12 @@ def monde(fresh_db, tmp_path, monkeypatch):
         appreciation = Appreciation(eleve_id=ecole.lea.eleve_id, fiche_id=fiche.id, auteur_id=ecole.martin.compte_id,
                                     texte="Bien")
         s.add(appreciation)
+        periode = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", dt.date(2026, 11, 16),
+                                        dt.date(2026, 12, 11), "Julien Garnier")
         s.flush()
         ids = {"fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
-               "etab": ecole.admin.etablissement_id}
+               "etab": ecole.admin.etablissement_id, "pfmp": periode.id}
     return fresh_db, ecole, ids
 
 

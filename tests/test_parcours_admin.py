@@ -57,4 +57,8 @@ def test_import_a_class_print_the_sheet_and_sign_in_with_it(demo_db_url, tmp_pat
 
         se_connecter(page, app, login, mot_de_passe)
         page.get_by_role("heading", name="Choisissez votre mot de passe").wait_for()
+        jetons = [c["value"] for c in contexte.cookies() if c["name"] == "passeport_session"]
         contexte.close()
+    # Neither the password nor the session token is written in the server's log.
+    journal = (tmp_path / "streamlit.log").read_text(encoding="utf-8", errors="replace")
+    assert jetons and all(secret not in journal for secret in [mot_de_passe, *jetons])

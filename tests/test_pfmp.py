@@ -1,0 +1,125 @@
+"""PFMP and tutor links: who manages them, what a link opens, expiry, revocation, tokens never in clear."""
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from passeport.acces import AccesRefuse
+from passeport.db import transaction
+from passeport.models import Appreciation, Base, Fiche, Lieu, Nature, Pfmp
+from passeport.services import fiches, pfmp
+from passeport.services.fiches import ContenuFiche
+from tests.ecole import creer_ecole
+
+pytestmark = pytest.mark.store
+DEBUT, FIN = dt.date(2026, 11, 16), dt.date(2026, 12, 11)
+CONTENU = ContenuFiche(situation="1.1.2", titre="Commande chez BIOMAG", date_debut=dt.date(2026, 11, 17),
+                       lieu=Lieu.PFMP, nature=Nature.REELLE, complexite=1, aleas=0)
+
+
+@pytest.fixture
+def monde(fresh_db):
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        p = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", DEBUT, FIN, "Julien Garnier",
+                                  "j.garnier@exemple.fr")
+        ids = {"pfmp": p.id}
+        for nom, situation, dans_pfmp, partagee in (("pfmp", "1.1.2", True, False), ("partagee", "3.2.2", False, True),
+                                                    ("privee", "1.1.3", False, False)):
+            f = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(CONTENU, situation=situation, titre=nom))
+            f.pfmp_id, f.partagee_tuteur = (p.id if dans_pfmp else None), partagee
+            ids[nom] = f.id
+    return fresh_db, ecole, ids
+
+
+def test_who_records_a_pfmp(fresh_db):
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        pfmp.enregistrer_pfmp(s, ecole.lea, ecole.lea.eleve_id, "Mairie", DEBUT, FIN, "Mme Roux")
+    for intrus in (ecole.noe, ecole.leroy, ecole.admin):
+        with pytest.raises(AccesRefuse), transaction(fresh_db) as s:
+            pfmp.enregistrer_pfmp(s, intrus, ecole.lea.eleve_id, "Mairie", DEBUT, FIN, "Mme Roux")
+    for probleme, valeurs in (("avant sa date de début", ("Mairie", FIN, DEBUT, "Mme Roux")),
+                              ("organisation", ("  ", DEBUT, FIN, "Mme Roux")), ("tuteur", ("Mairie", DEBUT, FIN, ""))):
+        with pytest.raises(pfmp.PfmpInvalide, match=probleme), transaction(fresh_db) as s:
+            pfmp.enregistrer_pfmp(s, ecole.lea, ecole.lea.eleve_id, *valeurs)
+    with Session(fresh_db) as s:
+        assert len(s.scalars(select(Pfmp)).all()) == 1
+
+
+def test_a_link_opens_the_pfmp_fiches_and_the_shared_ones_only(monde):
+    engine, ecole, ids = monde
+    with transaction(engine) as s:
+        jeton = pfmp.creer_lien(s, ecole.lea, ids["pfmp"], dt.datetime(2026, 11, 20))
+    assert len(jeton) >= 43
+    with transaction(engine) as s:
+        acces_tuteur = pfmp.ouvrir(s, jeton, dt.datetime(2026, 11, 21))
+        assert (acces_tuteur.eleve, acces_tuteur.organisation, acces_tuteur.nom_tuteur) == ("Léa Moreau", "BIOMAG", "")
+        with pytest.raises(AccesRefuse):  # the name first
+            pfmp.fiches_du_tuteur(s, acces_tuteur)
+        acces_tuteur = pfmp.se_presenter(s, acces_tuteur, "Julien Garnier, responsable des achats")
+        assert [v.titre for v in pfmp.fiches_du_tuteur(s, acces_tuteur)] == ["pfmp", "partagee"]
+        pfmp.commenter(s, acces_tuteur, ids["pfmp"], "Très bon travail.")
+        with pytest.raises(AccesRefuse):
+            pfmp.commenter(s, acces_tuteur, ids["privee"], "Je ne devrais pas voir cette fiche.")
+        with pytest.raises(pfmp.PfmpInvalide, match="1.1.3"):
+            pfmp.enregistrer_bilan(s, acces_tuteur, {"1.1.2": 3, "1.1.3": 2}, "")
+        pfmp.enregistrer_bilan(s, acces_tuteur, {"1.1.2": 3, "3.2.2": 4}, "Stagiaire sérieuse.")
+    with Session(engine) as s:
+        commentaire = s.scalar(select(Appreciation))
+        assert (commentaire.fiche_id, commentaire.auteur_id, commentaire.auteur_nom) == (
+            ids["pfmp"], None, "Julien Garnier, responsable des achats (tuteur de PFMP)")
+        p = s.get(Pfmp, ids["pfmp"])
+        assert (json.loads(p.bilan_situations), p.bilan_tuteur) == ({"1.1.2": 3, "3.2.2": 4}, "Stagiaire sérieuse.")
+        with pytest.raises(AccesRefuse):
+            pfmp.commenter(s, acces_tuteur, ids["pfmp"] + 100, "Fiche d'un autre élève")
+
+
+def test_expiry_revocation_and_reissue(monde):
+    engine, ecole, ids = monde
+    with transaction(engine) as s:
+        premier = pfmp.creer_lien(s, ecole.martin, ids["pfmp"], dt.datetime(2026, 11, 20))
+    with Session(engine) as s:
+        assert pfmp.ouvrir(s, premier, dt.datetime(2027, 1, 10, 23, 59)) is not None  # end of PFMP + 30 days
+        assert pfmp.ouvrir(s, premier, dt.datetime(2027, 1, 11, 0, 1)) is None
+    with transaction(engine) as s:
+        second = pfmp.creer_lien(s, ecole.martin, ids["pfmp"], dt.datetime(2026, 11, 21))
+    with Session(engine) as s:
+        assert pfmp.ouvrir(s, premier, dt.datetime(2026, 11, 22)) is None  # a new link revokes the old one
+        assert pfmp.ouvrir(s, second, dt.datetime(2026, 11, 22)) is not None
+    with transaction(engine) as s:
+        assert pfmp.revoquer_lien(s, ecole.lea, ids["pfmp"]) == 1
+    with Session(engine) as s:
+        assert pfmp.ouvrir(s, second, dt.datetime(2026, 11, 22)) is None
+        for faux in (None, "", "x" * 500, second[:-1] + "A"):
+            assert pfmp.ouvrir(s, faux, dt.datetime(2026, 11, 22)) is None
+
+
+def test_only_the_student_and_division_teachers_make_links(monde):
+    engine, ecole, ids = monde
+    for intrus in (ecole.noe, ecole.leroy, ecole.admin):
+        with pytest.raises(AccesRefuse), transaction(engine) as s:
+            pfmp.creer_lien(s, intrus, ids["pfmp"])
+        with pytest.raises(AccesRefuse), transaction(engine) as s:
+            pfmp.revoquer_lien(s, intrus, ids["pfmp"])
+
+
+def test_tokens_and_passwords_never_appear_in_clear_in_the_database(monde):
+    engine, ecole, ids = monde
+    from passeport.services import administration, sessions
+
+    with transaction(engine) as s:
+        jeton = pfmp.creer_lien(s, ecole.lea, ids["pfmp"])
+        jeton_session = sessions.ouvrir(s, ecole.lea.compte_id)
+        mot_de_passe = administration.premiers_mots_de_passe(s, ecole.admin, s.get(Fiche, ids["pfmp"]).eleve.division_id)[0].mot_de_passe
+    secrets_ = [jeton, jeton_session, mot_de_passe]
+    with Session(engine) as s:
+        for table in Base.metadata.sorted_tables:
+            for ligne in s.execute(select(table)).all():
+                contenu = " ".join(str(v) for v in ligne)
+                for secret in secrets_:
+                    assert secret not in contenu, (table.name, secret)
