@@ -40,9 +40,13 @@ PAGES_PAR_ROLE = {
         st.Page("pages/eleve_fiche.py", title="Fiche en cours", icon=":material/edit_note:"),
         st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
         st.Page("pages/eleve_contextes.py", title="Mes contextes", icon=":material/bookmarks:"),
+        st.Page("pages/eleve_pfmp.py", title="Mes PFMP", icon=":material/apartment:"),
         st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
     ],
-    Role.ENSEIGNANT: [st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True)],
+    Role.ENSEIGNANT: [
+        st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True),
+        st.Page("pages/enseignant_pfmp.py", title="PFMP", icon=":material/apartment:"),
+    ],
     Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
     Role.ADMIN: [
         st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True),
@@ -51,7 +55,9 @@ PAGES_PAR_ROLE = {
     ],
 }
 
-if utilisateur is None:
+if "lien" in st.query_params:  # a tutor's link: no account needed, nothing else reachable
+    navigation = st.navigation([st.Page("pages/tuteur_lien.py", title="Espace tuteur")], position="hidden")
+elif utilisateur is None:
     navigation = st.navigation([st.Page(pas_connecte, title="Connexion", icon=":material/login:")], position="hidden")
 elif utilisateur.doit_changer_mot_de_passe:
     navigation = st.navigation([st.Page("pages/mot_de_passe.py", title="Mot de passe", icon=":material/key:")],

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import time
-from collections import defaultdict, deque
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -21,14 +19,13 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from passeport.db import creer_engine, fabrique_sessions
+from passeport.limites import Limiteur
 from passeport.services import sessions
 from passeport.services.comptes import CompteBloque, ConnexionRefusee, authentifier
 
 COOKIE = "passeport_session"
-# Per browser address: at most ESSAIS_PAR_ADRESSE failures in FENETRE, then a neutral refusal.
-ESSAIS_PAR_ADRESSE = 10
-FENETRE = 15 * 60
-_echecs: dict[str, deque[float]] = defaultdict(deque)
+# Per browser address: at most 10 failed sign-ins in 15 minutes, then a neutral refusal.
+CONNEXIONS = Limiteur(10, 15 * 60)
 # Paths that never need a session (Streamlit's own, our routes, static files).
 _LIBRES = ("/connexion", "/deconnexion", "/donnees-personnelles", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
 
@@ -85,14 +82,6 @@ def _adresse(requete: Request) -> str:
     return requete.client.host if requete.client else "inconnue"
 
 
-def _echecs_recents(adresse: str) -> deque[float]:
-    file = _echecs[adresse]
-    limite = time.monotonic() - FENETRE
-    while file and file[0] < limite:
-        file.popleft()
-    return file
-
-
 async def page_connexion(requete: Request) -> Response:
     message, classe = "", "erreur"
     if requete.query_params.get("expiree"):
@@ -116,18 +105,17 @@ async def connexion(requete: Request) -> Response:
     formulaire = await requete.form()
     suite = _suite_sure(str(formulaire.get("suite", "/")))
     adresse = _adresse(requete)
-    recents = _echecs_recents(adresse)
-    if len(recents) >= ESSAIS_PAR_ADRESSE:
+    if CONNEXIONS.bloque(adresse):
         return _page(_formulaire(suite, "Trop d'essais depuis cet appareil : réessayez dans 15 minutes."), 429)
-    await _ralentir(len(recents))
+    await _ralentir(CONNEXIONS.recents(adresse))
     try:
         jeton = await run_in_threadpool(
             _se_connecter, str(formulaire.get("login", "")), str(formulaire.get("mot_de_passe", ""))
         )
     except ConnexionRefusee as exc:
-        recents.append(time.monotonic())
+        CONNEXIONS.echec(adresse)
         return _page(_formulaire(suite, exc.message), 429 if isinstance(exc, CompteBloque) else 401)
-    recents.clear()
+    CONNEXIONS.oublier(adresse)
     reponse = RedirectResponse(suite, status_code=303)
     reponse.set_cookie(COOKIE, jeton, httponly=True, samesite="lax", secure=_cookie_securise(requete), path="/",
                        max_age=int(sessions.INACTIVITE.total_seconds()) * 12)
@@ -159,7 +147,9 @@ class ExigerConnexion(BaseHTTPMiddleware):
 
     async def dispatch(self, requete: Request, suivant):
         chemin = requete.url.path
+        lien_tuteur = "lien" in requete.query_params  # a tutor's link needs no account
         if (requete.method == "GET" and COOKIE not in requete.cookies and not chemin.startswith(_LIBRES)
+                and not lien_tuteur
                 and "." not in chemin.rsplit("/", 1)[-1] and "text/html" in requete.headers.get("accept", "")):
             suite = chemin + (f"?{requete.url.query}" if requete.url.query else "")
             return RedirectResponse(f"/connexion?suite={quote(suite)}", status_code=303)
@@ -215,5 +205,5 @@ MIDDLEWARE = [Middleware(ExigerConnexion)]
 def reinitialiser_pour_les_tests() -> None:
     """Forget the engine and the per-address counters (tests change DATABASE_URL between cases)."""
     _fabrique.cache_clear()
-    _echecs.clear()
+    CONNEXIONS.oublier()
 

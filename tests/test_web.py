@@ -77,7 +77,7 @@ def test_wrong_password_gets_one_neutral_message_and_no_cookie(client):
 def test_ten_failures_block_the_account_for_15_minutes(client, fresh_db):
     for _ in range(10):
         assert _poster(client, mot_de_passe="mauvais").status_code == 401
-    web._echecs.clear()  # another device: the account itself is blocked
+    web.CONNEXIONS.oublier()  # another device: the account itself is blocked
     r = _poster(client)
     assert r.status_code == 429
     assert "bloquée pendant 15 minutes" in r.text
@@ -119,3 +119,8 @@ def test_the_personal_data_page_is_open_to_everyone(client):
     assert r.status_code == 200
     assert "<h1>Vos données personnelles</h1>" in r.text and "Combien de temps" in r.text
     assert 'href="/donnees-personnelles"' in client.get("/connexion").text
+
+
+def test_a_tutor_link_needs_no_account(client):
+    r = client.get("/?lien=abc", headers={"accept": "text/html"})
+    assert r.status_code == 200 and r.text == "accueil"

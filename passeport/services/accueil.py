@@ -84,3 +84,25 @@ def resume_etablissement(session: Session, etablissement_id: int) -> ResumeEtabl
     )
     return ResumeEtablissement(etab.nom, etab.uai, divisions, {r.value: n for r, n in roles},
                                etab.quota_pieces_jointes_mo)
+
+
+@dataclass(frozen=True)
+class LigneEleve:
+    eleve_id: int
+    nom_complet: str
+    division: str
+
+
+def eleves_de_mes_divisions(session: Session, acteur) -> list[LigneEleve]:
+    """The active students of the teacher's divisions, by division then name."""
+    if acteur.role.value != "enseignant":
+        return []
+    requete = (
+        select(Eleve.id, Compte.prenom, Compte.nom, Division.nom)
+        .join(Compte, Compte.id == Eleve.compte_id)
+        .join(Division, Division.id == Eleve.division_id)
+        .join(Division.enseignants)
+        .where(Enseignant.compte_id == acteur.compte_id, Compte.actif.is_(True))
+        .order_by(Division.nom, Compte.nom, Compte.prenom)
+    )
+    return [LigneEleve(i, f"{p} {n}", d) for i, p, n, d in session.execute(requete)]

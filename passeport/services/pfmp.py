@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from passeport import acces
-from passeport.models import (
+from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
     Appreciation, Eleve, Fiche, FicheVersion, LienTuteur, Organisation, Pfmp, Role, Tuteur, maintenant,
 )
 from passeport.services.audit import journaliser

@@ -1,0 +1,12 @@
+"""My PFMP: record them and give my tutor a link to read and comment on my fiches."""
+
+import streamlit as st
+
+from pages.commun import exiger_role
+from pages.pfmp_ui import gerer_pfmp
+from passeport.models import Role
+
+utilisateur = exiger_role(Role.ELEVE)
+st.title("Mes PFMP")
+st.write("Votre tuteur lit et commente, par un lien, les fiches de la PFMP et celles que vous partagez avec lui.")
+gerer_pfmp(utilisateur, utilisateur.eleve_id)

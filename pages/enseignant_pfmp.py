@@ -1,0 +1,18 @@
+"""PFMP of the students of my divisions, and the links for their tutors."""
+
+import streamlit as st
+
+from pages.commun import exiger_role, session
+from pages.pfmp_ui import gerer_pfmp
+from passeport.models import Role
+from passeport.services.accueil import eleves_de_mes_divisions
+
+utilisateur = exiger_role(Role.ENSEIGNANT)
+st.title("PFMP des élèves")
+with session() as s:
+    eleves = eleves_de_mes_divisions(s, utilisateur)
+if not eleves:
+    st.info("Aucun élève dans vos divisions.")
+    st.stop()
+eleve = st.selectbox("Élève", eleves, format_func=lambda e: f"{e.division} — {e.nom_complet}", key="eleve_pfmp")
+gerer_pfmp(utilisateur, eleve.eleve_id)

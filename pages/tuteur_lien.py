@@ -1,0 +1,91 @@
+"""The tutor's page, opened by the link received from the school: no account, one student's PFMP."""
+
+import json
+
+import streamlit as st
+
+from pages.commun import afficher_texte, session
+from passeport.affichage import texte_brut
+from passeport.limites import LIENS_TUTEURS
+from passeport.services import pfmp
+from passeport.services.fiches import LIBELLES_LIEU
+
+# One message for a wrong, expired or revoked link: no hint which.
+MESSAGE_NEUTRE = ("Ce lien ne permet pas d'accéder à un passeport. Demandez un nouveau lien à l'élève ou à "
+                  "son établissement.")
+NIVEAUX = {1: "1 — à reprendre", 2: "2 — en cours", 3: "3 — acquis", 4: "4 — maîtrisé"}
+
+st.title("Passeport professionnel — espace tuteur")
+adresse = st.context.ip_address or "inconnue"
+jeton = st.query_params.get("lien", "")
+with session() as s:
+    acces_tuteur = None if LIENS_TUTEURS.bloque(adresse) else pfmp.ouvrir(s, jeton)
+if acces_tuteur is None:
+    LIENS_TUTEURS.echec(adresse)
+    st.warning(MESSAGE_NEUTRE)
+    st.stop()
+
+st.markdown(texte_brut(f"PFMP de {acces_tuteur.eleve} chez {acces_tuteur.organisation}, du "
+                       f"{acces_tuteur.date_debut:%d/%m/%Y} au {acces_tuteur.date_fin:%d/%m/%Y}."))
+if not acces_tuteur.nom_tuteur:
+    st.write("Bienvenue. Pour commencer, indiquez votre nom et votre fonction : ils signeront vos commentaires.")
+    with st.form("presentation"):
+        nom = st.text_input("Votre nom et votre fonction", placeholder="Julien Garnier, responsable des achats")
+        if st.form_submit_button("Continuer", type="primary"):
+            with session() as s:
+                try:
+                    pfmp.se_presenter(s, acces_tuteur, nom)
+                    s.commit()
+                except pfmp.PfmpInvalide as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
+    st.stop()
+
+st.caption(texte_brut(f"Vous êtes {acces_tuteur.nom_tuteur}. Vous pouvez lire les fiches de cette PFMP, les "
+                      "commenter et remplir le bilan ; vous ne pouvez pas modifier le texte de l'élève."))
+with session() as s:
+    versions = pfmp.fiches_du_tuteur(s, acces_tuteur)
+    s.commit()  # the read is journaled: the student sees it
+if not versions:
+    st.info("L'élève n'a pas encore écrit de fiche pour cette PFMP.")
+for v in versions:
+    with st.expander(f"{v.situation} — {v.titre}"):
+        st.caption(texte_brut(f"{v.date_debut:%d/%m/%Y} · {LIBELLES_LIEU[v.lieu]} · complexité {v.complexite} · "
+                              f"aléas {v.aleas}"))
+        for libelle, texte in (("Contexte", v.contexte), ("Conditions", v.conditions), ("Démarche", v.demarche),
+                               ("Productions", v.productions)):
+            st.markdown(f"**{libelle}**")
+            afficher_texte(texte)
+        commentaire = st.text_area("Votre commentaire", key=f"commentaire_{v.fiche_id}")
+        if st.button("Envoyer le commentaire", key=f"envoyer_{v.fiche_id}"):
+            with session() as s:
+                try:
+                    pfmp.commenter(s, acces_tuteur, v.fiche_id, commentaire)
+                    s.commit()
+                except pfmp.PfmpInvalide as exc:
+                    st.error(str(exc))
+                else:
+                    st.success("Commentaire envoyé : l'élève le verra dans son passeport.")
+
+if versions:
+    st.subheader("Bilan de la PFMP")
+    situations = sorted({v.situation for v in versions})
+    with session() as s:
+        deja = json.loads(s.get(pfmp.Pfmp, acces_tuteur.pfmp_id).bilan_situations or "{}")
+    with st.form("bilan"):
+        positions = {
+            code: st.segmented_control(f"Situation {code}", list(NIVEAUX), format_func=NIVEAUX.get,
+                                       default=deja.get(code), key=f"bilan_{code}")
+            for code in situations
+        }
+        texte = st.text_area("Appréciation générale")
+        if st.form_submit_button("Enregistrer le bilan", type="primary"):
+            with session() as s:
+                try:
+                    pfmp.enregistrer_bilan(s, acces_tuteur, {c: n for c, n in positions.items() if n}, texte)
+                    s.commit()
+                except pfmp.PfmpInvalide as exc:
+                    st.error(str(exc))
+                else:
+                    st.success("Bilan enregistré. Merci !")

@@ -1,0 +1,76 @@
+"""The tutor's link in Chromium: made by the teacher, opened in a fresh browser, revoked, expired."""
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from passeport.db import creer_engine
+from passeport.models import Appreciation, LienTuteur
+from tests.navigateur import chromium, se_connecter, serveur_streamlit
+
+pytestmark = pytest.mark.browser
+NEUTRE = "Ce lien ne permet pas d'accéder à un passeport."
+
+
+def _creer_lien(page, app):
+    page.goto(f"{app}/enseignant_pfmp")
+    page.get_by_role("heading", name="PFMP des élèves").wait_for()
+    page.get_by_label("Élève", exact=True).click()
+    page.keyboard.type("Léa Moreau")
+    page.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
+    page.get_by_text("tuteur :").first.wait_for()
+    page.get_by_role("button", name="Créer un lien pour le tuteur").first.click()
+    code = page.locator("[data-testid='stCode']").first
+    code.wait_for()
+    lien = re.search(r"https?://\S+/\?lien=[\w-]+", code.inner_text()).group(0)
+    page.get_by_role("img", name="QR code du lien").or_(page.get_by_text("QR code du lien")).first.wait_for()
+    return lien
+
+
+def test_tutor_link_journey(demo_db_url, tmp_path):
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    with serveur_streamlit(url, tmp_path) as app, chromium(tmp_path) as navigateur:
+        enseignante = navigateur.new_context().new_page()
+        enseignante.set_default_timeout(30_000)
+        se_connecter(enseignante, app, "claire.martin")
+        enseignante.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
+        lien = _creer_lien(enseignante, app)
+
+        tuteur = navigateur.new_context().new_page()  # a fresh browser: no cookie, no account
+        tuteur.set_default_timeout(30_000)
+        tuteur.goto(lien)
+        tuteur.get_by_text("PFMP de Léa Moreau chez").wait_for()
+        assert tuteur.get_by_text("Page not found").count() == 0
+        tuteur.get_by_label("Votre nom et votre fonction").fill("Julien Garnier, responsable des achats")
+        tuteur.get_by_role("button", name="Continuer").click()
+        tuteur.get_by_text("Vous êtes Julien Garnier").wait_for()
+        tuteur.locator("[data-testid='stExpander']").first.click()
+        tuteur.get_by_label("Votre commentaire").first.fill("Très bon travail, rigoureuse.")
+        tuteur.get_by_role("button", name="Envoyer le commentaire").first.click()
+        tuteur.get_by_text("Commentaire envoyé").wait_for()
+
+        enseignante.get_by_role("button", name="Révoquer le lien").first.click()
+        enseignante.get_by_text("Lien révoqué").wait_for()
+        tuteur.goto(lien)
+        tuteur.get_by_text(NEUTRE).wait_for()
+
+        second = _creer_lien(enseignante, app)
+        tuteur.goto(second)
+        tuteur.get_by_text("PFMP de Léa Moreau chez").wait_for()
+        engine = creer_engine(url)
+        with Session(engine) as s:  # the clock moves past the end of the PFMP + 30 days
+            s.execute(update(LienTuteur).values(expire_le=dt.datetime(2020, 1, 1)))
+            s.commit()
+        tuteur.goto(second)
+        tuteur.get_by_text(NEUTRE).wait_for()
+        tuteur.goto(f"{app}/?lien=nimporte-quoi")
+        tuteur.get_by_text(NEUTRE).wait_for()
+        with Session(engine) as s:
+            auteurs = s.scalars(select(Appreciation.auteur_nom).where(Appreciation.texte == "Très bon travail, rigoureuse.")).all()
+        engine.dispose()
+        assert auteurs == ["Julien Garnier, responsable des achats (tuteur de PFMP)"]
