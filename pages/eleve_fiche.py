@@ -35,7 +35,7 @@ with session() as s:
         versions = fiches.historique(s, utilisateur, fiche_id)
         liste_pieces = pieces.lister(s, utilisateur, fiche_id)
         retours = appreciations.pour_l_eleve(s, utilisateur, utilisateur.eleve_id, fiche_id)
-        retenue, supprimee = fiche.retenue, fiche.supprimee_le is not None
+        retenue, supprimee, partagee = fiche.retenue, fiche.supprimee_le is not None, fiche.partagee_tuteur
 
 cle_formulaire = f"fiche-{fiche_id}-v{fiche.version_courante}" if fiche else "nouvelle"
 if st.session_state.get("formulaire_charge") != cle_formulaire:
@@ -130,6 +130,13 @@ with actions[1]:
             s.commit()
         if precedente is not None:
             annoncer("L'autre fiche retenue pour cette situation ne l'est plus.")
+        st.rerun()
+    if st.toggle("Partagée avec mes tuteurs de PFMP", value=partagee, key=f"partagee-{fiche.id}",
+                 disabled=supprimee, help="Vos tuteurs lisent déjà les fiches de leur PFMP ; partagez-leur aussi "
+                 "celle-ci.") != partagee:
+        with session() as s:
+            fiches.partager_avec_tuteur(s, utilisateur, fiche.id, not partagee)
+            s.commit()
         st.rerun()
 with actions[2]:
     st.write("")

@@ -88,3 +88,9 @@ def se_connecter(page, url: str, login: str, mot_de_passe: str = "passeport-demo
     page.get_by_label("Identifiant").fill(login)
     page.get_by_label("Mot de passe").fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def attendre_fin_execution(page) -> None:
+    """Wait until Streamlit has finished rerunning the script (a click during a rerun may be dropped)."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)

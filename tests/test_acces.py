@@ -18,7 +18,7 @@ from passeport.acces import AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, Lieu, Nature
 from passeport.services import (
-    administration, appreciations, audit, contextes, couverture, etablissement, fiches, pfmp, pieces,
+    accueil, administration, appreciations, audit, contextes, couverture, etablissement, fiches, pfmp, pieces,
 )
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
@@ -40,6 +40,7 @@ ACTIONS = {
     "fiches.supprimer": (ECRIRE, lambda s, a, x: fiches.supprimer(s, a, x["fiche"])),
     "fiches.restaurer": (ECRIRE, lambda s, a, x: fiches.restaurer(s, a, x["fiche"])),
     "fiches.retenir": (ECRIRE, lambda s, a, x: fiches.retenir(s, a, x["fiche"])),
+    "fiches.partager_avec_tuteur": (ECRIRE, lambda s, a, x: fiches.partager_avec_tuteur(s, a, x["fiche"])),
     "fiches.contenu_a_dupliquer": (ECRIRE, lambda s, a, x: fiches.contenu_a_dupliquer(s, a, x["fiche"])),
     "fiches.creer_depuis_poste": (SOI, lambda s, a, x: fiches.creer_depuis_poste(s, a, CONTENU, ["1.1.2"])),
     "fiches.lire_fiche": (LIRE, lambda s, a, x: fiches.lire_fiche(s, a, x["fiche"])),
@@ -69,6 +70,7 @@ ACTIONS = {
     "etablissement.definir_quota": (ADMINISTRER, lambda s, a, x: etablissement.definir_quota(s, a, 300)),
     "pfmp.enregistrer_pfmp": (GERER_PFMP, lambda s, a, x: pfmp.enregistrer_pfmp(
         s, a, x["eleve"], "Mairie", dt.date(2027, 1, 4), dt.date(2027, 1, 29), "Mme Roux")),
+    "accueil.eleves_de_mes_divisions": ({"martin", "leroy"}, lambda s, a, x: accueil.eleves_de_mes_divisions(s, a)),
     "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
     "pfmp.creer_lien": (GERER_PFMP, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"])),
     "pfmp.revoquer_lien": (GERER_PFMP, lambda s, a, x: pfmp.revoquer_lien(s, a, x["pfmp"])),

@@ -90,6 +90,15 @@ def test_teacher_home_lists_the_three_divisions():
     assert list(tableau["Élèves"]) == [24, 24, 24]
 
 
+def test_a_teacher_sees_only_her_divisions():
+    at = _se_connecter(_app(), "paul.bernard")
+    assert list(at.table[0].value.index) == ["1GA1", "TGA1"]
+    at.switch_page("pages/enseignant_pfmp.py")
+    at.run()
+    divisions = {o.split(" — ")[0] for o in at.selectbox(key="eleve_pfmp").options}
+    assert divisions == {"1GA1", "TGA1"}
+
+
 def test_student_home_counts_situations():
     at = _se_connecter(_app(), "lea.moreau")
     resume = next(m.value for m in at.markdown if "évaluables" in m.value)

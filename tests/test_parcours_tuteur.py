@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from passeport.db import creer_engine
 from passeport.models import Appreciation, LienTuteur
-from tests.navigateur import chromium, se_connecter, serveur_streamlit
+from tests.navigateur import attendre_fin_execution, chromium, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 NEUTRE = "Ce lien ne permet pas d'accéder à un passeport."
@@ -23,9 +23,15 @@ def _creer_lien(page, app):
     page.keyboard.type("Léa Moreau")
     page.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
     page.get_by_text("tuteur :").first.wait_for()
+    page.get_by_role("button", name="Enregistrer la PFMP").wait_for()  # the whole page is drawn
+    attendre_fin_execution(page)
     page.get_by_role("button", name="Créer un lien pour le tuteur").first.click()
     code = page.locator("[data-testid='stCode']").first
-    code.wait_for()
+    try:
+        code.wait_for()
+    except Exception:
+        page.screenshot(path="/tmp/lien_echec.png", full_page=True)
+        raise
     lien = re.search(r"https?://\S+/\?lien=[\w-]+", code.inner_text()).group(0)
     page.get_by_role("img", name="QR code du lien").or_(page.get_by_text("QR code du lien")).first.wait_for()
     return lien

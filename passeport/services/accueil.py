@@ -95,8 +95,10 @@ class LigneEleve:
 
 def eleves_de_mes_divisions(session: Session, acteur) -> list[LigneEleve]:
     """The active students of the teacher's divisions, by division then name."""
+    from passeport.acces import AccesRefuse
+
     if acteur.role.value != "enseignant":
-        return []
+        raise AccesRefuse("Réservé aux enseignants.")
     requete = (
         select(Eleve.id, Compte.prenom, Compte.nom, Division.nom)
         .join(Compte, Compte.id == Eleve.compte_id)

@@ -235,6 +235,13 @@ def retenir(session: Session, acteur, fiche_id: int, retenue: bool = True) -> Fi
     return precedente
 
 
+def partager_avec_tuteur(session: Session, acteur, fiche_id: int, partagee: bool = True) -> None:
+    """The student lets the tutors of their PFMP read this fiche too (or stops doing so)."""
+    fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    fiche.partagee_tuteur = partagee
+    fiche.modifiee_le = maintenant()
+
+
 def _fiches_courantes(session: Session, eleve_id: int, corbeille: bool = False) -> list[Fiche]:
     condition = Fiche.supprimee_le.is_not(None) if corbeille else Fiche.supprimee_le.is_(None)
     return list(session.scalars(select(Fiche).where(Fiche.eleve_id == eleve_id, condition).order_by(Fiche.id)))
