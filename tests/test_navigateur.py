@@ -4,7 +4,8 @@ import pytest
 
 from tests.navigateur import chromium, se_connecter, serveur_streamlit
 
-pytestmark = pytest.mark.browser
+# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
 
 ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 

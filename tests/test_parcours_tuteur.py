@@ -12,7 +12,8 @@ from passeport.db import creer_engine
 from passeport.models import Appreciation, LienTuteur
 from tests.navigateur import attendre_fin_execution, chromium, se_connecter, serveur_streamlit
 
-pytestmark = pytest.mark.browser
+# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
 NEUTRE = "Ce lien ne permet pas d'accéder à un passeport."
 
 
@@ -24,14 +25,16 @@ def _creer_lien(page, app):
     page.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
     page.get_by_text("tuteur :").first.wait_for()
     page.get_by_role("button", name="Enregistrer la PFMP").wait_for()  # the whole page is drawn
-    attendre_fin_execution(page)
-    page.get_by_role("button", name="Créer un lien pour le tuteur").first.click()
     code = page.locator("[data-testid='stCode']").first
-    try:
-        code.wait_for()
-    except Exception:
-        page.screenshot(path="/tmp/lien_echec.png", full_page=True)
-        raise
+    for essai in range(3):  # a click that lands during a rerun is dropped by Streamlit: click again
+        attendre_fin_execution(page)
+        page.get_by_role("button", name="Créer un lien pour le tuteur").first.click()
+        try:
+            code.wait_for(timeout=10_000)
+            break
+        except Exception:
+            if essai == 2:
+                raise
     lien = re.search(r"https?://\S+/\?lien=[\w-]+", code.inner_text()).group(0)
     page.get_by_role("img", name="QR code du lien").or_(page.get_by_text("QR code du lien")).first.wait_for()
     return lien
