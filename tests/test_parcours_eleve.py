@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport.db import creer_engine
-from passeport.models import Compte, Eleve, Fiche, FicheVersion, PieceJointe
+from passeport.models import Compte, Eleve, Fiche, PieceJointe
 from tests import fichiers
 from tests.navigateur import chromium, se_connecter, serveur_streamlit
 

@@ -5,7 +5,7 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport.acces import AccesRefuse

@@ -84,6 +84,11 @@ def authentifier(session: Session, login: str, mot_de_passe: str, instant: dt.da
     if _hacheur.check_needs_rehash(compte.mot_de_passe_hash):
         compte.mot_de_passe_hash = hacher(mot_de_passe)
     journaliser(session, "connexion", compte.id, compte.role.value)
+    return utilisateur_de(session, compte)
+
+
+def utilisateur_de(session: Session, compte: Compte) -> Utilisateur:
+    """What the interface keeps of an account (with the student's passport id for students)."""
     eleve_id = session.scalar(select(Eleve.id).where(Eleve.compte_id == compte.id)) if compte.role == Role.ELEVE else None
     return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id, eleve_id,
                        compte.doit_changer_mot_de_passe)

@@ -12,8 +12,8 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passeport.models import Compte, Eleve, Role, SessionUtilisateur, maintenant
-from passeport.services.comptes import Utilisateur
+from passeport.models import Compte, SessionUtilisateur, maintenant
+from passeport.services.comptes import Utilisateur, utilisateur_de
 
 INACTIVITE = dt.timedelta(hours=2)
 # Writing the last-seen time on every click would cost a write per rerun: once a minute is enough.
@@ -51,9 +51,7 @@ def utilisateur(
         return None
     if instant - ligne.vue_le > PRECISION_ACTIVITE:
         ligne.vue_le = instant
-    eleve_id = session.scalar(select(Eleve.id).where(Eleve.compte_id == compte.id)) if compte.role == Role.ELEVE else None
-    return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id, eleve_id,
-                       compte.doit_changer_mot_de_passe)
+    return utilisateur_de(session, compte)
 
 
 def fermer(session: Session, jeton: str | None) -> None:
