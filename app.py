@@ -51,6 +51,7 @@ PAGES_PAR_ROLE = {
     Role.ADMIN: [
         st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True),
         st.Page("pages/admin_eleves.py", title="Élèves", icon=":material/upload_file:"),
+        st.Page("pages/admin_equipe.py", title="Équipe et divisions", icon=":material/diversity_3:"),
         st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
     ],
 }

@@ -65,6 +65,15 @@ ACTIONS = {
     "administration.reinitialiser_mot_de_passe": (
         ADMINISTRER, lambda s, a, x: administration.reinitialiser_mot_de_passe(s, a, x["compte"])),
     "administration.divisions": (ADMINISTRER, lambda s, a, x: administration.divisions(s, a)),
+    "administration.chercher_eleves": (ADMINISTRER, lambda s, a, x: administration.chercher_eleves(s, a, "mor")),
+    "administration.enseignants": (ADMINISTRER, lambda s, a, x: administration.enseignants(s, a)),
+    "administration.creer_enseignant": (ADMINISTRER, lambda s, a, x: administration.creer_enseignant(s, a, "Jo", "Roy")),
+    "administration.lier_enseignant": (ADMINISTRER, lambda s, a, x: administration.lier_enseignant(
+        s, a, x["martin"], [x["division"]])),
+    "administration.creer_division": (ADMINISTRER, lambda s, a, x: administration.creer_division(
+        s, a, "TGA9", "Tle", "2027-2028", "ga-2012")),
+    "administration.changer_de_division": (ADMINISTRER, lambda s, a, x: administration.changer_de_division(
+        s, a, x["eleve"], x["division"])),
     "administration.chercher_comptes": (ADMINISTRER, lambda s, a, x: administration.chercher_comptes(s, a, "lea")),
     "administration.exiger_admin_de": (ADMINISTRER, lambda s, a, x: administration.exiger_admin_de(a, x["etab"])),
     "etablissement.definir_quota": (ADMINISTRER, lambda s, a, x: etablissement.definir_quota(s, a, 300)),
@@ -94,7 +103,7 @@ def monde(fresh_db, tmp_path, monkeypatch):
         s.flush()
         ids = {"fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
-               "etab": ecole.admin.etablissement_id, "pfmp": periode.id}
+               "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id}
     return fresh_db, ecole, ids
 
 

@@ -82,3 +82,51 @@ def test_the_sheet_lists_each_student_with_login_and_password():
     for attendu in ("premiers mots de passe — 1GA1", "Léa Moreau — 1GA1", "lea.moreau", "tomate-velo-lune-piano-42",
                     "Noé <b> N'Diaye", "sapin-ours-miel-cube-17", "https://passeport.exemple.fr/connexion"):
         assert attendu in texte.replace("\r\n", " ").replace("\n", " "), attendu
+
+
+def test_teacher_accounts_and_their_divisions(fresh_db):
+    from passeport.models import Enseignant
+
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        ident = administration.creer_enseignant(s, ecole.admin, "Sophie", "Leroy", "s.leroy@exemple.fr",
+                                                "Lettres-histoire")
+    assert ident.login == "sophie.leroy2"  # sophie.leroy exists in the test school
+    with transaction(fresh_db) as s:
+        compte_id = s.scalar(select(Compte.id).where(Compte.login == ident.login))
+        administration.lier_enseignant(s, ecole.admin, compte_id, [_division(fresh_db, "1GA1"), _division(fresh_db, "2AG1")])
+    with Session(fresh_db) as s:
+        lignes = {e.login: e for e in administration.enseignants(s, ecole.admin)}
+        assert len(lignes["sophie.leroy2"].division_ids) == 2
+        assert authentifier(s, ident.login, ident.mot_de_passe).doit_changer_mot_de_passe is True
+        assert s.scalar(select(Enseignant.discipline).where(Enseignant.compte_id == compte_id)) == "Lettres-histoire"
+    with pytest.raises(administration.ReglageRefuse), transaction(fresh_db) as s:
+        administration.creer_enseignant(s, ecole.admin, "", "Sans prénom")
+
+
+def test_next_years_division_and_moving_a_student_keeps_the_passport(fresh_db):
+    import datetime as dt
+
+    from passeport.models import Eleve, Fiche, Lieu, Nature
+    from passeport.services import fiches
+
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        fiches.nouvelle_fiche(s, ecole.lea, fiches.ContenuFiche(
+            situation="1.1.2", titre="Commande", date_debut=dt.date(2026, 10, 5), lieu=Lieu.PFMP, nature=Nature.REELLE,
+            complexite=1, aleas=0))
+        tle = administration.creer_division(s, ecole.admin, "TGA1", "Tle", "2027-2028", "ga-2012").id
+        agora = administration.creer_division(s, ecole.admin, "1AG1", "1re", "2027-2028", "agora-2020").id
+    for valeurs, message in ((("TGA1", "Tle", "2027-2028", "ga-2012"), "existe déjà"),
+                             (("TGA2", "Tle", "27-28", "ga-2012"), "2027-2028"),
+                             (("TGA2", "Tle", "2027-2028", "bac-2040"), "Référentiel inconnu")):
+        with pytest.raises(administration.ReglageRefuse, match=message), transaction(fresh_db) as s:
+            administration.creer_division(s, ecole.admin, *valeurs)
+    with pytest.raises(administration.ReglageRefuse, match="agora-2020"), transaction(fresh_db) as s:
+        administration.changer_de_division(s, ecole.admin, ecole.lea.eleve_id, agora)
+    with transaction(fresh_db) as s:
+        administration.changer_de_division(s, ecole.admin, ecole.lea.eleve_id, tle)
+    with Session(fresh_db) as s:
+        lea = s.get(Eleve, ecole.lea.eleve_id)
+        assert (lea.division.nom, lea.division.annee_scolaire) == ("TGA1", "2027-2028")
+        assert s.scalar(select(Fiche.id).where(Fiche.eleve_id == lea.id)) is not None

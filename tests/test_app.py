@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from passeport import referentiel
+from sqlalchemy.orm import Session
 from tests.conftest import RACINE, jeton_de_session
 
 MOT_DE_PASSE = "passeport-demo"
@@ -237,3 +238,38 @@ def test_admin_imports_a_class_then_creates_its_passwords_sheet(tmp_path, demo_d
     assert not at.exception
     assert at.success[0].value.startswith("2 mot(s) de passe créé(s).")
     assert at.get("download_button")[0].proto.label == "Télécharger la feuille (PDF)"
+
+
+def test_admin_moves_a_student_to_next_years_division(tmp_path, demo_db_url, monkeypatch):
+    import shutil
+
+    from sqlalchemy import select
+
+    from passeport.db import creer_engine
+    from passeport.models import Compte, Eleve
+
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
+    url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    at = _se_connecter(_app(), "admin")
+    at.switch_page("pages/admin_equipe.py")
+    at.run()
+    at.text_input(key="recherche_eleve").input("Moreau")
+    at.run()
+    lea = next(b.key for b in at.button if b.key and b.key.startswith("deplacer_"))
+    eleve_id = int(lea.split("_")[1])
+    from passeport.models import Division
+
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        tga1 = s.scalar(select(Division.id).where(Division.nom == "TGA1"))
+    engine.dispose()
+    at.selectbox(key=f"cible_{eleve_id}").set_value(tga1)
+    at.button(key=lea).click()
+    at.run()
+    assert not at.exception
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        assert s.get(Eleve, eleve_id).division.nom == "TGA1"
+    engine.dispose()

@@ -101,3 +101,127 @@ def exiger_admin_de(acteur, etablissement_id: int) -> None:
     """Only the administrator of that school acts on it."""
     if acces.exiger_admin(acteur) != etablissement_id:
         raise acces.AccesRefuse("Réservé à l'administrateur de cet établissement.")
+
+
+class ReglageRefuse(ValueError):
+    """An administration form with a mistake; the message says which, in French."""
+
+
+def creer_enseignant(session: Session, acteur, prenom: str, nom: str, email: str = "",
+                     discipline: str = "") -> Identifiants:
+    """A teacher account of the school, with a first password to change at first sign-in."""
+    from passeport.models import Enseignant, Role
+    from passeport.services.comptes import login_disponible, logins_pris
+
+    etablissement_id = acces.exiger_admin(acteur)
+    prenom, nom = prenom.strip(), nom.strip()
+    if not prenom or not nom or len(prenom) > 120 or len(nom) > 120:
+        raise ReglageRefuse("Indiquez le prénom et le nom (120 caractères au plus chacun).")
+    if email and ("@" not in email or len(email) > 200):
+        raise ReglageRefuse("L'adresse électronique n'est pas valide.")
+    compte = Compte(login=login_disponible(prenom, nom, logins_pris(session)), role=Role.ENSEIGNANT,
+                    etablissement_id=etablissement_id, prenom=prenom, nom=nom, email=email.strip())
+    mot_de_passe = _nouveau_mot_de_passe(compte)
+    session.add(Enseignant(compte=compte, discipline=discipline.strip()[:80]))
+    session.flush()
+    journaliser(session, "enseignant_cree", acteur.compte_id, acteur.role.value, "compte", compte.id)
+    return Identifiants(nom, prenom, compte.login, mot_de_passe)
+
+
+@dataclass(frozen=True)
+class LigneEnseignant:
+    compte_id: int
+    nom_complet: str
+    login: str
+    discipline: str
+    division_ids: tuple[int, ...]
+
+
+def enseignants(session: Session, acteur) -> list[LigneEnseignant]:
+    from passeport.models import Enseignant
+
+    etablissement_id = acces.exiger_admin(acteur)
+    lignes = session.scalars(
+        select(Enseignant).join(Compte, Compte.id == Enseignant.compte_id)
+        .where(Compte.etablissement_id == etablissement_id).order_by(Compte.nom, Compte.prenom)
+    ).all()
+    return [LigneEnseignant(e.compte_id, e.compte.nom_complet, e.compte.login, e.discipline,
+                            tuple(sorted(d.id for d in e.divisions))) for e in lignes]
+
+
+def lier_enseignant(session: Session, acteur, compte_id: int, division_ids: list[int]) -> None:
+    """Set the divisions a teacher works with (several teachers per division, several divisions per teacher)."""
+    from passeport.models import Enseignant
+
+    etablissement_id = acces.exiger_admin(acteur)
+    enseignant = session.scalar(select(Enseignant).where(Enseignant.compte_id == compte_id))
+    if enseignant is None or enseignant.compte.etablissement_id != etablissement_id:
+        raise acces.AccesRefuse("Cet enseignant n'est pas de votre établissement.")
+    divisions_ = [_division_de_l_admin(session, acteur, i) for i in division_ids]
+    enseignant.divisions = divisions_
+    journaliser(session, "enseignant_divisions", acteur.compte_id, acteur.role.value, "compte", compte_id,
+                details=", ".join(d.nom for d in divisions_))
+
+
+def creer_division(session: Session, acteur, nom: str, niveau: str, annee_scolaire: str,
+                   nom_referentiel: str) -> Division:
+    """A division of the school (for instance next year's), bound to one référentiel."""
+    from passeport import annee, referentiel
+    from passeport.models import Niveau
+
+    etablissement_id = acces.exiger_admin(acteur)
+    nom = nom.strip()
+    if not nom or len(nom) > 40:
+        raise ReglageRefuse("Indiquez le nom de la division (40 caractères au plus).")
+    if not annee.est_valide(annee_scolaire):
+        raise ReglageRefuse("L'année scolaire s'écrit ainsi : 2027-2028.")
+    if nom_referentiel not in referentiel.noms_disponibles():
+        raise ReglageRefuse(f"Référentiel inconnu : {nom_referentiel}.")
+    if session.scalar(select(Division.id).where(Division.etablissement_id == etablissement_id, Division.nom == nom,
+                                                Division.annee_scolaire == annee_scolaire)):
+        raise ReglageRefuse(f"La division {nom} existe déjà en {annee_scolaire}.")
+    division = Division(etablissement_id=etablissement_id, nom=nom, niveau=Niveau(niveau),
+                        annee_scolaire=annee_scolaire, referentiel=nom_referentiel)
+    session.add(division)
+    session.flush()
+    journaliser(session, "division_creee", acteur.compte_id, acteur.role.value, "division", division.id)
+    return division
+
+
+def changer_de_division(session: Session, acteur, eleve_id: int, division_id: int) -> None:
+    """Move a student (to next year's division): the passport follows, it belongs to the student."""
+    etablissement_id = acces.exiger_admin(acteur)
+    eleve = session.get(Eleve, eleve_id)
+    if eleve is None or eleve.division.etablissement_id != etablissement_id:
+        raise acces.AccesRefuse("Cet élève n'est pas de votre établissement.")
+    cible = _division_de_l_admin(session, acteur, division_id)
+    if cible.referentiel != eleve.division.referentiel:
+        raise ReglageRefuse(f"La division {cible.nom} suit le référentiel {cible.referentiel} : les fiches de l'élève "
+                            f"portent sur {eleve.division.referentiel}.")
+    eleve.division = cible
+    journaliser(session, "eleve_change_de_division", acteur.compte_id, acteur.role.value, "division", cible.id,
+                eleve.id)
+
+
+@dataclass(frozen=True)
+class LigneEleveAdmin:
+    eleve_id: int
+    nom_complet: str
+    identifiant: str
+    division: str
+    actif: bool
+
+
+def chercher_eleves(session: Session, acteur, texte: str, limite: int = 20) -> list[LigneEleveAdmin]:
+    """Students of the school whose name or identifiant contains ``texte``."""
+    etablissement_id = acces.exiger_admin(acteur)
+    motif = f"%{texte.strip().lower()}%"
+    lignes = session.execute(
+        select(Eleve, Compte, Division).join(Compte, Compte.id == Eleve.compte_id)
+        .join(Division, Division.id == Eleve.division_id)
+        .where(Division.etablissement_id == etablissement_id)
+        .where(Compte.nom.ilike(motif) | Compte.prenom.ilike(motif) | Eleve.identifiant.ilike(motif))
+        .order_by(Compte.nom, Compte.prenom).limit(limite)
+    )
+    return [LigneEleveAdmin(e.id, c.nom_complet, e.identifiant, f"{d.nom} ({d.annee_scolaire})", c.actif)
+            for e, c, d in lignes]

@@ -1,0 +1,86 @@
+"""Teachers and divisions: accounts, who teaches which division, next year's divisions, moving students."""
+
+import streamlit as st
+
+from pages.commun import exiger_role, session
+from passeport import annee, referentiel
+from passeport.affichage import texte_brut
+from passeport.models import Role
+from passeport.services import administration
+
+utilisateur = exiger_role(Role.ADMIN)
+with session() as s:
+    divisions = administration.divisions(s, utilisateur)
+    equipe = administration.enseignants(s, utilisateur)
+noms_divisions = {d.id: f"{d.nom} ({d.annee_scolaire})" for d in divisions}
+
+st.title("Équipe et divisions")
+st.subheader("Enseignants")
+for e in equipe:
+    with st.container(border=True):
+        st.markdown(texte_brut(f"{e.nom_complet} — {e.login} — {e.discipline or 'discipline non précisée'}"))
+        choix = st.multiselect("Divisions", list(noms_divisions), default=list(e.division_ids),
+                               format_func=noms_divisions.get, key=f"divisions_{e.compte_id}")
+        if sorted(choix) != sorted(e.division_ids) and st.button("Enregistrer", key=f"lier_{e.compte_id}"):
+            with session() as s:
+                administration.lier_enseignant(s, utilisateur, e.compte_id, choix)
+                s.commit()
+            st.rerun()
+
+with st.form("nouvel_enseignant", clear_on_submit=True):
+    st.markdown("**Nouvel enseignant**")
+    colonnes = st.columns(2)
+    prenom = colonnes[0].text_input("Prénom")
+    nom = colonnes[1].text_input("Nom")
+    email = colonnes[0].text_input("Adresse électronique")
+    discipline = colonnes[1].text_input("Discipline", placeholder="Économie-gestion, Lettres-histoire…")
+    if st.form_submit_button("Créer le compte", type="primary"):
+        with session() as s:
+            try:
+                ident = administration.creer_enseignant(s, utilisateur, prenom, nom, email, discipline)
+                s.commit()
+            except administration.ReglageRefuse as exc:
+                st.error(str(exc))
+            else:
+                st.info(f"Compte créé : identifiant {ident.login}, mot de passe provisoire {ident.mot_de_passe} "
+                        "(à changer à la première connexion ; il ne sera plus affiché).")
+
+st.subheader("Nouvelle division")
+with st.form("nouvelle_division", clear_on_submit=True):
+    colonnes = st.columns(4)
+    nom_division = colonnes[0].text_input("Nom", placeholder="1GA1")
+    niveau = colonnes[1].selectbox("Niveau", ["2nde", "1re", "Tle"])
+    annee_division = colonnes[2].text_input("Année scolaire", value=annee.annee_scolaire())
+    nom_ref = colonnes[3].selectbox("Référentiel", referentiel.noms_disponibles())
+    if st.form_submit_button("Créer la division"):
+        with session() as s:
+            try:
+                administration.creer_division(s, utilisateur, nom_division, niveau, annee_division, nom_ref)
+                s.commit()
+            except administration.ReglageRefuse as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+st.subheader("Changer un élève de division")
+st.write("Pour le passage dans la division de l'année suivante : le passeport suit l'élève, rien n'est perdu.")
+recherche = st.text_input("Nom ou identifiant de l'élève", key="recherche_eleve")
+if recherche.strip():
+    with session() as s:
+        trouves = administration.chercher_eleves(s, utilisateur, recherche)
+    if not trouves:
+        st.caption("Aucun élève ne correspond.")
+    for e in trouves:
+        ligne = st.columns([3, 2, 1])
+        ligne[0].markdown(texte_brut(f"{e.nom_complet} ({e.identifiant}) — {e.division}"))
+        cible = ligne[1].selectbox("Nouvelle division", list(noms_divisions), format_func=noms_divisions.get,
+                                   key=f"cible_{e.eleve_id}", label_visibility="collapsed")
+        if ligne[2].button("Déplacer", key=f"deplacer_{e.eleve_id}"):
+            with session() as s:
+                try:
+                    administration.changer_de_division(s, utilisateur, e.eleve_id, cible)
+                    s.commit()
+                except administration.ReglageRefuse as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
