@@ -45,6 +45,23 @@ with st.form("nouvel_enseignant", clear_on_submit=True):
                 st.info(f"Compte créé : identifiant {ident.login}, mot de passe provisoire {ident.mot_de_passe} "
                         "(à changer à la première connexion ; il ne sera plus affiché).")
 
+st.subheader("Divisions")
+for d in divisions:
+    ligne = st.columns([2, 2, 2, 1])
+    ligne[0].write(f"{d.nom} — {d.niveau} — {d.eleves} élève(s)")
+    annee_d = ligne[1].text_input("Année scolaire", value=d.annee_scolaire, key=f"annee_{d.id}")
+    refs = referentiel.noms_disponibles()
+    ref_d = ligne[2].selectbox("Référentiel", refs, index=refs.index(d.referentiel), key=f"ref_{d.id}")
+    if (annee_d, ref_d) != (d.annee_scolaire, d.referentiel) and ligne[3].button("Enregistrer", key=f"regler_{d.id}"):
+        with session() as s:
+            try:
+                administration.regler_division(s, utilisateur, d.id, annee_d, ref_d)
+                s.commit()
+            except administration.ReglageRefuse as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
 st.subheader("Nouvelle division")
 with st.form("nouvelle_division", clear_on_submit=True):
     colonnes = st.columns(4)

@@ -66,6 +66,8 @@ ACTIONS = {
         ADMINISTRER, lambda s, a, x: administration.reinitialiser_mot_de_passe(s, a, x["compte"])),
     "administration.divisions": (ADMINISTRER, lambda s, a, x: administration.divisions(s, a)),
     "administration.chercher_eleves": (ADMINISTRER, lambda s, a, x: administration.chercher_eleves(s, a, "mor")),
+    "administration.regler_division": (ADMINISTRER, lambda s, a, x: administration.regler_division(
+        s, a, x["division"], "2027-2028", "ga-2012")),
     "administration.enseignants": (ADMINISTRER, lambda s, a, x: administration.enseignants(s, a)),
     "administration.creer_enseignant": (ADMINISTRER, lambda s, a, x: administration.creer_enseignant(s, a, "Jo", "Roy")),
     "administration.lier_enseignant": (ADMINISTRER, lambda s, a, x: administration.lier_enseignant(

@@ -130,3 +130,23 @@ def test_next_years_division_and_moving_a_student_keeps_the_passport(fresh_db):
         lea = s.get(Eleve, ecole.lea.eleve_id)
         assert (lea.division.nom, lea.division.annee_scolaire) == ("TGA1", "2027-2028")
         assert s.scalar(select(Fiche.id).where(Fiche.eleve_id == lea.id)) is not None
+
+
+def test_a_divisions_year_and_referentiel(fresh_db):
+    import datetime as dt
+
+    from passeport.models import Lieu, Nature
+    from passeport.services import fiches
+
+    ecole = creer_ecole(fresh_db)
+    division = _division(fresh_db, "1GA1")
+    with transaction(fresh_db) as s:
+        administration.regler_division(s, ecole.admin, division, "2027-2028", "agora-2020")  # no fiche yet
+        administration.regler_division(s, ecole.admin, division, "2026-2027", "ga-2012")
+        fiches.nouvelle_fiche(s, ecole.lea, fiches.ContenuFiche(
+            situation="4.1.1", titre="Projet", date_debut=dt.date(2026, 10, 5), lieu=Lieu.PROJET, nature=Nature.REELLE,
+            complexite=1, aleas=0))
+    with pytest.raises(administration.ReglageRefuse, match="1 fiche"), transaction(fresh_db) as s:
+        administration.regler_division(s, ecole.admin, division, "2026-2027", "agora-2020")  # no pôle 4 in AGORA
+    with Session(fresh_db) as s:
+        assert s.get(Division, division).referentiel == "ga-2012"

@@ -246,7 +246,7 @@ def test_admin_moves_a_student_to_next_years_division(tmp_path, demo_db_url, mon
     from sqlalchemy import select
 
     from passeport.db import creer_engine
-    from passeport.models import Compte, Eleve
+    from passeport.models import Eleve
 
     shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passeport import acces
@@ -225,3 +225,34 @@ def chercher_eleves(session: Session, acteur, texte: str, limite: int = 20) -> l
     )
     return [LigneEleveAdmin(e.id, c.nom_complet, e.identifiant, f"{d.nom} ({d.annee_scolaire})", c.actif)
             for e, c, d in lignes]
+
+
+def regler_division(session: Session, acteur, division_id: int, annee_scolaire: str, nom_referentiel: str) -> None:
+    """Change a division's school year or référentiel; refused when its students' fiches would lose their situation."""
+    from passeport import annee, referentiel
+    from passeport.models import Fiche, FicheVersion
+
+    division = _division_de_l_admin(session, acteur, division_id)
+    if not annee.est_valide(annee_scolaire):
+        raise ReglageRefuse("L'année scolaire s'écrit ainsi : 2027-2028.")
+    if nom_referentiel not in referentiel.noms_disponibles():
+        raise ReglageRefuse(f"Référentiel inconnu : {nom_referentiel}.")
+    autre = session.scalar(select(Division.id).where(
+        Division.etablissement_id == division.etablissement_id, Division.nom == division.nom,
+        Division.annee_scolaire == annee_scolaire, Division.id != division.id))
+    if autre is not None:
+        raise ReglageRefuse(f"La division {division.nom} existe déjà en {annee_scolaire}.")
+    if nom_referentiel != division.referentiel:
+        situations = set(referentiel.charger(nom_referentiel).situations)
+        orphelines = session.scalar(
+            select(func.count()).select_from(Fiche)
+            .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
+            .join(Eleve, Eleve.id == Fiche.eleve_id)
+            .where(Eleve.division_id == division.id, FicheVersion.situation.not_in(situations))
+        )
+        if orphelines:
+            raise ReglageRefuse(f"{orphelines} fiche(s) des élèves de {division.nom} portent sur des situations absentes "
+                                f"du référentiel {nom_referentiel} : changement refusé.")
+    division.annee_scolaire, division.referentiel = annee_scolaire, nom_referentiel
+    journaliser(session, "division_reglee", acteur.compte_id, acteur.role.value, "division", division.id,
+                details=f"{annee_scolaire} {nom_referentiel}")
