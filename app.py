@@ -53,6 +53,7 @@ PAGES_PAR_ROLE = {
         st.Page("pages/admin_eleves.py", title="Élèves", icon=":material/upload_file:"),
         st.Page("pages/admin_equipe.py", title="Équipe et divisions", icon=":material/diversity_3:"),
         st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
+        st.Page("pages/admin_consultation.py", title="Consulter un passeport", icon=":material/policy:"),
     ],
 }
 

@@ -6,6 +6,7 @@ anything is written.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -38,10 +39,21 @@ def exiger_proprietaire(acteur: Utilisateur, eleve_id: int) -> None:
         raise AccesRefuse("Seul l'élève auteur peut écrire ou modifier ses fiches.")
 
 
+# An administrator reads a passport only after opening an explicit consultation (with a reason), for this long.
+DUREE_CONSULTATION_ADMIN = dt.timedelta(minutes=30)
+
+
 def peut_lire_passeport(session: Session, acteur: Utilisateur, eleve_id: int) -> bool:
-    """The owner, and the teachers of the student's division, read a passport."""
+    """The owner, the teachers of the student's division, and an administrator with an open consultation."""
     if acteur.role == Role.ELEVE:
         return acteur.eleve_id == eleve_id
+    if acteur.role == Role.ADMIN:
+        from passeport.models import EvenementAudit, maintenant
+
+        return session.scalar(select(EvenementAudit.id).where(
+            EvenementAudit.action == "consultation_admin", EvenementAudit.compte_id == acteur.compte_id,
+            EvenementAudit.eleve_id == eleve_id,
+            EvenementAudit.cree_le > maintenant() - DUREE_CONSULTATION_ADMIN).limit(1)) is not None
     if acteur.role == Role.ENSEIGNANT:
         requete = (
             select(Eleve.id)

@@ -68,6 +68,8 @@ ACTIONS = {
     "administration.chercher_eleves": (ADMINISTRER, lambda s, a, x: administration.chercher_eleves(s, a, "mor")),
     "administration.regler_division": (ADMINISTRER, lambda s, a, x: administration.regler_division(
         s, a, x["division"], "2027-2028", "ga-2012")),
+    "administration.ouvrir_consultation": (ADMINISTRER, lambda s, a, x: administration.ouvrir_consultation(
+        s, a, x["eleve"], "Demande de la famille")),
     "administration.enseignants": (ADMINISTRER, lambda s, a, x: administration.enseignants(s, a)),
     "administration.creer_enseignant": (ADMINISTRER, lambda s, a, x: administration.creer_enseignant(s, a, "Jo", "Roy")),
     "administration.lier_enseignant": (ADMINISTRER, lambda s, a, x: administration.lier_enseignant(

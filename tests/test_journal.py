@@ -72,3 +72,29 @@ def test_the_administrator_exports_the_journal(fresh_db):
     for intrus in (ecole.martin, ecole.lea):
         with pytest.raises(AccesRefuse), transaction(fresh_db) as s:
             audit.journal_csv(s, intrus)
+
+
+def test_the_administrator_reads_only_through_an_explicit_consultation(fresh_db):
+    from passeport.services import administration
+
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        fiche_id = fiches.nouvelle_fiche(s, ecole.lea, CONTENU).id
+    with pytest.raises(fiches.FicheIntrouvable), transaction(fresh_db) as s:
+        fiches.lire_fiche(s, ecole.admin, fiche_id)
+    with pytest.raises(administration.ReglageRefuse, match="motif"), transaction(fresh_db) as s:
+        administration.ouvrir_consultation(s, ecole.admin, ecole.lea.eleve_id, "")
+    with transaction(fresh_db) as s:
+        administration.ouvrir_consultation(s, ecole.admin, ecole.lea.eleve_id, "Demande de la famille du 28/11")
+    with transaction(fresh_db) as s:
+        assert fiches.lire_fiche(s, ecole.admin, fiche_id).id == fiche_id
+        with pytest.raises(AccesRefuse):  # the consultation opened Léa's passport only
+            couverture.couverture_eleve(s, ecole.admin, ecole.noe.eleve_id)
+    with transaction(fresh_db) as s:  # half an hour later it is closed
+        for e in s.scalars(select(EvenementAudit).where(EvenementAudit.action == "consultation_admin")):
+            e.cree_le -= dt.timedelta(minutes=31)
+    with pytest.raises(fiches.FicheIntrouvable), transaction(fresh_db) as s:
+        fiches.lire_fiche(s, ecole.admin, fiche_id)
+    with Session(fresh_db) as s:
+        # the opening of the consultation, then the read
+        assert [v.role for v in audit.consultations_de_mon_passeport(s, ecole.lea)] == ["administration"] * 2

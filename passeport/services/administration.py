@@ -256,3 +256,15 @@ def regler_division(session: Session, acteur, division_id: int, annee_scolaire: 
     division.annee_scolaire, division.referentiel = annee_scolaire, nom_referentiel
     journaliser(session, "division_reglee", acteur.compte_id, acteur.role.value, "division", division.id,
                 details=f"{annee_scolaire} {nom_referentiel}")
+
+
+def ouvrir_consultation(session: Session, acteur, eleve_id: int, motif: str) -> None:
+    """An administrator opens a student's passport for a stated reason: journaled, and visible to the student."""
+    etablissement_id = acces.exiger_admin(acteur)
+    eleve = session.get(Eleve, eleve_id)
+    if eleve is None or eleve.division.etablissement_id != etablissement_id:
+        raise acces.AccesRefuse("Cet élève n'est pas de votre établissement.")
+    if len(motif.strip()) < 5:
+        raise ReglageRefuse("Indiquez le motif de la consultation (il est inscrit au journal).")
+    journaliser(session, "consultation_admin", acteur.compte_id, acteur.role.value, "passeport", eleve_id, eleve_id,
+                details=motif.strip()[:500])

@@ -56,7 +56,7 @@ def consultations_de_mon_passeport(session: Session, acteur) -> list[Consultatio
     lignes = session.execute(
         select(EvenementAudit.cree_le, Compte.prenom, Compte.nom, EvenementAudit.role)
         .join(Compte, Compte.id == EvenementAudit.compte_id)
-        .where(EvenementAudit.action == "consultation", EvenementAudit.eleve_id == eleve_id)
+        .where(EvenementAudit.action.in_(("consultation", "consultation_admin")), EvenementAudit.eleve_id == eleve_id)
         .order_by(EvenementAudit.cree_le.desc())
     )
     return [Consultation(quand, f"{prenom} {nom}".strip(), ROLES.get(role, role)) for quand, prenom, nom, role in lignes]
