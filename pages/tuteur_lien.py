@@ -16,6 +16,7 @@ MESSAGE_NEUTRE = ("Ce lien ne permet pas d'accéder à un passeport. Demandez un
 NIVEAUX = {1: "1 — à reprendre", 2: "2 — en cours", 3: "3 — acquis", 4: "4 — maîtrisé"}
 
 st.title("Passeport professionnel — espace tuteur")
+st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
 adresse = st.context.ip_address or "inconnue"
 jeton = st.query_params.get("lien", "")
 with session() as s:

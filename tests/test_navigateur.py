@@ -83,3 +83,14 @@ def test_first_password_must_be_changed(demo_db_url, tmp_path, navigateur):
         se_connecter(page, app, "lea.moreau", "mon chat aime la pluie")
         page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
         page.close()
+
+
+def test_a_teacher_sees_only_her_divisions(app_url, navigateur):
+    contexte = navigateur.new_context()
+    page = contexte.new_page()
+    se_connecter(page, app_url, "paul.bernard")
+    page.get_by_role("heading", name="Bonjour Paul Bernard").wait_for(timeout=30_000)
+    for division in ("1GA1", "TGA1"):
+        page.get_by_role("cell", name=division).or_(page.get_by_role("rowheader", name=division)).wait_for()
+    assert page.get_by_text("2GA1", exact=True).count() == 0
+    contexte.close()
