@@ -14,6 +14,16 @@ from passeport.models import Role
 
 utilisateur = exiger_role(Role.ELEVE)
 
+
+@st.cache_data(max_entries=200, show_spinner=False, hash_funcs={bytes: lambda _: None})
+def apercu_en_cache(type_mime: str, sha256: str, donnees: bytes) -> bytes | None:
+    """Rendering a PDF page on every rerun would be slow: one preview per content (keyed by its hash).
+
+    Called only after pieces.lire has checked that the reader may see this file.
+    """
+    return apercu_png(type_mime, donnees)
+
+
 fiche_id = st.session_state.get("fiche_ouverte")
 if fiche_id is None and re.fullmatch(r"[0-9]{1,9}", st.query_params.get("fiche", "")):
     fiche_id = int(st.query_params["fiche"])  # a reload keeps the open fiche
@@ -155,7 +165,7 @@ for piece in liste_pieces:
         st.markdown(texte_brut(f"{piece.nom} · {piece.taille / 1024:.0f} Ko"))
         with session() as s:
             donnees = pieces.lire(s, utilisateur, piece.id)
-        image = apercu_png(donnees.type_mime, donnees.donnees)
+        image = apercu_en_cache(donnees.type_mime, piece.sha256, donnees.donnees)
         if image is not None:
             try:
                 st.image(image, width=320)
