@@ -76,14 +76,20 @@ class LigneDivision:
 
 
 def divisions(session: Session, acteur) -> list[LigneDivision]:
-    """The divisions of the administrator's school, newest school year first."""
+    """The divisions of the administrator's school with their active students, newest school year first."""
     etablissement_id = acces.exiger_admin(acteur)
-    lignes = session.scalars(
-        select(Division).where(Division.etablissement_id == etablissement_id)
+    actifs = (
+        select(Eleve.division_id, func.count(Eleve.id).label("n"))
+        .join(Compte, Compte.id == Eleve.compte_id).where(Compte.actif.is_(True))
+        .group_by(Eleve.division_id).subquery()
+    )
+    lignes = session.execute(
+        select(Division, func.coalesce(actifs.c.n, 0))
+        .outerjoin(actifs, actifs.c.division_id == Division.id)
+        .where(Division.etablissement_id == etablissement_id)
         .order_by(Division.annee_scolaire.desc(), Division.nom)
-    ).all()
-    return [LigneDivision(d.id, d.nom, d.niveau.value, d.annee_scolaire, d.referentiel,
-                          sum(1 for e in d.eleves if e.compte.actif)) for d in lignes]
+    )
+    return [LigneDivision(d.id, d.nom, d.niveau.value, d.annee_scolaire, d.referentiel, n) for d, n in lignes]
 
 
 def chercher_comptes(session: Session, acteur, texte: str, limite: int = 20) -> list[Compte]:
