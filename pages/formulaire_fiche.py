@@ -83,6 +83,20 @@ def _niveau(cle: str, propose: int) -> None:
         st.session_state[f"_propose_{cle}"] = propose
 
 
+def _items_et_niveau(cle, titre, liste, libelle_liste, cle_liste, libelle_libres, cle_libres, libelle_niveau,
+                     niveaux, proposer) -> tuple[list[str], int]:
+    """Items ticked in the référentiel's list or written freely, and the level they propose (adjustable)."""
+    st.markdown(f"{titre} — {QUESTIONS[cle]}")
+    cochees = (st.multiselect(libelle_liste, liste, key=cle_liste, persist_state="session",
+                              placeholder="Cochez ceux que vous avez rencontrés") if liste else [])
+    libres = st.text_area(libelle_libres, key=cle_libres, persist_state="session", height=68)
+    items = cochees + _lignes(libres)
+    _niveau(cle, proposer(len(items)))
+    niveau = st.segmented_control(libelle_niveau, list(niveaux), key=f"f_{cle}", persist_state="session",
+                                  format_func=niveaux.get, required=True)
+    return items, niveau
+
+
 def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[str, str]:
     """Draw the form; return its content, or the problems of fields that cannot be read."""
     if erreurs:
@@ -111,31 +125,23 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
         ("demarche", "Démarche", 180), ("productions", "Productions", 80),
     ):
         if hauteur is None:
-            textes[champ] = st.text_input(libelle, key=f"f_{champ}", persist_state="session", help=QUESTIONS[champ], placeholder=QUESTIONS[champ])
+            textes[champ] = st.text_input(libelle, key=f"f_{champ}", persist_state="session", help=QUESTIONS[champ],
+                                          placeholder=QUESTIONS[champ])
         else:
-            textes[champ] = st.text_area(libelle, key=f"f_{champ}", persist_state="session", height=hauteur, help=QUESTIONS[champ],
-                                         placeholder=QUESTIONS[champ])
+            textes[champ] = st.text_area(libelle, key=f"f_{champ}", persist_state="session", height=hauteur,
+                                         help=QUESTIONS[champ], placeholder=QUESTIONS[champ])
 
-    st.markdown("**Complexité** — " + QUESTIONS["complexite"])
-    liste_c = ref.facteurs_complexite(code)
-    cochees_c = (st.multiselect("Facteurs de complexité du référentiel", liste_c, key=f"f_facteurs_{code}", persist_state="session",
-                                placeholder="Cochez ceux que vous avez rencontrés") if liste_c else [])
-    libres_c = st.text_area("Autres facteurs (un par ligne)", key="f_facteurs_libres", persist_state="session", height=68)
-    items_c = cochees_c + _lignes(libres_c)
-    _niveau("complexite", niveau_complexite_propose(len(items_c)))
-    complexite = st.segmented_control("Niveau de complexité", list(NIVEAUX_COMPLEXITE), key="f_complexite", persist_state="session",
-                                      format_func=NIVEAUX_COMPLEXITE.get, required=True)
+    items_c, complexite = _items_et_niveau(
+        "complexite", "**Complexité**", ref.facteurs_complexite(code), "Facteurs de complexité du référentiel",
+        f"f_facteurs_{code}", "Autres facteurs (un par ligne)", "f_facteurs_libres",
+        "Niveau de complexité", NIVEAUX_COMPLEXITE, niveau_complexite_propose,
+    )
     _erreur(erreurs, "complexite")
-
-    st.markdown("**Aléas** — " + QUESTIONS["aleas"])
-    liste_a = ref.aleas_types(code)
-    cochees_a = (st.multiselect("Aléas types du référentiel", liste_a, key=f"f_aleas_items_{code}", persist_state="session",
-                                placeholder="Cochez ceux que vous avez rencontrés") if liste_a else [])
-    libres_a = st.text_area("Aléas rencontrés (un par ligne)", key="f_aleas_libres", persist_state="session", height=68)
-    items_a = cochees_a + _lignes(libres_a)
-    _niveau("aleas", niveau_aleas_propose(len(items_a)))
-    aleas = st.segmented_control("Niveau d'aléas", list(NIVEAUX_ALEAS), key="f_aleas", persist_state="session", format_func=NIVEAUX_ALEAS.get,
-                                 required=True)
+    items_a, aleas = _items_et_niveau(
+        "aleas", "**Aléas**", ref.aleas_types(code), "Aléas types du référentiel",
+        f"f_aleas_items_{code}", "Aléas rencontrés (un par ligne)", "f_aleas_libres",
+        "Niveau d'aléas", NIVEAUX_ALEAS, niveau_aleas_propose,
+    )
     _erreur(erreurs, "aleas")
 
     if debut is None:
