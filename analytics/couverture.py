@@ -1,0 +1,151 @@
+"""Coverage of the référentiel: one row per student × situation, the class heatmap, the coverage export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.entrepot import Entrepot
+from analytics.filtres import TOUT, Filtres
+from passeport.statut import LIBELLES, Statut
+
+ORDRE_STATUTS = [Statut.NON_TRAVERSEE, Statut.UNE_FOIS, Statut.REPETEE, Statut.EVALUABLE]
+RANG_STATUT = {s.value: k for k, s in enumerate(ORDRE_STATUTS)}
+
+# metric → (label, what a cell holds, what the totals hold)
+METRIQUES = {
+    "statut": "Statut",
+    "nb_fiches": "Nombre de fiches",
+    "max_complexite": "Complexité maximale",
+    "max_aleas": "Aléas maximum",
+    "positionnement": "Positionnement de l'enseignant",
+    "part_reelles": "Part de fiches réelles",
+}
+TRIS = {"couverture": "Couverture (les plus avancés d'abord)", "nom": "Nom"}
+COLONNES_EXPORT = ["eleve", "division", "situation", "nb_fiches", "nb_reelles", "max_complexite", "max_aleas",
+                   "statut"]
+
+
+def couverture(entrepot: Entrepot, *, division_id: int | None = None, eleve_id: int | None = None,
+               etablissement_id: int | None = None, filtres: Filtres = TOUT) -> pd.DataFrame:
+    """Every situation of each chosen student's référentiel with nb_fiches, nb_reelles, max_complexite,
+    max_aleas, statut, positionnement (latest), part_reelles; students by name, situations in référentiel order."""
+    return entrepot.requete("couverture", division=division_id, eleve=eleve_id, etablissement=etablissement_id,
+                            **filtres.parametres())
+
+
+def export_couverture(entrepot: Entrepot, *, division_id: int | None = None,
+                      etablissement_id: int | None = None) -> pd.DataFrame:
+    """The coverage export of DESIGN.md: eleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut.
+
+    Ordered by division, student identifiant and référentiel order; max_* empty when no fiche."""
+    df = couverture(entrepot, division_id=division_id, etablissement_id=etablissement_id)
+    df = df.sort_values(["division", "identifiant", "ordre"], kind="stable")
+    sortie = pd.DataFrame({
+        "eleve": df["identifiant"], "division": df["division"], "situation": df["situation"],
+        "nb_fiches": df["nb_fiches"].astype(int), "nb_reelles": df["nb_reelles"].astype(int),
+        "max_complexite": df["max_complexite"].astype("Int64"), "max_aleas": df["max_aleas"].astype("Int64"),
+        "statut": df["statut"],
+    })
+    return sortie.reset_index(drop=True)
+
+
+@dataclass
+class Carte:
+    """The class heatmap as data: one row per student, one column per situation (référentiel order)."""
+
+    metrique: str
+    valeurs: pd.DataFrame        # numbers to colour (statut: 0 non traversée … 3 évaluable); NaN = nothing
+    textes: pd.DataFrame         # what a cell shows on hover, in words
+    eleves: pd.DataFrame         # eleve_id, nom, prenom, libelle, in row order
+    situations: pd.DataFrame     # code, titre, pole_code, pole_titre, classe_code, classe_titre, in column order
+    total_eleve: pd.Series       # by student label
+    total_situation: pd.Series   # by situation code
+    libelle_total: str
+
+
+def carte(entrepot: Entrepot, division_id: int, metrique: str = "statut", filtres: Filtres = TOUT,
+          tri: str = "couverture") -> Carte:
+    """The heatmap of a division for one metric, with totals per student and per situation."""
+    if metrique not in METRIQUES:
+        raise ValueError(f"Mesure inconnue : {metrique}")
+    if tri not in TRIS:
+        raise ValueError(f"Tri inconnu : {tri}")
+    df = couverture(entrepot, division_id=division_id, filtres=filtres)
+    return carte_depuis(df, metrique, tri)
+
+
+def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture") -> Carte:
+    """The heatmap built from a ``couverture`` DataFrame (pure: tested on hand-written frames)."""
+    df = df.copy()
+    df["libelle"] = _libelles_eleves(df)
+    df["rang_statut"] = df["statut"].map(RANG_STATUT)
+    df["traversee"] = df["nb_fiches"] > 0
+    df["evaluable"] = df["statut"] == Statut.EVALUABLE
+    par_eleve = df.groupby("eleve_id", sort=False).agg(
+        nom=("nom", "first"), prenom=("prenom", "first"), libelle=("libelle", "first"),
+        traversees=("traversee", "sum"), evaluables=("evaluable", "sum"), fiches=("nb_fiches", "sum"))
+    if tri == "couverture":
+        par_eleve = par_eleve.sort_values(["traversees", "evaluables", "fiches", "nom", "prenom"],
+                                          ascending=[False, False, False, True, True], kind="stable")
+    else:
+        par_eleve = par_eleve.sort_values(["nom", "prenom"], kind="stable")
+    situations = (df.drop_duplicates("situation").sort_values("ordre")
+                  [["situation", "titre", "pole_code", "pole_titre", "classe_code", "classe_titre"]]
+                  .rename(columns={"situation": "code"}).reset_index(drop=True))
+    colonne = "rang_statut" if metrique == "statut" else metrique
+    valeurs = (df.pivot(index="eleve_id", columns="situation", values=colonne).astype(float)
+               .reindex(index=par_eleve.index, columns=situations["code"]))
+    if metrique == "statut":
+        # A situation never crossed is 0, and shows as such; other metrics leave it empty.
+        valeurs = valeurs.fillna(0)
+    df["texte"] = [_texte_cellule(r) for r in df.itertuples()]
+    textes = df.pivot(index="eleve_id", columns="situation", values="texte").reindex(
+        index=par_eleve.index, columns=situations["code"])
+    total_eleve, total_situation, libelle_total = _totaux(df, metrique, par_eleve.index, situations["code"])
+    eleves = par_eleve.reset_index()[["eleve_id", "nom", "prenom", "libelle"]]
+    return Carte(metrique, valeurs, textes, eleves, situations, total_eleve, total_situation, libelle_total)
+
+
+def _libelles_eleves(df: pd.DataFrame) -> pd.Series:
+    libelle = df["nom"].str.upper() + " " + df["prenom"]
+    # Two students with the same name stay two rows.
+    doublons = df.groupby(libelle)["eleve_id"].transform("nunique") > 1
+    return libelle.where(~doublons, libelle + " (" + df["identifiant"] + ")")
+
+
+def _totaux(df: pd.DataFrame, metrique: str, ordre_eleves, ordre_situations) -> tuple[pd.Series, pd.Series, str]:
+    if metrique == "statut":
+        libelle = "Situations évaluables"
+        par_eleve = df.groupby("eleve_id")["evaluable"].sum()
+        par_situation = df.groupby("situation")["evaluable"].sum()
+    elif metrique == "nb_fiches":
+        libelle = "Fiches"
+        par_eleve = df.groupby("eleve_id")["nb_fiches"].sum()
+        par_situation = df.groupby("situation")["nb_fiches"].sum()
+    elif metrique == "part_reelles":
+        libelle = "Part de fiches réelles"
+        sommes_e = df.groupby("eleve_id")[["nb_reelles", "nb_fiches"]].sum()
+        sommes_s = df.groupby("situation")[["nb_reelles", "nb_fiches"]].sum()
+        par_eleve = sommes_e["nb_reelles"] / sommes_e["nb_fiches"].where(sommes_e["nb_fiches"] > 0)
+        par_situation = sommes_s["nb_reelles"] / sommes_s["nb_fiches"].where(sommes_s["nb_fiches"] > 0)
+    else:
+        libelle = f"Moyenne ({METRIQUES[metrique].lower()})"
+        par_eleve = df.groupby("eleve_id")[metrique].mean()
+        par_situation = df.groupby("situation")[metrique].mean()
+    return (par_eleve.astype(float).reindex(ordre_eleves), par_situation.astype(float).reindex(ordre_situations),
+            libelle)
+
+
+def _texte_cellule(r) -> str:
+    if r.nb_fiches == 0:
+        return "Aucune fiche"
+    morceaux = [
+        LIBELLES[Statut(r.statut)],
+        f"{r.nb_fiches} fiche{'s' if r.nb_fiches > 1 else ''} dont {r.nb_reelles} réelle{'s' if r.nb_reelles > 1 else ''}",
+        f"complexité max {int(r.max_complexite)} · aléas max {int(r.max_aleas)}",
+    ]
+    if not pd.isna(r.positionnement):
+        morceaux.append(f"positionnement {int(r.positionnement)}/4")
+    return "<br>".join(morceaux)

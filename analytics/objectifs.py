@@ -1,0 +1,79 @@
+"""Suggested individual PFMP goals (DESIGN.md): ranked situations, the reason in words, organisations to go."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.couverture import couverture
+from analytics.entrepot import Entrepot
+
+# In priority order (DESIGN.md).
+MOTIFS = {
+    "jamais_traversee": "Jamais traversée",
+    "une_seule_fois": "Traversée une seule fois",
+    "sans_complexite_ni_alea": "Répétée, mais sans facteur de complexité ni aléa",
+    "seulement_simulee": "Évaluable, mais seulement en situation simulée",
+}
+CONSEILS = {
+    "jamais_traversee": "la vivre une première fois",
+    "une_seule_fois": "la vivre à nouveau",
+    "sans_complexite_ni_alea": "la vivre avec un facteur de complexité ou un aléa",
+    "seulement_simulee": "la vivre en situation réelle",
+}
+COLONNES = ["rang", "situation", "titre", "pole_code", "motif", "explication", "organisations"]
+
+
+def motif(statut: str, nb_reelles: int) -> str | None:
+    """The reason a situation is suggested, or None when it is evaluable with a real fiche."""
+    if statut == "non_traversee":
+        return "jamais_traversee"
+    if statut == "une_fois":
+        return "une_seule_fois"
+    if statut == "repetee":
+        return "sans_complexite_ni_alea"
+    if nb_reelles == 0:
+        return "seulement_simulee"
+    return None
+
+
+def objectifs(entrepot: Entrepot, eleve_id: int, nombre: int | None = None) -> pd.DataFrame:
+    """The suggested goals of a student, best first: rang, situation, titre, pole_code, motif (code), explication
+    (in words), organisations (list, most students first). All the student's fiches count, whatever the filters."""
+    return entrepot.memoiser(("objectifs", eleve_id, nombre), lambda: _objectifs(entrepot, eleve_id, nombre))
+
+
+def _objectifs(entrepot: Entrepot, eleve_id: int, nombre: int | None) -> pd.DataFrame:
+    df = couverture(entrepot, eleve_id=eleve_id)
+    if df.empty:
+        return pd.DataFrame(columns=COLONNES)
+    df["evaluable"] = df["statut"] == "evaluable"
+    par_pole = df.groupby("pole_code").agg(evaluables=("evaluable", "sum"), situations=("situation", "count"))
+    par_pole["part"] = par_pole["evaluables"] / par_pole["situations"]
+    df["motif"] = [motif(s, n) for s, n in zip(df["statut"], df["nb_reelles"])]
+    df = df[df["motif"].notna()].copy()
+    df["priorite"] = df["motif"].map(list(MOTIFS).index)
+    df["part_pole"] = df["pole_code"].map(par_pole["part"])
+    df = df.sort_values(["priorite", "part_pole", "ordre"], kind="stable")
+    if nombre is not None:
+        df = df.head(nombre)
+    organisations = entrepot.requete("organisations", eleve=eleve_id)
+    par_situation = organisations.groupby("situation")["organisation"].apply(list).to_dict()
+    df["organisations"] = [par_situation.get(code, []) for code in df["situation"]]
+    df["explication"] = [_explication(r, par_pole) for r in df.itertuples()]
+    df["rang"] = range(1, len(df) + 1)
+    return df[COLONNES].reset_index(drop=True)
+
+
+def _explication(r, par_pole: pd.DataFrame) -> str:
+    pole = par_pole.loc[r.pole_code]
+    evaluables = int(pole["evaluables"])
+    return (f"{MOTIFS[r.motif]} : {CONSEILS[r.motif]}. Pôle {r.pole_code} : {evaluables} situation"
+            f"{'s' if evaluables > 1 else ''} évaluable{'s' if evaluables > 1 else ''} sur {int(pole['situations'])}.")
+
+
+def export_objectifs(df: pd.DataFrame) -> pd.DataFrame:
+    """The goals export of DESIGN.md: rang;situation;motif;organisations (organisations |-separated)."""
+    return pd.DataFrame({
+        "rang": df["rang"].astype(int), "situation": df["situation"], "motif": df["motif"],
+        "organisations": ["|".join(o) for o in df["organisations"]],
+    })
