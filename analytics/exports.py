@@ -27,6 +27,11 @@ def carte_en_tableau(carte: Carte) -> pd.DataFrame:
     return pd.concat([valeurs, total])
 
 
+def lignes_csv(df: pd.DataFrame) -> list[list]:
+    """The rows of a DataFrame for the CSV writer: missing values become empty fields."""
+    return [[None if pd.isna(v) else v for v in ligne] for ligne in df.itertuples(index=False)]
+
+
 def classeur(feuilles: dict[str, pd.DataFrame]) -> bytes:
     """An xlsx workbook with one sheet per DataFrame (sheet names cut to Excel's 31 characters)."""
     tampon = io.BytesIO()

@@ -103,7 +103,7 @@ def fiches_par_semaine(entrepot: Entrepot, division_id: int, filtres: Filtres = 
     df = fiches(entrepot, division_id=division_id, filtres=filtres)
     if df.empty:
         return pd.DataFrame({"semaine": pd.Series(dtype="datetime64[ns]"), "fiches": pd.Series(dtype=int)})
-    semaine = df["cree_le"].dt.normalize() - pd.to_timedelta(df["cree_le"].dt.weekday, unit="D")
+    semaine = df["cree_le"].dt.normalize() - pd.to_timedelta(df["cree_le"].dt.day_of_week, unit="D")
     compte = semaine.value_counts().sort_index()
     toutes = pd.date_range(compte.index.min(), compte.index.max(), freq="7D")
     compte = compte.reindex(toutes, fill_value=0)

@@ -81,3 +81,26 @@ def exiger_admin(acteur: Utilisateur) -> int:
     if acteur.role != Role.ADMIN or acteur.etablissement_id is None:
         raise AccesRefuse("Réservé à l'administrateur de l'établissement.")
     return acteur.etablissement_id
+
+
+def est_enseignant_de_division(session: Session, acteur: Utilisateur, division_id: int) -> bool:
+    if acteur.role != Role.ENSEIGNANT:
+        return False
+    requete = (
+        select(enseignant_division.c.division_id)
+        .join(Enseignant, Enseignant.id == enseignant_division.c.enseignant_id)
+        .where(enseignant_division.c.division_id == division_id, Enseignant.compte_id == acteur.compte_id)
+    )
+    return session.scalar(requete) is not None
+
+
+def exiger_enseignant_de_division(session: Session, acteur: Utilisateur, division_id: int) -> None:
+    """The class views of the cockpit: only the teachers of that division."""
+    if not est_enseignant_de_division(session, acteur, division_id):
+        raise AccesRefuse("Cette division n'est pas l'une des vôtres.")
+
+
+def exiger_enseignant_de_l_eleve(session: Session, acteur: Utilisateur, eleve_id: int) -> None:
+    """Goals and the student's profile in the cockpit: only the teachers of the student's division."""
+    if acteur.role != Role.ENSEIGNANT or not peut_lire_passeport(session, acteur, eleve_id):
+        raise AccesRefuse("Seuls les enseignants de la division de l'élève peuvent faire cela.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,10 +14,10 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from passeport import referentiel
-from passeport.csvio import FichierInvalide
+from passeport.csvio import FichierInvalide, ecrire_csv, ecrire_flux
 from passeport.db import creer_engine, transaction
 from passeport.demo import GRAINE_PAR_DEFAUT, MOT_DE_PASSE_DEMO, BaseNonVide, base_vide, creer_ecole_demo
-from passeport.models import Etablissement
+from passeport.models import Division, Eleve, Etablissement
 from passeport.schema import initialiser, revision_actuelle, revision_cible
 from passeport.services.exports import exporter_fiches
 from passeport.services.imports import ImportInvalide, importer_eleves, importer_fiches
@@ -133,6 +134,72 @@ def cmd_exporter_fiches(engine: Engine, args: argparse.Namespace) -> None:
     print(f"{n} fiche(s) exportée(s) dans {args.sortie}.")
 
 
+def _division(session: Session, nom: str, annee: str | None) -> Division:
+    requete = select(Division).where(Division.nom == nom)
+    if annee:
+        requete = requete.where(Division.annee_scolaire == annee)
+    trouvees = list(session.scalars(requete.order_by(Division.annee_scolaire)))
+    if not trouvees:
+        raise ErreurCommande(f"Division introuvable : {nom}" + (f" ({annee})" if annee else "") + ".")
+    if len(trouvees) > 1:
+        annees = ", ".join(d.annee_scolaire for d in trouvees)
+        raise ErreurCommande(f"Plusieurs divisions s'appellent {nom} ({annees}) : précisez --annee.")
+    return trouvees[0]
+
+
+def _entrepot(engine: Engine):
+    from analytics import Entrepot
+
+    entrepot = Entrepot(engine.url.render_as_string(hide_password=False))
+    entrepot.actualiser()
+    return entrepot
+
+
+def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
+    from analytics import export_couverture
+    from analytics.exports import lignes_csv
+
+    _base_prete(engine)
+    with Session(engine) as session:
+        division_id = _division(session, args.division, args.annee).id if args.division else None
+    entrepot = _entrepot(engine)
+    try:
+        df = export_couverture(entrepot, division_id=division_id)
+    finally:
+        entrepot.fermer()
+    try:
+        n = ecrire_csv(args.sortie, list(df.columns), lignes_csv(df))
+    except OSError as exc:
+        raise ErreurCommande(f"Impossible d'écrire {exc.filename} ({_raison(exc)}).") from None
+    eleves = df["eleve"].nunique()
+    print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie}.")
+
+
+def cmd_objectifs(engine: Engine, args: argparse.Namespace) -> None:
+    from analytics import export_objectifs, objectifs
+    from analytics.exports import lignes_csv
+
+    _base_prete(engine)
+    if args.nombre is not None and args.nombre < 1:
+        raise ErreurCommande("--nombre doit être un entier positif.")
+    with Session(engine) as session:
+        eleve = session.scalar(select(Eleve).where(Eleve.identifiant == args.eleve))
+        if eleve is None:
+            raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {args.eleve}.")
+        eleve_id = eleve.id
+    entrepot = _entrepot(engine)
+    try:
+        df = export_objectifs(objectifs(entrepot, eleve_id, args.nombre))
+    finally:
+        entrepot.fermer()
+    if args.format == "json":
+        lignes = [{"rang": int(r.rang), "situation": r.situation, "motif": r.motif,
+                   "organisations": [o for o in r.organisations.split("|") if o]} for r in df.itertuples()]
+        print(json.dumps(lignes, ensure_ascii=False, indent=2))
+    else:
+        ecrire_flux(sys.stdout, list(df.columns), lignes_csv(df))
+
+
 def construire_parseur() -> argparse.ArgumentParser:
     parseur = argparse.ArgumentParser(
         prog="passeport",
@@ -164,11 +231,23 @@ def construire_parseur() -> argparse.ArgumentParser:
     pf.add_argument("fichier")
     pf.set_defaults(action=cmd_importer_fiches)
 
-    p = sous.add_parser("exporter", help="exporte les fiches au format d'échange")
-    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches")
+    p = sous.add_parser("exporter", help="exporte les fiches ou la couverture au format d'échange")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture")
     px = quoi.add_parser("fiches", help="version courante de chaque fiche non supprimée")
     px.add_argument("--sortie", required=True, metavar="FICHIER")
     px.set_defaults(action=cmd_exporter_fiches)
+    pc = quoi.add_parser("couverture", help="une ligne par élève et situation : "
+                                            "eleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut")
+    pc.add_argument("--division", metavar="D", help="nom de la division (par défaut : toutes)")
+    pc.add_argument("--annee", metavar="AAAA-AAAA", help="année scolaire, si plusieurs divisions portent ce nom")
+    pc.add_argument("--sortie", required=True, metavar="FICHIER")
+    pc.set_defaults(action=cmd_exporter_couverture)
+
+    p = sous.add_parser("objectifs", help="objectifs de PFMP suggérés pour un élève : rang;situation;motif;organisations")
+    p.add_argument("--eleve", required=True, metavar="ID", help="identifiant de l'élève (celui des imports)")
+    p.add_argument("--nombre", type=int, metavar="N", help="garder les N premiers (par défaut : tous)")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="format de sortie (par défaut csv)")
+    p.set_defaults(action=cmd_objectifs)
     return parseur
 
 

@@ -118,6 +118,11 @@ def _ecrire(f, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
     return n
 
 
+def ecrire_flux(f, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
+    """The same `;`-separated text on an open stream (standard output), without BOM; return the row count."""
+    return _ecrire(f, entete, lignes)
+
+
 def ecrire_csv(chemin: Path | str, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
     """Write a `;`-separated UTF-8 file (with BOM so that spreadsheets read the accents); return the row count."""
     with Path(chemin).open("w", encoding="utf-8-sig", newline="") as f:

@@ -232,6 +232,26 @@ class Pfmp(Base):
     tuteur: Mapped[Tuteur | None] = relationship()
 
 
+class ObjectifPfmp(Base):
+    """One goal of a PFMP set by a teacher: a situation to live there, why, where others lived it, a word of advice.
+
+    Suggested by the cockpit (DESIGN.md rules), edited by the teacher; the student and the tutor read them."""
+
+    __tablename__ = "objectif_pfmp"
+    __table_args__ = (UniqueConstraint("pfmp_id", "situation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pfmp_id: Mapped[int] = mapped_column(ForeignKey("pfmp.id"), index=True)
+    rang: Mapped[int] = mapped_column(Integer)
+    situation: Mapped[str] = mapped_column(String(20))
+    # The rule's reason (jamais_traversee …), or "" for a situation the teacher added.
+    motif: Mapped[str] = mapped_column(String(40), default="")
+    consigne: Mapped[str] = mapped_column(Text, default="")
+    organisations: Mapped[str] = mapped_column(Text, default="")  # "|"-separated, as in the goals export
+    cree_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
 class LienTuteur(Base):
     """A tutor's access to one PFMP through a link: the token is in the link, only its SHA-256 here."""
 

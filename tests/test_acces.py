@@ -13,12 +13,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analytics import Entrepot
 from passeport import services
 from passeport.acces import AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, Lieu, Nature
 from passeport.services import (
-    accueil, administration, appreciations, audit, contextes, couverture, etablissement, fiches, pfmp, pieces,
+    accueil, administration, appreciations, audit, cockpit, contextes, couverture, etablissement, fiches, objectifs,
+    pfmp, pieces,
 )
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
@@ -30,6 +32,7 @@ CONTENU = ContenuFiche(situation="1.1.2", titre="Commande", date_debut=dt.date(2
                        nature=Nature.REELLE, complexite=1, aleas=0)
 ECRIRE, LIRE, ADMINISTRER, SOI = {"lea"}, {"lea", "martin"}, {"admin"}, {"lea", "noe"}
 GERER_PFMP = {"lea", "martin"}  # the student and the teachers of the student's division
+ENSEIGNER = {"martin"}  # the teachers of the student's division, in the cockpit
 
 # name → (who may, call). ``x`` holds the ids of the owner's fiche, attachment, context, division and appréciation.
 ACTIONS = {
@@ -87,6 +90,21 @@ ACTIONS = {
     "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
     "pfmp.creer_lien": (GERER_PFMP, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"])),
     "pfmp.revoquer_lien": (GERER_PFMP, lambda s, a, x: pfmp.revoquer_lien(s, a, x["pfmp"])),
+    "cockpit.mes_divisions": ({"martin", "leroy"}, lambda s, a, x: cockpit.mes_divisions(s, a)),
+    "cockpit.carte_de_la_division": (ENSEIGNER, lambda s, a, x: cockpit.carte_de_la_division(
+        s, a, x["entrepot"], x["division"])),
+    "cockpit.synthese_de_la_division": (ENSEIGNER, lambda s, a, x: cockpit.synthese_de_la_division(
+        s, a, x["entrepot"], x["division"])),
+    "cockpit.profil_de_l_eleve": (ENSEIGNER, lambda s, a, x: cockpit.profil_de_l_eleve(
+        s, a, x["entrepot"], x["eleve"])),
+    "cockpit.objectifs_suggeres": (ENSEIGNER, lambda s, a, x: cockpit.objectifs_suggeres(
+        s, a, x["entrepot"], x["eleve"])),
+    "cockpit.export_de_la_division": (ENSEIGNER, lambda s, a, x: cockpit.export_de_la_division(
+        s, a, x["entrepot"], x["division"])),
+    "objectifs.pfmp_a_venir": (ENSEIGNER, lambda s, a, x: objectifs.pfmp_a_venir(s, a, x["eleve"])),
+    "objectifs.enregistrer_objectifs": (ENSEIGNER, lambda s, a, x: objectifs.enregistrer_objectifs(
+        s, a, x["pfmp"], [objectifs.ObjectifSaisi("2.1.1", "jamais_traversee")])),
+    "objectifs.objectifs_de_la_pfmp": (LIRE, lambda s, a, x: objectifs.objectifs_de_la_pfmp(s, a, x["pfmp"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
 
@@ -108,7 +126,9 @@ def monde(fresh_db, tmp_path, monkeypatch):
         ids = {"fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
                "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id}
-    return fresh_db, ecole, ids
+    entrepot = Entrepot(fresh_db.url.render_as_string(hide_password=False))
+    yield fresh_db, ecole, {**ids, "entrepot": entrepot}
+    entrepot.fermer()
 
 
 def _etat(engine) -> dict[str, int]:

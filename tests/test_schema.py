@@ -14,7 +14,7 @@ pytestmark = pytest.mark.store
 
 TABLES = {
     "alembic_version", "appreciation", "compte", "contexte_reutilisable", "division", "session_utilisateur", "eleve", "enseignant", "enseignant_division",
-    "etablissement", "evenement_audit", "lien_tuteur", "fiche", "fiche_version", "organisation", "pfmp", "piece_jointe",
+    "etablissement", "evenement_audit", "fiche", "fiche_version", "lien_tuteur", "objectif_pfmp", "organisation", "pfmp", "piece_jointe",
     "positionnement", "tuteur",
 }
 
