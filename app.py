@@ -45,6 +45,8 @@ PAGES_PAR_ROLE = {
     ],
     Role.ENSEIGNANT: [
         st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True),
+        st.Page("pages/enseignant_classe.py", title="Tableau de bord", icon=":material/grid_on:"),
+        st.Page("pages/enseignant_eleve.py", title="Profil d'un élève", icon=":material/person_search:"),
         st.Page("pages/enseignant_pfmp.py", title="PFMP", icon=":material/apartment:"),
     ],
     Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],

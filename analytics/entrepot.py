@@ -1,4 +1,4 @@
-"""A DuckDB copy of the store, read through ADBC into Arrow and refreshed only when the store changed.
+"""A DuckDB copy of the store, read into Arrow (ADBC for PostgreSQL) and refreshed only when the store changed.
 
 The fiches carry a change stamp (``fiche.modifiee_le``, bumped by every save, deletion, restoration or retenue):
 a refresh re-reads only the fiches changed since the last one. The small tables (students, divisions,
@@ -48,7 +48,12 @@ class Estampille:
 
 
 class _Magasin:
-    """ADBC access to the store: SQLite file or PostgreSQL server."""
+    """Reads the store into Arrow: ADBC for PostgreSQL; Python's own sqlite3 for SQLite.
+
+    Why not ADBC for SQLite too: its driver carries its own copy of the SQLite library. Two copies in one process
+    do not see each other's POSIX locks, so closing one copy's file releases the other's locks; in WAL mode the
+    application's next connection then fails with "disk I/O error" (seen here in the test suite; SQLite's
+    "How To Corrupt An SQLite Database File", §2.2.1). Python's sqlite3 is the copy SQLAlchemy already uses."""
 
     def __init__(self, url: str):
         parsed = make_url(normaliser_url(url))
@@ -62,15 +67,22 @@ class _Magasin:
 
     def connecter(self):
         if self.backend == "sqlite":
-            import adbc_driver_sqlite.dbapi as adbc
+            import sqlite3
 
-            return adbc.connect(self._cible)
+            connexion = sqlite3.connect(self._cible, timeout=5)
+            connexion.execute("PRAGMA query_only = ON")
+            return connexion
         import adbc_driver_postgresql.dbapi as adbc
 
         return adbc.connect(self._cible)
 
-    @staticmethod
-    def lire(connexion, requete: str, parametres: tuple = ()) -> pa.Table:
+    def lire(self, connexion, requete: str, parametres: tuple = ()) -> pa.Table:
+        if self.backend == "sqlite":
+            curseur = connexion.execute(requete.replace("$1", "?"), parametres)
+            noms = [d[0] for d in curseur.description]
+            lignes = curseur.fetchall()
+            colonnes = list(zip(*lignes)) if lignes else [()] * len(noms)
+            return pa.table({nom: pa.array(valeurs) for nom, valeurs in zip(noms, colonnes)})
         with connexion.cursor() as curseur:
             curseur.execute(requete, parameters=parametres or None)
             return curseur.fetch_arrow_table()

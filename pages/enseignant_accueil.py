@@ -19,4 +19,7 @@ else:
             columns=["Division", "Niveau", "Année scolaire", "Référentiel", "Élèves", "Fiches"],
         ).set_index("Division")
     )
-    st.caption("Le tableau de bord de la classe (couverture des situations, objectifs de PFMP) arrive bientôt.")
+    st.page_link("pages/enseignant_classe.py", label="Tableau de bord de la classe : couverture, synthèse",
+                 icon=":material/grid_on:")
+    st.page_link("pages/enseignant_eleve.py", label="Profil d'un élève et objectifs de sa prochaine PFMP",
+                 icon=":material/person_search:")

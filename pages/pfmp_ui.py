@@ -10,7 +10,7 @@ import streamlit as st
 
 from pages.commun import session
 from passeport.affichage import texte_brut
-from passeport.services import pfmp
+from passeport.services import objectifs, pfmp
 
 
 def _adresse_lien(jeton: str) -> str:
@@ -25,6 +25,18 @@ def qr_png(texte: str) -> bytes:
     return tampon.getvalue()
 
 
+def afficher_objectifs(buts: list[objectifs.Objectif]) -> None:
+    """The goals of a PFMP as the student and the tutor read them."""
+    if not buts:
+        return
+    st.markdown(f"**Objectifs de cette PFMP** ({len(buts)}), fixés par l'équipe pédagogique :")
+    for o in buts:
+        ligne = f"{o.rang}. {o.situation} — {o.titre}"
+        if o.consigne:
+            ligne += f" : {o.consigne}"
+        st.markdown(texte_brut(ligne))
+
+
 def gerer_pfmp(utilisateur, eleve_id: int) -> None:
     with session() as s:
         periodes = [(p.id, p.organisation.nom, p.date_debut, p.date_fin, p.tuteur.nom if p.tuteur else "")
@@ -34,6 +46,10 @@ def gerer_pfmp(utilisateur, eleve_id: int) -> None:
     for pfmp_id, organisation, debut, fin, tuteur in periodes:
         with st.container(border=True):
             st.markdown(texte_brut(f"{organisation} — du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} — tuteur : {tuteur}"))
+            with session() as s:
+                buts = objectifs.objectifs_de_la_pfmp(s, utilisateur, pfmp_id)
+                s.commit()
+            afficher_objectifs(buts)
             colonnes = st.columns(2)
             if colonnes[0].button("Créer un lien pour le tuteur", key=f"lien_{pfmp_id}", icon=":material/link:"):
                 with session() as s:

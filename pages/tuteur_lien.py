@@ -5,9 +5,10 @@ import json
 import streamlit as st
 
 from pages.commun import afficher_texte, session
+from pages.pfmp_ui import afficher_objectifs
 from passeport.affichage import texte_brut
 from passeport.limites import LIENS_TUTEURS
-from passeport.services import pfmp
+from passeport.services import objectifs, pfmp
 from passeport.services.fiches import LIBELLES_LIEU
 
 # One message for a wrong, expired or revoked link: no hint which.
@@ -47,7 +48,9 @@ st.caption(texte_brut(f"Vous êtes {acces_tuteur.nom_tuteur}. Vous pouvez lire l
                       "commenter et remplir le bilan ; vous ne pouvez pas modifier le texte de l'élève."))
 with session() as s:
     versions = pfmp.fiches_du_tuteur(s, acces_tuteur)
+    buts = objectifs.objectifs_pour_le_tuteur(s, acces_tuteur)
     s.commit()  # the read is journaled: the student sees it
+afficher_objectifs(buts)
 if not versions:
     st.info("L'élève n'a pas encore écrit de fiche pour cette PFMP.")
 for v in versions:

@@ -1,0 +1,70 @@
+"""What the cockpit pages share: the analytics' copy of the store, the division choice, the filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import analytics
+from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
+from pages.commun import engine, session
+from passeport.services import cockpit
+
+
+@st.cache_resource
+def entrepot() -> analytics.Entrepot:
+    """One DuckDB copy of the store per server process, refreshed by each cockpit call when the store changed."""
+    return analytics.Entrepot(engine().url.render_as_string(hide_password=False))
+
+
+def choisir_division(utilisateur) -> cockpit.DivisionDuCockpit:
+    """The division selector (remembered across pages); stops the page when the teacher has none."""
+    with session() as s:
+        divisions = cockpit.mes_divisions(s, utilisateur)
+    if not divisions:
+        st.info("Aucune division ne vous est encore attribuée : demandez à l'administrateur de l'établissement.")
+        st.stop()
+    ids = [d.id for d in divisions]
+    if st.session_state.get("cockpit_division") not in ids:
+        st.session_state["cockpit_division"] = ids[0]
+    par_id = {d.id: d for d in divisions}
+    choix = st.selectbox("Division", ids, key="cockpit_division", persist_state="session",
+                         format_func=lambda i: f"{par_id[i].nom} · {par_id[i].annee_scolaire}")
+    return par_id[choix]
+
+
+def choisir_filtres(division: cockpit.DivisionDuCockpit, cle: str) -> analytics.Filtres:
+    """Période, lieux and natures of the fiches counted. A wrong period gets a message and no filter."""
+    with st.expander("Filtres : période, lieux, natures", icon=":material/filter_alt:"):
+        colonnes = st.columns([1.2, 1, 1])
+        periodes = ["Tout le passeport", f"Année {division.annee_scolaire}", "Dates choisies"]
+        periode = colonnes[0].radio("Période (date des situations)", periodes, key=f"{cle}_periode")
+        debut = fin = None
+        if periode == periodes[1]:
+            annee = analytics.Filtres.annee_scolaire(division.annee_scolaire)
+            debut, fin = annee.debut, annee.fin
+        elif periode == periodes[2]:
+            debut = colonnes[0].date_input("Du", value=dt.date.today() - dt.timedelta(days=90), format="DD/MM/YYYY",
+                                           key=f"{cle}_du")
+            fin = colonnes[0].date_input("Au", value=dt.date.today(), format="DD/MM/YYYY", key=f"{cle}_au")
+        lieux = colonnes[1].multiselect("Lieux", list(LIBELLES_LIEUX), format_func=LIBELLES_LIEUX.get,
+                                        placeholder="Tous les lieux", key=f"{cle}_lieux")
+        natures = colonnes[2].multiselect("Natures", list(LIBELLES_NATURES), format_func=LIBELLES_NATURES.get,
+                                          placeholder="Réelles et simulées", key=f"{cle}_natures")
+    try:
+        return analytics.Filtres(debut=debut, fin=fin, lieux=tuple(lieux), natures=tuple(natures))
+    except ValueError as exc:
+        st.error(f"{exc} Le filtre de dates n'est pas appliqué.")
+        return analytics.Filtres(lieux=tuple(lieux), natures=tuple(natures))
+
+
+def graphique(fig, nom_fichier: str, **options):
+    """A Plotly chart whose toolbar saves it as PNG under a meaningful name."""
+    return st.plotly_chart(fig, config=analytics.charts.config_png(nom_fichier), width="stretch", **options)
+
+
+def ouvrir_profil(eleve_id: int, situation: str | None = None) -> None:
+    st.session_state["cockpit_eleve"] = eleve_id
+    st.session_state["cockpit_situation"] = situation
+    st.switch_page("pages/enseignant_eleve.py")

@@ -1,0 +1,141 @@
+"""The class cockpit: heatmap students × situations, and the class synthesis."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import analytics
+from pages.cockpit_ui import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
+from pages.commun import exiger_role, session
+from passeport.acces import AccesRefuse
+from passeport.csvio import csv_octets
+from passeport.models import Role
+from passeport.services import cockpit
+from passeport.statut import LIBELLES, Statut
+
+utilisateur = exiger_role(Role.ENSEIGNANT)
+st.title("Tableau de bord de la classe")
+division = choisir_division(utilisateur)
+filtres = choisir_filtres(division, "classe")
+
+
+def _clic_sur_la_carte() -> None:
+    # Called once per new click (the selection stays in the widget state, the callback does not fire again).
+    points = st.session_state["carte_classe"].selection.get("points", [])
+    if points and points[0].get("customdata"):
+        eleve_id, situation = points[0]["customdata"][:2]
+        st.session_state["cockpit_ouvrir"] = (int(eleve_id), situation)
+
+
+if ouvrir := st.session_state.pop("cockpit_ouvrir", None):
+    ouvrir_profil(*ouvrir)
+
+onglet_carte, onglet_synthese = st.tabs(["Carte de la classe", "Synthèse"])
+
+with onglet_carte:
+    colonnes = st.columns([2, 1])
+    metrique = colonnes[0].segmented_control("Mesure", list(analytics.METRIQUES), format_func=analytics.METRIQUES.get,
+                                             default="statut", key="cockpit_metrique", required=True)
+    tri = colonnes[1].segmented_control("Élèves triés par", list(analytics.TRIS), default="couverture",
+                                        format_func=lambda t: {"couverture": "Couverture", "nom": "Nom"}[t],
+                                        key="cockpit_tri", required=True)
+    try:
+        with session() as s:
+            carte = cockpit.carte_de_la_division(s, utilisateur, entrepot(), division.id, metrique, filtres, tri)
+            s.commit()
+    except AccesRefuse as exc:
+        st.error(exc.message)
+        st.stop()
+    if carte.eleves.empty:
+        st.info("Aucun élève dans cette division.")
+        st.stop()
+    st.caption(f"{len(carte.eleves)} élèves × {len(carte.situations)} situations. Survolez une case pour le détail ; "
+               "cliquez dessus pour ouvrir le profil de l'élève sur cette situation.")
+    fig = analytics.charts.carte_de_chaleur(carte, f"{division.nom} — {analytics.METRIQUES[metrique]}")
+    graphique(fig, f"carte-{division.nom}-{metrique}", key="carte_classe", on_select=_clic_sur_la_carte,
+              selection_mode="points")
+
+    colonnes = st.columns([3, 1])
+    choix = colonnes[0].selectbox("Ouvrir le profil de", list(carte.eleves["eleve_id"]), index=None,
+                                  format_func=dict(zip(carte.eleves["eleve_id"], carte.eleves["libelle"])).get,
+                                  placeholder="Choisissez un élève", key="cockpit_choix_eleve")
+    if colonnes[1].button("Ouvrir le profil", disabled=choix is None, icon=":material/person:"):
+        ouvrir_profil(int(choix))
+
+    tableau = analytics.exports.carte_en_tableau(carte)
+    with session() as s:
+        export = cockpit.export_de_la_division(s, utilisateur, entrepot(), division.id)
+    colonnes = st.columns(2)
+    colonnes[0].download_button(
+        "Exporter la carte (xlsx)", lambda: analytics.exports.classeur({f"Carte {division.nom}": tableau}),
+        file_name=f"carte-{division.nom}-{metrique}.xlsx", icon=":material/download:", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    colonnes[1].download_button(
+        "Exporter la couverture (CSV)", csv_octets(list(export.columns), analytics.exports.lignes_csv(export)),
+        file_name=f"couverture-{division.nom}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+
+with onglet_synthese:
+    colonnes = st.columns(2)
+    semaines = colonnes[0].number_input("Élèves sans nouvelle fiche depuis (semaines)", 1, 52, 3, key="cockpit_semaines")
+    seuil = colonnes[1].number_input("« Peu traversée » : par au plus (élèves)", 0, 50, 3, key="cockpit_seuil")
+    with session() as s:
+        synthese = cockpit.synthese_de_la_division(s, utilisateur, entrepot(), division.id, filtres, int(semaines),
+                                                   int(seuil), dt.date.today())
+    sit = synthese.situations
+    peu = sit[sit["peu_traversee"]]
+    simulees = sit[sit["seulement_simulee"]]
+    metriques = st.columns(4)
+    metriques[0].metric("Situations jamais traversées", int((sit["traversee_par"] == 0).sum()))
+    metriques[1].metric(f"Traversées par {int(seuil)} élèves ou moins", len(peu))
+    metriques[2].metric("Seulement en simulation", len(simulees))
+    metriques[3].metric(f"Élèves silencieux ({int(semaines)} sem.)", len(synthese.silencieux))
+
+    if synthese.pole_2:
+        p2 = synthese.pole_2
+        texte = (f"**Pôle 2 — {p2['titre']}** : en moyenne {p2['part_traversees']:.0%} de ses {p2['situations']} "
+                 f"situations traversées par élève, {p2['part_evaluables']:.0%} évaluables")
+        if p2["part_traversees_autres_poles"] is not None:
+            texte += f" (autres pôles : {p2['part_traversees_autres_poles']:.0%} traversées)"
+        texte += f". {p2['eleves_sans_rien']} élève(s) sans aucune fiche dans ce pôle."
+        (st.warning if p2["eleves_sans_rien"] or p2["part_traversees"] < 0.5 else st.info)(texte)
+
+    graphique(analytics.charts.barres_situations(sit, synthese.eleves), f"situations-{division.nom}")
+    colonnes = st.columns(2)
+    with colonnes[0]:
+        st.markdown("**Situations que personne ou peu ont traversées**")
+        st.dataframe(peu[["situation", "titre", "traversee_par", "evaluable_pour"]].rename(columns={
+            "situation": "Situation", "titre": "Intitulé", "traversee_par": "Élèves", "evaluable_pour": "Évaluable"}),
+            hide_index=True, width="stretch")
+    with colonnes[1]:
+        st.markdown("**Situations traversées seulement en simulation**")
+        st.dataframe(simulees[["situation", "titre", "traversee_par", "nb_simulees"]].rename(columns={
+            "situation": "Situation", "titre": "Intitulé", "traversee_par": "Élèves", "nb_simulees": "Fiches"}),
+            hide_index=True, width="stretch")
+
+    st.markdown(f"**Élèves sans nouvelle fiche depuis {int(semaines)} semaines ou plus**")
+    if synthese.silencieux.empty:
+        st.success("Tous les élèves ont écrit récemment.")
+    else:
+        silence = synthese.silencieux
+        st.dataframe(pd.DataFrame({
+            "Élève": silence["nom"].str.upper() + " " + silence["prenom"],
+            "Dernière fiche écrite": silence["derniere_ecriture"].dt.strftime("%d/%m/%Y").fillna("jamais"),
+            "Semaines": silence["semaines_sans_ecrire"], "Fiches": silence["nb_fiches"]}),
+            hide_index=True, width="stretch")
+    graphique(analytics.charts.courbe_semaines(synthese.par_semaine), f"fiches-par-semaine-{division.nom}")
+    graphique(analytics.charts.barres_lieux(synthese.lieux), f"lieux-{division.nom}")
+
+    st.download_button(
+        "Exporter la synthèse (xlsx)", icon=":material/download:", on_click="ignore",
+        data=lambda: analytics.exports.classeur({
+            "Situations": sit.rename(columns={"traversee_par": "eleves_ayant_traverse",
+                                              "evaluable_pour": "eleves_evaluable"}),
+            "Élèves silencieux": synthese.silencieux,
+            "Fiches par semaine": synthese.par_semaine,
+            "Lieux par élève": analytics.exports.en_tete_lieux(synthese.lieux),
+        }),
+        file_name=f"synthese-{division.nom}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.caption("Légende des statuts : " + " · ".join(LIBELLES[s] for s in Statut) + ". Chaque graphique s'enregistre "
+               "en PNG avec l'icône d'appareil photo de sa barre d'outils.")

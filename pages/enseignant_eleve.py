@@ -1,0 +1,193 @@
+"""A student's profile in the cockpit, and the goals of their next PFMP."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import analytics
+from analytics.objectifs import MOTIFS
+from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
+from pages.cockpit_ui import choisir_filtres, entrepot, graphique
+from pages.commun import afficher_texte, annoncer, exiger_role, session
+from passeport import referentiel
+from passeport.acces import AccesRefuse
+from passeport.affichage import texte_brut
+from passeport.documents.objectifs import pdf_objectifs
+from passeport.models import Role
+from passeport.services import cockpit, objectifs
+from passeport.services.accueil import eleves_de_mes_divisions
+from passeport.statut import LIBELLES, Statut
+
+utilisateur = exiger_role(Role.ENSEIGNANT)
+st.title("Profil d'un élève")
+with session() as s:
+    eleves = eleves_de_mes_divisions(s, utilisateur)
+if not eleves:
+    st.info("Aucun élève dans vos divisions.")
+    st.stop()
+par_id = {e.eleve_id: e for e in eleves}
+if st.session_state.get("cockpit_eleve") not in par_id:
+    st.session_state["cockpit_eleve"] = eleves[0].eleve_id
+eleve_id = st.selectbox("Élève", list(par_id), key="cockpit_eleve", persist_state="session",
+                        format_func=lambda i: f"{par_id[i].division} — {par_id[i].nom_complet}")
+
+with session() as s:
+    divisions = {d.nom: d for d in cockpit.mes_divisions(s, utilisateur)}
+division = divisions.get(par_id[eleve_id].division) or next(iter(divisions.values()))
+filtres = choisir_filtres(division, "profil")
+try:
+    with session() as s:
+        profil = cockpit.profil_de_l_eleve(s, utilisateur, entrepot(), eleve_id, filtres)
+        s.commit()  # the read is journaled
+except AccesRefuse as exc:
+    st.error(exc.message)
+    st.stop()
+
+cov = profil.couverture
+statuts = cov["statut"].value_counts()
+colonnes = st.columns(4)
+colonnes[0].metric("Fiches", int(cov["nb_fiches"].sum()))
+colonnes[1].metric("Situations traversées", f"{int((cov['nb_fiches'] > 0).sum())} / {len(cov)}")
+colonnes[2].metric("Évaluables", int(statuts.get("evaluable", 0)))
+colonnes[3].metric("Fiches retenues", len(profil.retenues))
+
+situation = st.session_state.get("cockpit_situation")
+if situation and situation in set(cov["situation"]):
+    ligne = cov[cov["situation"] == situation].iloc[0]
+    with st.container(border=True):
+        st.markdown(f"**Situation {situation} — {ligne['titre']}** · {LIBELLES[Statut(ligne['statut'])]}")
+        vecues = profil.echelle[profil.echelle["situation"] == situation]
+        if vecues.empty:
+            st.write("Aucune fiche sur cette situation (avec les filtres choisis).")
+        else:
+            st.dataframe(pd.DataFrame({
+                "Date": vecues["date_debut"].dt.strftime("%d/%m/%Y"), "Titre": vecues["titre"],
+                "Lieu": vecues["lieu"].map(LIBELLES_LIEUX), "Nature": vecues["nature"].map(LIBELLES_NATURES),
+                "Complexité": vecues["complexite"], "Aléas": vecues["aleas"]}), hide_index=True, width="stretch")
+
+onglets = st.tabs(["Couverture", "Complexité et aléas", "Chronologie", "Appréciations", "Objectifs de PFMP"])
+
+with onglets[0]:
+    graphique(analytics.charts.barres_poles(profil.par_pole), f"poles-{eleve_id}")
+    st.dataframe(pd.DataFrame({
+        "Pôle": profil.par_classe["pole_code"], "Classe de situations": profil.par_classe["classe_code"] + " "
+        + profil.par_classe["classe_titre"], "Situations": profil.par_classe["situations"],
+        "Non traversées": profil.par_classe["non_traversee"], "Une fois": profil.par_classe["une_fois"],
+        "Répétées": profil.par_classe["repetee"], "Évaluables": profil.par_classe["evaluable"]}),
+        hide_index=True, width="stretch")
+
+with onglets[1]:
+    if profil.echelle.empty:
+        st.info("Aucune fiche avec les filtres choisis.")
+    else:
+        graphique(analytics.charts.echelle_complexite(profil.echelle), f"echelle-{eleve_id}")
+        graphique(analytics.charts.courbe_tendance(profil.tendance), f"tendance-{eleve_id}")
+        prog = profil.progression
+        if not prog.empty:
+            comptes = prog["tendance"].value_counts()
+            st.markdown(f"Sur les {len(prog)} situations vécues plusieurs fois, la dernière fiche est plus exigeante "
+                        f"que la première pour **{comptes.get('monte', 0)}**, aussi exigeante pour "
+                        f"**{comptes.get('stable', 0)}**, moins pour **{comptes.get('baisse', 0)}** "
+                        "(complexité + aléas).")
+            st.dataframe(pd.DataFrame({
+                "Situation": prog["situation"] + " " + prog["situation_titre"], "Fiches": prog["fiches"],
+                "Première (compl./aléas)": prog["complexite_premiere"].astype(str) + " / " + prog["aleas_premiere"].astype(str),
+                "Dernière (compl./aléas)": prog["complexite_derniere"].astype(str) + " / " + prog["aleas_derniere"].astype(str),
+                "Tendance": prog["tendance"].map({"monte": "↗ plus exigeante", "stable": "→ stable",
+                                                  "baisse": "↘ moins exigeante"})}), hide_index=True, width="stretch")
+
+with onglets[2]:
+    graphique(analytics.charts.barres_lieux_natures(profil.lieux_natures), f"lieux-{eleve_id}")
+    chrono = profil.echelle.sort_values("date_debut", ascending=False)
+    st.dataframe(pd.DataFrame({
+        "Date": chrono["date_debut"].dt.strftime("%d/%m/%Y"), "Situation": chrono["situation"],
+        "Titre": chrono["titre"], "Lieu": chrono["lieu"].map(LIBELLES_LIEUX),
+        "Nature": chrono["nature"].map(LIBELLES_NATURES), "Complexité": chrono["complexite"],
+        "Aléas": chrono["aleas"], "Retenue": chrono["retenue"]}), hide_index=True, width="stretch", height=360)
+    st.markdown("**Fiches retenues**")
+    if profil.retenues.empty:
+        st.write("Aucune fiche retenue.")
+    for r in profil.retenues.itertuples():
+        st.markdown(texte_brut(f"{r.date_debut:%d/%m/%Y} · {r.situation} · {r.titre}"))
+
+with onglets[3]:
+    if not profil.appreciations:
+        st.write("Aucune appréciation pour le moment.")
+    for a in profil.appreciations:
+        with st.container(border=True):
+            st.caption(texte_brut(f"{a.auteur} · {a.cree_le:%d/%m/%Y}"
+                                  + (f" · sur « {a.fiche_titre} »" if a.fiche_titre else " · sur tout le passeport")))
+            afficher_texte(a.texte)
+
+with onglets[4]:
+    with session() as s:
+        a_venir = [(p.id, p.organisation.nom, p.date_debut, p.date_fin)
+                   for p in objectifs.pfmp_a_venir(s, utilisateur, eleve_id, dt.date.today())]
+    if not a_venir:
+        st.info("Aucune PFMP à venir pour cet élève : enregistrez-la d'abord dans la page « PFMP ».")
+        st.stop()
+    periodes = {p[0]: p for p in a_venir}
+    pfmp_id = st.selectbox("PFMP", list(periodes), key=f"objectifs_pfmp_{eleve_id}",
+                           format_func=lambda i: f"{periodes[i][1]} — du {periodes[i][2]:%d/%m/%Y} au {periodes[i][3]:%d/%m/%Y}")
+    with session() as s:
+        enregistres = objectifs.objectifs_de_la_pfmp(s, utilisateur, pfmp_id)
+        suggestions = cockpit.objectifs_suggeres(s, utilisateur, entrepot(), eleve_id)
+        s.commit()
+    ref = referentiel.charger(profil.entete.referentiel)
+    titres = {code: sit.titre for code, sit in ref.situations.items()}
+    libelles_motifs = {**MOTIFS, "": "Choisie par l'équipe"}
+    if enregistres:
+        st.success(f"{len(enregistres)} objectif(s) enregistré(s) pour cette PFMP : l'élève et le tuteur les voient. "
+                   "Modifiez la liste ci-dessous puis enregistrez à nouveau.")
+        depart = pd.DataFrame({"Garder": True, "Rang": [o.rang for o in enregistres],
+                               "Situation": [o.situation for o in enregistres],
+                               "Motif": [libelles_motifs.get(o.motif, o.motif) for o in enregistres],
+                               "Consigne": [o.consigne for o in enregistres],
+                               "Organisations": [", ".join(o.organisations[:5]) for o in enregistres]})
+    else:
+        nombre = st.slider("Suggestions proposées", 3, 15, 8, key="objectifs_nombre")
+        choisies = suggestions.head(nombre)
+        depart = pd.DataFrame({"Garder": [k < 5 for k in range(len(choisies))], "Rang": choisies["rang"],
+                               "Situation": choisies["situation"], "Motif": choisies["motif"].map(MOTIFS),
+                               "Consigne": "", "Organisations": [", ".join(o[:5]) for o in choisies["organisations"]]})
+        st.caption("Suggestions calculées par les règles du passeport (jamais traversée, puis une seule fois, puis "
+                   "sans complexité ni aléa, puis seulement simulée ; le pôle le moins avancé d'abord). Cochez, "
+                   "réordonnez (rang), ajoutez une ligne pour une autre situation, écrivez un conseil.")
+    edite = st.data_editor(
+        depart, key=f"editeur_objectifs_{pfmp_id}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "Garder": st.column_config.CheckboxColumn("Garder", default=True),
+            "Rang": st.column_config.NumberColumn("Rang", min_value=1, max_value=99, step=1),
+            "Situation": st.column_config.SelectboxColumn("Situation", options=list(titres), required=True),
+            "Motif": st.column_config.TextColumn("Motif", disabled=True),
+            "Consigne": st.column_config.TextColumn("Conseil pour l'élève et le tuteur", max_chars=500),
+            "Organisations": st.column_config.TextColumn("Déjà vécue chez", disabled=True),
+        })
+    if st.button("Enregistrer les objectifs de cette PFMP", type="primary", icon=":material/flag:"):
+        gardes = edite[edite["Garder"].fillna(False).astype(bool) & edite["Situation"].notna()].copy()
+        gardes["Rang"] = pd.to_numeric(gardes["Rang"], errors="coerce").fillna(99)
+        gardes = gardes.sort_values("Rang", kind="stable")
+        organisations = {r.situation: tuple(r.organisations) for r in suggestions.itertuples()}
+        motifs = {r.situation: r.motif for r in suggestions.itertuples()}
+        saisis = [objectifs.ObjectifSaisi(str(r.Situation), motifs.get(r.Situation, ""),
+                                          "" if pd.isna(r.Consigne) else str(r.Consigne),
+                                          organisations.get(r.Situation, ()))
+                  for r in gardes.itertuples()]
+        try:
+            with session() as s:
+                objectifs.enregistrer_objectifs(s, utilisateur, pfmp_id, saisis)
+                s.commit()
+        except objectifs.ObjectifsInvalides as exc:
+            st.error("Objectifs non enregistrés :\n\n" + "\n".join(f"- {e}" for e in exc.erreurs))
+        else:
+            st.session_state.pop(f"editeur_objectifs_{pfmp_id}", None)
+            annoncer(f"{len(saisis)} objectif(s) enregistré(s) : l'élève et le tuteur les voient maintenant.")
+            st.rerun()
+    if enregistres:
+        _, organisation, debut, fin = periodes[pfmp_id]
+        st.download_button(
+            "Version imprimable (PDF, une page)", icon=":material/print:", mime="application/pdf",
+            data=lambda: pdf_objectifs(profil.entete.nom_complet, profil.entete.division, organisation, debut, fin,
+                                       enregistres),
+            file_name=f"objectifs-pfmp-{profil.entete.nom_complet.replace(' ', '-')}.pdf", on_click="ignore")
