@@ -29,8 +29,10 @@ run: base
 test: base
 	$(BIN)/python -m pytest
 
+# Mesures de bench/RESULTS.md (SQLite ; PostgreSQL aussi quand PASSEPORT_POSTGRES_URL est défini).
 bench: base
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_cockpit.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

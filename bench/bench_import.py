@@ -1,5 +1,5 @@
 """Benchmark: demo school creation, import and export of 1,500 fiches for 70 students (SQLite, and PostgreSQL
-when PASSEPORT_POSTGRES_URL is set). Prints one line per measure; results are written down in bench/RESULTATS.md.
+when PASSEPORT_POSTGRES_URL is set). Prints one line per measure; results are written down in bench/RESULTS.md.
 
     .venv/bin/python bench/bench_import.py [--repetitions 3]
 """
