@@ -392,7 +392,8 @@ def tableau(resultats: dict[str, dict]) -> str:
             cellules.append(_cellule(valeurs) if valeurs else "–")
         lignes.append(f"| {mesure} | " + " | ".join(cellules) + " |")
     for info in premier["infos"]:
-        lignes.append(f"| {info} | " + " | ".join(_texte(r["infos"].get(info, "–")) for r in resultats.values()) + " |")
+        valeurs = [_texte(r["infos"].get(info, "–")) for r in resultats.values()]
+        lignes.append(f"| {info} | " + " | ".join(valeurs) + " |")
     lignes.append("| mémoire résidente maximale du processus de mesure (VmHWM) | "
                   + " | ".join(f"{r['memoire_mo']:.0f} Mo" for r in resultats.values()) + " |")
     lignes.append("| même chose selon ru_maxrss (hérite du pic du processus parent) | "
