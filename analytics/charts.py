@@ -70,9 +70,10 @@ def carte_de_chaleur(carte: Carte, titre: str = "") -> go.Figure:
                          showlegend=False, hovertemplate="%{y} : %{x:.2~f}<extra>" + carte.libelle_total + "</extra>"),
                   row=2, col=2)
     _separer_poles(fig, situations)
-    fig.update_yaxes(autorange="reversed", row=2, col=1)
-    fig.update_yaxes(autorange="reversed", row=2, col=2)
-    fig.update_xaxes(tickangle=-90, tickfont=dict(size=10), row=2, col=1)
+    # Fixed ranges (the invisible markers would otherwise pad them): one cell = one unit, first student on top.
+    fig.update_yaxes(range=[len(libelles) - 0.5, -0.5], row=2, col=1)
+    fig.update_yaxes(range=[len(libelles) - 0.5, -0.5], row=2, col=2)
+    fig.update_xaxes(range=[-0.5, len(codes) - 0.5], tickangle=-90, tickfont=dict(size=10), row=2, col=1)
     fig.update_xaxes(title_text=carte.libelle_total, title_font=dict(size=10), row=2, col=2)
     fig.update_layout(
         title=titre or f"{METRIQUES[carte.metrique]} par élève et par situation",

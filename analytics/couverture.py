@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,7 +20,7 @@ METRIQUES = {
     "nb_fiches": "Nombre de fiches",
     "max_complexite": "Complexité maximale",
     "max_aleas": "Aléas maximum",
-    "positionnement": "Positionnement de l'enseignant",
+    "positionnement": "Positionnement",
     "part_reelles": "Part de fiches réelles",
 }
 TRIS = {"couverture": "Couverture (les plus avancés d'abord)", "nom": "Nom"}
@@ -87,10 +88,10 @@ def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture") -> Ca
         nom=("nom", "first"), prenom=("prenom", "first"), libelle=("libelle", "first"),
         traversees=("traversee", "sum"), evaluables=("evaluable", "sum"), fiches=("nb_fiches", "sum"))
     if tri == "couverture":
-        par_eleve = par_eleve.sort_values(["traversees", "evaluables", "fiches", "nom", "prenom"],
+        par_eleve = par_eleve.sort_values(["evaluables", "traversees", "fiches", "nom", "prenom"],
                                           ascending=[False, False, False, True, True], kind="stable")
     else:
-        par_eleve = par_eleve.sort_values(["nom", "prenom"], kind="stable")
+        par_eleve = par_eleve.sort_values(["nom", "prenom"], kind="stable", key=lambda c: c.map(cle_alphabetique))
     situations = (df.drop_duplicates("situation").sort_values("ordre")
                   [["situation", "titre", "pole_code", "pole_titre", "classe_code", "classe_titre"]]
                   .rename(columns={"situation": "code"}).reset_index(drop=True))
@@ -106,6 +107,11 @@ def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture") -> Ca
     total_eleve, total_situation, libelle_total = _totaux(df, metrique, par_eleve.index, situations["code"])
     eleves = par_eleve.reset_index()[["eleve_id", "nom", "prenom", "libelle"]]
     return Carte(metrique, valeurs, textes, eleves, situations, total_eleve, total_situation, libelle_total)
+
+
+def cle_alphabetique(texte: str) -> str:
+    """Alphabetical order as in a class list: accents and case ignored (Émilie between Elsa and Enzo)."""
+    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode().casefold()
 
 
 def _libelles_eleves(df: pd.DataFrame) -> pd.Series:

@@ -41,10 +41,25 @@ class Estampille:
 
     fiches: int
     derniere_modification: object  # as the store returns it (text for SQLite, datetime for PostgreSQL)
+    sommes: tuple[int, int, int]  # versions, deleted, retained: see sql/store/estampille.sql
     petites_tables: int  # hash of the small tables' content
 
     def __str__(self) -> str:
         return f"{self.fiches}:{self.derniere_modification}:{self.petites_tables:x}"
+
+
+# A change re-reads the fiches modified since the last stamp minus this margin: a transaction that took its
+# timestamp before the last stamp but committed after it is still read (and small clock differences between
+# application servers do not lose a change).
+MARGE = dt.timedelta(minutes=2)
+
+
+def _reculer(derniere):
+    """``derniere`` minus MARGE, in the store's own type (text for SQLite, datetime for PostgreSQL)."""
+    if isinstance(derniere, str):
+        instant = dt.datetime.fromisoformat(derniere) - MARGE
+        return instant.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return derniere - MARGE
 
 
 class _Magasin:
@@ -65,6 +80,8 @@ class _Magasin:
         else:
             raise ValueError(f"Base non prise en charge par les analyses : {self.backend}")
 
+        self._ouverte = None  # PostgreSQL: one connection kept between refreshes (opening one costs ~35 ms)
+
     def connecter(self):
         if self.backend == "sqlite":
             import sqlite3
@@ -74,7 +91,23 @@ class _Magasin:
             return connexion
         import adbc_driver_postgresql.dbapi as adbc
 
-        return adbc.connect(self._cible)
+        if self._ouverte is None:
+            self._ouverte = adbc.connect(self._cible, autocommit=True)
+        return self._ouverte
+
+    def rendre(self, connexion, en_erreur: bool = False) -> None:
+        """Close a SQLite connection (it is cheap to open); keep the PostgreSQL one unless it failed."""
+        if self.backend == "sqlite":
+            connexion.close()
+        elif en_erreur:
+            self.fermer()
+
+    def fermer(self) -> None:
+        if self._ouverte is not None:
+            try:
+                self._ouverte.close()
+            finally:
+                self._ouverte = None
 
     def lire(self, connexion, requete: str, parametres: tuple = ()) -> pa.Table:
         if self.backend == "sqlite":
@@ -116,14 +149,20 @@ class Entrepot:
         with self._verrou:
             connexion = self._magasin.connecter()
             try:
-                nombre, derniere = self._magasin.lire(connexion, sql("store/estampille")).to_pylist()[0].values()
+                ligne = self._magasin.lire(connexion, sql("store/estampille")).to_pylist()[0]
+                nombre, derniere = ligne["nombre"], ligne["derniere"]
+                sommes = (int(ligne["versions"]), int(ligne["supprimees"]), int(ligne["retenues"]))
                 petites = self._actualiser_petites_tables(connexion)
                 ancienne = self._estampille
-                if ancienne is None or (nombre, derniere) != (ancienne.fiches, ancienne.derniere_modification):
-                    self._actualiser_fiches(connexion, nombre, None if ancienne is None else ancienne)
-            finally:
-                connexion.close()
-            self._estampille = Estampille(nombre, derniere, petites)
+                if ancienne is None or (nombre, derniere, sommes) != (
+                        ancienne.fiches, ancienne.derniere_modification, ancienne.sommes):
+                    self._actualiser_fiches(connexion, nombre, ancienne)
+            except Exception:
+                self._magasin.rendre(connexion, en_erreur=True)
+                raise
+            else:
+                self._magasin.rendre(connexion)
+            self._estampille = Estampille(nombre, derniere, sommes, petites)
             if ancienne != self._estampille:
                 self._memoire.clear()
             return self._estampille
@@ -141,10 +180,11 @@ class Entrepot:
         if ancienne is not None and ancienne.derniere_modification is not None:
             # Only the fiches changed since the last refresh; ">=" because several changes share a timestamp.
             lot = self._magasin.lire(connexion, sql("store/fiches") + " WHERE f.modifiee_le >= $1",
-                                     (ancienne.derniere_modification,))
+                                     (_reculer(ancienne.derniere_modification),))
             self._charger("charger_fiches", lot)
             self.lectures_de_fiches += lot.num_rows
-            if self._duck.execute("SELECT count(*) FROM fiches").fetchone()[0] == nombre:
+            # fetchall, not fetchone: an unfinished result would block the next register() of DuckDB.
+            if self._duck.execute("SELECT count(*) FROM fiches").fetchall()[0][0] == nombre:
                 return
             # A fiche vanished from the store (never done by the application): read everything again.
         self._duck.execute("DELETE FROM fiches")
@@ -179,10 +219,14 @@ class Entrepot:
         with self._verrou:
             if cle not in self._memoire:
                 self._memoire[cle] = calcul()
+                while len(self._memoire) > MEMOIRE_MAX:
+                    self._memoire.popitem(last=False)
+            self._memoire.move_to_end(cle)
             return self._memoire[cle].copy()
 
     def fermer(self) -> None:
         with self._verrou:
+            self._magasin.fermer()
             self._duck.close()
 
 

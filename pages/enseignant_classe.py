@@ -34,7 +34,7 @@ if ouvrir := st.session_state.pop("cockpit_ouvrir", None):
 onglet_carte, onglet_synthese = st.tabs(["Carte de la classe", "Synthèse"])
 
 with onglet_carte:
-    colonnes = st.columns([2, 1])
+    colonnes = st.columns([3, 1])
     metrique = colonnes[0].segmented_control("Mesure", list(analytics.METRIQUES), format_func=analytics.METRIQUES.get,
                                              default="statut", key="cockpit_metrique", required=True)
     tri = colonnes[1].segmented_control("Élèves triés par", list(analytics.TRIS), default="couverture",

@@ -156,9 +156,10 @@ with onglets[4]:
                    "réordonnez (rang), ajoutez une ligne pour une autre situation, écrivez un conseil.")
     edite = st.data_editor(
         depart, key=f"editeur_objectifs_{pfmp_id}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=["Rang", "Situation", "Consigne", "Garder", "Motif", "Organisations"],
         column_config={
             "Garder": st.column_config.CheckboxColumn("Garder", default=True),
-            "Rang": st.column_config.NumberColumn("Rang", min_value=1, max_value=99, step=1),
+            "Rang": st.column_config.NumberColumn("Rang", min_value=1, max_value=99, step=1, width="small"),
             "Situation": st.column_config.SelectboxColumn("Situation", options=list(titres), required=True),
             "Motif": st.column_config.TextColumn("Motif", disabled=True),
             "Consigne": st.column_config.TextColumn("Conseil pour l'élève et le tuteur", max_chars=500),

@@ -1,0 +1,172 @@
+"""The demo teacher's cockpit in Chromium: heatmap, metric, a student opened from the heatmap, PFMP goals saved,
+then the demo student reads them."""
+
+import re
+import shutil
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analytics.couverture import cle_alphabetique
+from passeport.db import creer_engine
+from passeport.models import Compte, Eleve, ObjectifPfmp, Pfmp
+from tests.navigateur import attendre_fin_execution, chromium, se_connecter, serveur_streamlit
+
+# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+
+ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
+
+
+@pytest.fixture(scope="module")
+def base(demo_db_url, tmp_path_factory):
+    """A private copy of the demo school: this journey writes goals."""
+    dossier = tmp_path_factory.mktemp("cockpit")
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), dossier / "demo.sqlite")
+    return f"sqlite:///{dossier / 'demo.sqlite'}", dossier
+
+
+@pytest.fixture(scope="module")
+def app_url(base):
+    with serveur_streamlit(base[0], base[1]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def navigateur(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium")) as n:
+        yield n
+
+
+def _page(navigateur):
+    page = navigateur.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _lea(url: str) -> tuple[int, str]:
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        eleve = s.scalar(select(Eleve).join(Compte).where(Compte.login == "lea.moreau"))
+        resultat = eleve.id, f"{eleve.compte.nom.upper()} {eleve.compte.prenom}"
+    engine.dispose()
+    return resultat
+
+
+def _bouton(page, texte: str):
+    """A choice of a segmented control (Streamlit draws them as buttons of a button group)."""
+    return page.locator("[data-testid='stButtonGroup'] button").filter(has_text=re.compile(f"^{re.escape(texte)}$")).first
+
+
+def _etiquettes(page) -> list[str]:
+    """The students' labels of the heatmap's y axis, top to bottom as drawn (the totals' axes hold numbers)."""
+    textes = page.locator(".js-plotly-plot").first.locator(".yaxislayer-above text")
+    lignes = [(t.bounding_box()["y"], t.text_content()) for t in textes.all()]
+    return [texte for _, texte in sorted(lignes) if not texte.replace(".", "").isdigit()]
+
+
+def _cliquer_cellule(page, eleve: str, colonne: int, colonnes: int) -> None:
+    """Click the cell of a student (row found by its label) and a situation (column), as a teacher would."""
+    etiquette = page.locator(".js-plotly-plot").first.locator(".yaxislayer-above text").filter(has_text=eleve).first
+    etiquette.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    boites = [b for b in (z.bounding_box() for z in page.locator(".js-plotly-plot").first.locator(".nsewdrag").all()) if b]
+    zone = max(boites, key=lambda b: b["width"] * b["height"])  # the heatmap, not the totals' bars
+    ligne = etiquette.bounding_box()
+    x = zone["x"] + (colonne + 0.5) * zone["width"] / colonnes
+    y = ligne["y"] + ligne["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    assert eleve in page.locator(".hoverlayer").first.text_content()  # the hover names the student
+    page.mouse.click(x, y)
+
+
+def test_teacher_cockpit_journey(app_url, navigateur, base):
+    lea_id, lea_libelle = _lea(base[0])
+    ARTEFACTS.mkdir(exist_ok=True)
+    page = _page(navigateur)
+    se_connecter(page, app_url, "claire.martin")
+    page.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
+
+    # The heatmap of 1GA1 (Léa's division), students sorted by name so that her row is known.
+    page.get_by_role("link", name="Tableau de bord").first.click()
+    page.get_by_role("heading", name="Tableau de bord de la classe").wait_for()
+    attendre_fin_execution(page)
+    page.get_by_label("Division").first.click()
+    page.get_by_role("option", name="1GA1").first.click()
+    attendre_fin_execution(page)
+    page.get_by_text("24 élèves × 55 situations").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    _bouton(page, "Nom").click()
+    attendre_fin_execution(page)
+    # Sorted by name, accents and case ignored, as in a class list.
+    for _ in range(20):
+        eleves = _etiquettes(page)
+        if eleves == sorted(eleves, key=cle_alphabetique):
+            break
+        page.wait_for_timeout(500)
+    assert len(eleves) == 24 and eleves == sorted(eleves, key=cle_alphabetique)
+    page.screenshot(path=ARTEFACTS / "cockpit_carte_statut.png", full_page=True)
+
+    # Another metric: the colour bar changes to the maxima of complexité.
+    _bouton(page, "Complexité maximale").click()
+    attendre_fin_execution(page)
+    page.get_by_text("1GA1 — Complexité maximale").wait_for()
+    page.screenshot(path=ARTEFACTS / "cockpit_carte_complexite.png", full_page=True)
+    _bouton(page, "Statut").click()
+    attendre_fin_execution(page)
+    page.get_by_text("1GA1 — Statut").wait_for()
+
+    # A click on Léa's cell of situation 1.1.1 (first column) opens her profile on that situation.
+    _cliquer_cellule(page, lea_libelle, 0, 55)
+    page.get_by_role("heading", name="Profil d'un élève").wait_for()
+    attendre_fin_execution(page)
+    page.get_by_text("Situation 1.1.1 —").first.wait_for()
+    choisi = page.locator("[data-testid='stSelectbox']").first.evaluate(
+        "e => e.innerText + ' ' + Array.from(e.querySelectorAll('input')).map(i => i.value).join(' ')")
+    assert "1GA1 — Léa Moreau" in choisi
+    page.screenshot(path=ARTEFACTS / "cockpit_profil.png", full_page=True)
+
+    # The goals of her next PFMP: suggestions, a word of advice on the first, saved.
+    page.get_by_role("tab", name="Objectifs de PFMP").click()
+    attendre_fin_execution(page)
+    page.get_by_text("Suggestions calculées").wait_for()
+    editeur = page.locator("[data-testid='stDataFrame']").last
+    editeur.wait_for()
+    editeur.scroll_into_view_if_needed()
+    boite = editeur.bounding_box()
+    # Columns: row marker, Rang, Situation, Conseil…; select the first Rang cell, two steps right, edit.
+    page.mouse.click(boite["x"] + 55, boite["y"] + 35 + 17)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(600)  # the cell editor opens; keys typed before it would be lost
+    page.keyboard.type("Demander à participer au classement des factures")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    attendre_fin_execution(page)
+    page.get_by_role("button", name="Enregistrer les objectifs de cette PFMP").click()
+    attendre_fin_execution(page)
+    page.get_by_text("objectif(s) enregistré(s) pour cette PFMP").wait_for()
+    page.screenshot(path=ARTEFACTS / "cockpit_objectifs.png", full_page=True)
+
+    engine = creer_engine(base[0])
+    with Session(engine) as s:
+        objectifs = list(s.scalars(select(ObjectifPfmp).join(Pfmp).where(Pfmp.eleve_id == lea_id)
+                                   .order_by(ObjectifPfmp.rang)))
+        assert len(objectifs) == 5
+        assert objectifs[0].consigne == "Demander à participer au classement des factures"
+        premiere = objectifs[0].situation
+    engine.dispose()
+
+    # The demo student sees them on "Mes PFMP".
+    eleve = navigateur.new_page(viewport={"width": 390, "height": 844})
+    eleve.set_default_timeout(30_000)
+    se_connecter(eleve, app_url, "lea.moreau")
+    eleve.get_by_role("heading", name="Mon passeport").first.wait_for()
+    eleve.goto(f"{app_url}/eleve_pfmp")  # on a phone the page list is folded away
+    eleve.get_by_text("Objectifs de cette PFMP").first.wait_for()
+    eleve.get_by_text(f"1. {premiere}").first.wait_for()
+    eleve.get_by_text("Demander à participer au classement des factures").first.wait_for()
+    eleve.screenshot(path=ARTEFACTS / "cockpit_objectifs_eleve.png", full_page=True)
