@@ -6,8 +6,9 @@ import io
 
 import pandas as pd
 
-from analytics.couverture import Carte
+from analytics.couverture import ORDRE_STATUTS, Carte
 from analytics.synthese import LIBELLES_LIEUX
+from passeport.statut import LIBELLES
 
 
 def carte_en_tableau(carte: Carte) -> pd.DataFrame:
@@ -15,9 +16,6 @@ def carte_en_tableau(carte: Carte) -> pd.DataFrame:
     valeurs = carte.valeurs.copy()
     if carte.metrique == "statut":
         # Words, not ranks, in a spreadsheet.
-        from analytics.couverture import ORDRE_STATUTS
-        from passeport.statut import LIBELLES
-
         valeurs = valeurs.apply(lambda col: col.map(lambda v: LIBELLES[ORDRE_STATUTS[int(v)]]))
     valeurs.index = list(carte.eleves["libelle"])
     valeurs.index.name = "Élève"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, bindparam, func, insert, select, text, update  # noqa: E402
+from sqlalchemy import bindparam, func, insert, select, text, update  # noqa: E402
 
 from passeport import demo_textes as T  # noqa: E402
 from passeport import referentiel  # noqa: E402
@@ -38,7 +38,7 @@ from passeport.db import creer_engine, transaction  # noqa: E402
 from passeport.models import (  # noqa: E402
     Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Positionnement, enseignant_division,
 )
-from passeport.schema import initialiser  # noqa: E402
+from magasin import base_vide  # noqa: E402  (bench/ is the script's folder)
 
 JOUR = dt.date(2026, 11, 29)  # the day both schools are built for (as tests/conftest.py JOUR_DEMO)
 GRAINE = 2026
@@ -56,21 +56,6 @@ POIDS_LIEUX = [45, 15, 10, 25, 5]
 
 
 # --- the stores ------------------------------------------------------------------------------------------------
-def base_vide(url: str) -> Engine:
-    """An engine on an empty store at the latest migration (SQLite file deleted, PostgreSQL schema recreated)."""
-    if url.startswith("sqlite:///"):
-        chemin = Path(url.removeprefix("sqlite:///"))
-        for f in chemin.parent.glob(chemin.name + "*"):
-            f.unlink()
-    engine = creer_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    initialiser(engine)
-    return engine
-
-
 def construire_demo(url: str) -> dict:
     from passeport.demo import creer_ecole_demo
 

@@ -18,36 +18,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from passeport.db import creer_engine, transaction  # noqa: E402
+from passeport.db import transaction  # noqa: E402
 from passeport.demo import creer_ecole_demo  # noqa: E402
 from passeport.models import Etablissement  # noqa: E402
-from passeport.schema import initialiser  # noqa: E402
+from magasin import base_vide  # noqa: E402  (bench/ is the script's folder)
 from passeport.services.exports import exporter_fiches  # noqa: E402
 from passeport.services.imports import importer_eleves, importer_fiches  # noqa: E402
 from tests import donnees  # noqa: E402
-
-
-def _base_vide(url: str) -> Engine:
-    if url.startswith("sqlite:///"):
-        for f in Path(url.removeprefix("sqlite:///")).parent.glob("bench.sqlite*"):
-            f.unlink()
-    engine = creer_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    initialiser(engine)
-    return engine
 
 
 def mesurer(url: str, dossier: Path) -> dict[str, float]:
     eleves = donnees.eleves(70)
     fichier_eleves = donnees.texte_csv(donnees.ENTETE_ELEVES, eleves)
     fichier_fiches = donnees.texte_csv(donnees.ENTETE_FICHES, donnees.fiches(eleves, 1500))
-    engine = _base_vide(url)
+    engine = base_vide(url)
     with transaction(engine) as s:
         s.add(Etablissement(uai="0350001A", nom="Lycée"))
     t = {}
@@ -65,7 +52,7 @@ def mesurer(url: str, dossier: Path) -> dict[str, float]:
     t["export 1 500 fiches"] = time.perf_counter() - debut
     assert (dossier / "export.csv").read_bytes() == fichier_fiches
     engine.dispose()
-    engine = _base_vide(url)
+    engine = base_vide(url)
     debut = time.perf_counter()
     with transaction(engine) as s:
         creer_ecole_demo(s, aujourd_hui=dt.date(2026, 11, 29))

@@ -63,16 +63,18 @@ with onglet_carte:
     if colonnes[1].button("Ouvrir le profil", disabled=choix is None, icon=":material/person:"):
         ouvrir_profil(int(choix))
 
-    tableau = analytics.exports.carte_en_tableau(carte)
     with session() as s:
         export = cockpit.export_de_la_division(s, utilisateur, entrepot(), division.id)
+    # The files are built only when a button is clicked, not at every rerun.
     colonnes = st.columns(2)
     colonnes[0].download_button(
-        "Exporter la carte (xlsx)", lambda: analytics.exports.classeur({f"Carte {division.nom}": tableau}),
+        "Exporter la carte (xlsx)",
+        lambda: analytics.exports.classeur({f"Carte {division.nom}": analytics.exports.carte_en_tableau(carte)}),
         file_name=f"carte-{division.nom}-{metrique}.xlsx", icon=":material/download:", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     colonnes[1].download_button(
-        "Exporter la couverture (CSV)", csv_octets(list(export.columns), analytics.exports.lignes_csv(export)),
+        "Exporter la couverture (CSV)",
+        lambda: csv_octets(list(export.columns), analytics.exports.lignes_csv(export)),
         file_name=f"couverture-{division.nom}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
 
 with onglet_synthese:

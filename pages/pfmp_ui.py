@@ -41,15 +41,14 @@ def gerer_pfmp(utilisateur, eleve_id: int) -> None:
     with session() as s:
         periodes = [(p.id, p.organisation.nom, p.date_debut, p.date_fin, p.tuteur.nom if p.tuteur else "")
                     for p in pfmp.pfmp_de_l_eleve(s, utilisateur, eleve_id)]
+        buts_par_pfmp = {p[0]: objectifs.objectifs_de_la_pfmp(s, utilisateur, p[0]) for p in periodes}
+        s.commit()  # a teacher's read is journaled
     if not periodes:
         st.info("Aucune PFMP enregistrée.")
     for pfmp_id, organisation, debut, fin, tuteur in periodes:
         with st.container(border=True):
             st.markdown(texte_brut(f"{organisation} — du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} — tuteur : {tuteur}"))
-            with session() as s:
-                buts = objectifs.objectifs_de_la_pfmp(s, utilisateur, pfmp_id)
-                s.commit()
-            afficher_objectifs(buts)
+            afficher_objectifs(buts_par_pfmp[pfmp_id])
             colonnes = st.columns(2)
             if colonnes[0].button("Créer un lien pour le tuteur", key=f"lien_{pfmp_id}", icon=":material/link:"):
                 with session() as s:

@@ -189,14 +189,15 @@ def cmd_objectifs(engine: Engine, args: argparse.Namespace) -> None:
         eleve_id = eleve.id
     entrepot = _entrepot(engine)
     try:
-        df = export_objectifs(objectifs(entrepot, eleve_id, args.nombre))
+        suggestions = objectifs(entrepot, eleve_id, args.nombre)
     finally:
         entrepot.fermer()
     if args.format == "json":
-        lignes = [{"rang": int(r.rang), "situation": r.situation, "motif": r.motif,
-                   "organisations": [o for o in r.organisations.split("|") if o]} for r in df.itertuples()]
+        lignes = [{"rang": int(r.rang), "situation": r.situation, "motif": r.motif, "organisations": r.organisations}
+                  for r in suggestions.itertuples()]
         print(json.dumps(lignes, ensure_ascii=False, indent=2))
     else:
+        df = export_objectifs(suggestions)
         ecrire_flux(sys.stdout, list(df.columns), lignes_csv(df))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,20 @@ def jeton_de_session(url: str, login: str, mot_de_passe: str = "passeport-demo")
         jeton = sessions.ouvrir(s, authentifier(s, login, mot_de_passe).compte_id)
     engine.dispose()
     return jeton
+
+
+@pytest.fixture(scope="module")
+def demo_privee(demo_db_url, tmp_path_factory) -> tuple[str, Path]:
+    """A private copy of the demo school for a module whose journey writes: (URL, its folder)."""
+    dossier = tmp_path_factory.mktemp("demo_privee")
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), dossier / "demo.sqlite")
+    return f"sqlite:///{dossier / 'demo.sqlite'}", dossier
+
+
+@pytest.fixture(scope="module")
+def navigateur(tmp_path_factory):
+    """A headless Chromium for the journeys of a module (skipped, or failed in CI, when missing)."""
+    from tests.navigateur import chromium
+
+    with chromium(tmp_path_factory.mktemp("chromium")) as n:
+        yield n

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.navigateur import chromium, se_connecter, serveur_streamlit
+from tests.navigateur import se_connecter, serveur_streamlit
 
 # A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
 pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
@@ -14,12 +14,6 @@ ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 def app_url(demo_db_url, tmp_path_factory):
     with serveur_streamlit(demo_db_url, tmp_path_factory.mktemp("serveur")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def navigateur(tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("chromium")) as n:
-        yield n
 
 
 def test_teacher_signs_in_and_sees_her_divisions(app_url, navigateur):

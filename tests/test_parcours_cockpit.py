@@ -2,7 +2,6 @@
 then the demo student reads them."""
 
 import re
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 from analytics.couverture import cle_alphabetique
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, ObjectifPfmp, Pfmp
-from tests.navigateur import attendre_fin_execution, chromium, se_connecter, serveur_streamlit
+from tests.navigateur import attendre_fin_execution, se_connecter, serveur_streamlit
 
 # A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
 pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
@@ -20,23 +19,9 @@ ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 
 
 @pytest.fixture(scope="module")
-def base(demo_db_url, tmp_path_factory):
-    """A private copy of the demo school: this journey writes goals."""
-    dossier = tmp_path_factory.mktemp("cockpit")
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), dossier / "demo.sqlite")
-    return f"sqlite:///{dossier / 'demo.sqlite'}", dossier
-
-
-@pytest.fixture(scope="module")
-def app_url(base):
-    with serveur_streamlit(base[0], base[1]) as url:
+def app_url(demo_privee):
+    with serveur_streamlit(demo_privee[0], demo_privee[1]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def navigateur(tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("chromium")) as n:
-        yield n
 
 
 def _page(navigateur):
@@ -82,8 +67,8 @@ def _cliquer_cellule(page, eleve: str, colonne: int, colonnes: int) -> None:
     page.mouse.click(x, y)
 
 
-def test_teacher_cockpit_journey(app_url, navigateur, base):
-    lea_id, lea_libelle = _lea(base[0])
+def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
+    lea_id, lea_libelle = _lea(demo_privee[0])
     ARTEFACTS.mkdir(exist_ok=True)
     page = _page(navigateur)
     se_connecter(page, app_url, "claire.martin")
@@ -151,7 +136,7 @@ def test_teacher_cockpit_journey(app_url, navigateur, base):
     page.get_by_text("objectif(s) enregistré(s) pour cette PFMP").wait_for()
     page.screenshot(path=ARTEFACTS / "cockpit_objectifs.png", full_page=True)
 
-    engine = creer_engine(base[0])
+    engine = creer_engine(demo_privee[0])
     with Session(engine) as s:
         objectifs = list(s.scalars(select(ObjectifPfmp).join(Pfmp).where(Pfmp.eleve_id == lea_id)
                                    .order_by(ObjectifPfmp.rang)))

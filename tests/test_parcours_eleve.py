@@ -1,7 +1,6 @@
 """The demo student's journey in Chromium: write, duplicate, poste de travail, versions, bin, attachments."""
 
 import re
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Session
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, Fiche, PieceJointe
 from tests import fichiers
-from tests.navigateur import chromium, se_connecter, serveur_streamlit
+from tests.navigateur import se_connecter, serveur_streamlit
 
 # A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
 pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
@@ -20,23 +19,9 @@ TITRE_PIEGE = "Contrôle <script>alert(1)</script> **gras** [lien](javascript:al
 
 
 @pytest.fixture(scope="module")
-def base(demo_db_url, tmp_path_factory):
-    """A private copy of the demo school: this journey writes."""
-    dossier = tmp_path_factory.mktemp("parcours")
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), dossier / "demo.sqlite")
-    return f"sqlite:///{dossier / 'demo.sqlite'}", dossier
-
-
-@pytest.fixture(scope="module")
-def app_url(base):
-    with serveur_streamlit(base[0], base[1]) as url:
+def app_url(demo_privee):
+    with serveur_streamlit(demo_privee[0], demo_privee[1]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def navigateur(tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("chromium")) as n:
-        yield n
 
 
 def _page(navigateur, largeur, hauteur):
@@ -101,8 +86,8 @@ def test_screenshots_phone_and_desktop(app_url, navigateur):
     assert (ARTEFACTS / "eleve_formulaire_telephone.png").stat().st_size > 10_000
 
 
-def test_student_journey(app_url, navigateur, base, tmp_path):
-    avant = _fiches_de_lea(base[0])
+def test_student_journey(app_url, navigateur, demo_privee, tmp_path):
+    avant = _fiches_de_lea(demo_privee[0])
     page = _page(navigateur, 1366, 900)
     try:
         _parcours(page, app_url, tmp_path)
@@ -112,7 +97,7 @@ def test_student_journey(app_url, navigateur, base, tmp_path):
         (ARTEFACTS / "echec_parcours_eleve.txt").write_text(page.locator("section.main, [data-testid='stMain']").first.inner_text())
         raise
 
-    nouvelles = [f for f in _fiches_de_lea(base[0]) if f not in avant]
+    nouvelles = [f for f in _fiches_de_lea(demo_privee[0]) if f not in avant]
     assert [(situation, titre, version, supprimee, pj) for _, situation, titre, version, supprimee, pj in nouvelles] == [
         ("1.1.3", TITRE_PIEGE, 1, False, 0),
         ("1.1.2", "Commande de fournitures", 1, False, 0),
