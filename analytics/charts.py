@@ -8,12 +8,13 @@ from plotly.subplots import make_subplots
 
 from analytics.couverture import METRIQUES, ORDRE_STATUTS, Carte
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
+from passeport.positionnement import COULEURS, NIVEAUX
 from passeport.statut import LIBELLES
 
 # Statut from grey (nothing) to dark blue (évaluable); positionnement in the Cerise Pro colours.
 COULEURS_STATUT = ["#e9ecef", "#a6cee3", "#4f94c4", "#08306b"]
-COULEURS_POSITIONNEMENT = ["#d62728", "#ff9f1c", "#9ad97a", "#1a7f37"]
-LIBELLES_POSITIONNEMENT = ["À reprendre", "En cours", "Acquis", "Maîtrisé"]
+COULEURS_POSITIONNEMENT = [COULEURS[n] for n in sorted(COULEURS)]
+LIBELLES_POSITIONNEMENT = [NIVEAUX[n] for n in sorted(NIVEAUX)]
 POLICE = dict(family="DejaVu Sans, Arial, sans-serif", size=12)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from passeport import annee, referentiel
 from passeport import demo_textes as T
 from passeport.models import (
-    Appreciation, Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Lieu, Nature, Niveau,
+    Appreciation, AppreciationVersion, Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Lieu, Nature, Niveau,
     Organisation, Pfmp, Positionnement, Role, Tuteur,
 )
 from passeport.services.comptes import hacher, login_disponible
@@ -133,6 +133,9 @@ class _Generateur:
         for niveau, division in self.divisions.items():
             self._generer_division(niveau, division, debut - ANNEES_DEJA_FAITES[niveau])
         self.s.flush()
+        # The teachers' last visit of their Nouveautés: a week ago, so that the inbox shows the week's fiches.
+        for ens in self.enseignants:
+            ens.compte.nouveautes_vues_le = dt.datetime.combine(self.aujourd_hui - dt.timedelta(days=7), dt.time(12))
         self.bilan.divisions = len(self.divisions)
         self.bilan.enseignants = len(self.enseignants)
         return self.bilan
@@ -364,9 +367,11 @@ class _FichesEleve:
                 self._appreciation(f.id, auteur, self.rng.choice(T.APPRECIATIONS_ENSEIGNANT), v.cree_le)
             if f.pfmp is not None and f.pfmp.tuteur is not None and self.rng.random() < 0.1:
                 t = f.pfmp.tuteur
+                texte, quand = self.rng.choice(T.APPRECIATIONS_TUTEUR), v.cree_le + dt.timedelta(days=2)
                 self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=f.id, auteur_id=t.compte_id,
-                                          auteur_nom=f"{t.prenom} {t.nom}", texte=self.rng.choice(T.APPRECIATIONS_TUTEUR),
-                                          cree_le=v.cree_le + dt.timedelta(days=2)))
+                                          auteur_nom=f"{t.prenom} {t.nom}", texte=texte, origine="tuteur",
+                                          cree_le=quand, versions=[AppreciationVersion(numero=1, texte=texte,
+                                                                                        cree_le=quand)]))
                 self.g.bilan.appreciations += 1
             if self.niveau != Niveau.SECONDE and self.enseignants and self.rng.random() < 0.15:
                 niveau = min(4, max(1, v.complexite + (1 if v.aleas else 0) + self.rng.choice([-1, 0, 0, 1])))
@@ -382,5 +387,6 @@ class _FichesEleve:
                     dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0)))
         lue = quand + dt.timedelta(days=1) if self.rng.random() < 0.5 else None
         self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=fiche_id, auteur_id=auteur.id,
-                                  auteur_nom=auteur.nom_complet, texte=texte, cree_le=quand, lue_le=lue))
+                                  auteur_nom=auteur.nom_complet, texte=texte, cree_le=quand, lue_le=lue,
+                                  versions=[AppreciationVersion(numero=1, texte=texte, cree_le=quand)]))
         self.g.bilan.appreciations += 1

@@ -109,6 +109,8 @@ class Compte(Base):
     echecs_connexion: Mapped[int] = mapped_column(Integer, default=0)
     bloque_jusqua: Mapped[dt.datetime | None] = mapped_column(DateTime)
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    # A teacher's last "tout marquer comme lu" in the Nouveautés inbox (None: since the account was created).
+    nouveautes_vues_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     etablissement: Mapped[Etablissement | None] = relationship()
 
@@ -226,6 +228,8 @@ class Pfmp(Base):
     bilan_tuteur: Mapped[str] = mapped_column(Text, default="")
     # The tutor's positioning on the situations lived: JSON {"1.1.2": 3, …}, levels 1–4 as for teachers.
     bilan_situations: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    bilan_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    bilan_par: Mapped[str] = mapped_column(String(200), default="", server_default="")  # the tutor's name
 
     eleve: Mapped[Eleve] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -250,6 +254,7 @@ class ObjectifPfmp(Base):
     organisations: Mapped[str] = mapped_column(Text, default="")  # "|"-separated, as in the goals export
     cree_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    vu_le: Mapped[dt.datetime | None] = mapped_column(DateTime)  # read by the student (their Nouveautés)
 
 
 class LienTuteur(Base):
@@ -350,7 +355,11 @@ class ContexteReutilisable(Base):
 
 
 class Appreciation(Base):
-    """Written feedback by a teacher or tutor on one fiche, or on the whole passport (fiche_id empty)."""
+    """Written feedback by a teacher or tutor on one fiche, or on the whole passport (fiche_id empty).
+
+    ``texte`` is the current text; every text ever saved is an ``AppreciationVersion``. The author may correct it
+    for 15 minutes, then only follow it with another appréciation (``suite_de_id``). Nobody deletes one; its author
+    may withdraw it within the same 15 minutes (``retiree_le``), and the versions stay."""
 
     __tablename__ = "appreciation"
 
@@ -361,8 +370,74 @@ class Appreciation(Base):
     # A tutor coming through a link has no account: the name they gave is kept here.
     auteur_nom: Mapped[str] = mapped_column(String(200), default="")
     texte: Mapped[str] = mapped_column(Text)
+    # "enseignant" or "tuteur" (written from the workplace).
+    origine: Mapped[str] = mapped_column(String(20), default="enseignant", server_default="enseignant")
+    # What it guides the student towards: "complexite", "alea", "mise_en_mots", or "" (general).
+    genre: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    suite_de_id: Mapped[int | None] = mapped_column(ForeignKey("appreciation.id"))
+    version_courante: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    modifiee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retiree_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
     lue_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    versions: Mapped[list[AppreciationVersion]] = relationship(
+        order_by="AppreciationVersion.numero", cascade="all, delete-orphan")
+
+
+class AppreciationVersion(Base):
+    """One saved text of an appréciation: nothing written to a student is ever lost."""
+
+    __tablename__ = "appreciation_version"
+    __table_args__ = (UniqueConstraint("appreciation_id", "numero"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appreciation_id: Mapped[int] = mapped_column(ForeignKey("appreciation.id", ondelete="CASCADE"), index=True)
+    numero: Mapped[int] = mapped_column(Integer)
+    texte: Mapped[str] = mapped_column(Text)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
+class Formulation(Base):
+    """A reusable sentence of a teacher's library, for one situation ("" = any) and one kind of guidance."""
+
+    __tablename__ = "formulation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column(ForeignKey("compte.id"), index=True)
+    situation: Mapped[str] = mapped_column(String(20), default="")
+    genre: Mapped[str] = mapped_column(String(20))
+    texte: Mapped[str] = mapped_column(Text)
+    utilisations: Mapped[int] = mapped_column(Integer, default=0)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    retiree_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Questionnement(Base):
+    """An oral explicitation: which questions of the guide a teacher asked on a fiche, and what the student added."""
+
+    __tablename__ = "questionnement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # the fiche's version the questions were asked on
+    enseignant_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    questions: Mapped[str] = mapped_column(Text, default="")  # codes of the guide, "|"-separated
+    ajout: Mapped[str] = mapped_column(Text, default="")  # what the student said or added afterwards
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
+class LectureFiche(Base):
+    """The version of a fiche a teacher has marked as read in their Nouveautés."""
+
+    __tablename__ = "lecture_fiche"
+    __table_args__ = (UniqueConstraint("compte_id", "fiche_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compte_id: Mapped[int] = mapped_column(ForeignKey("compte.id"), index=True)
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id"))
+    version_lue: Mapped[int] = mapped_column(Integer)
+    lue_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
 
 
 class Positionnement(Base):

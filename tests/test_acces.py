@@ -19,9 +19,10 @@ from passeport.acces import AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, Lieu, Nature
 from passeport.services import (
-    accueil, administration, appreciations, audit, cockpit, contextes, couverture, etablissement, fiches, objectifs,
-    pfmp, pieces,
+    accueil, administration, appreciations, audit, cockpit, contextes, couverture, ecrits, etablissement, fiches,
+    formulations, nouveautes, objectifs, pfmp, pieces, suivi,
 )
+from passeport.referentiel import charger
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
 from tests.ecole import creer_ecole
@@ -33,6 +34,7 @@ CONTENU = ContenuFiche(situation="1.1.2", titre="Commande", date_debut=dt.date(2
 ECRIRE, LIRE, ADMINISTRER, SOI = {"lea"}, {"lea", "martin"}, {"admin"}, {"lea", "noe"}
 GERER_PFMP = {"lea", "martin"}  # the student and the teachers of the student's division
 ENSEIGNER = {"martin"}  # the teachers of the student's division, in the cockpit
+ENSEIGNANTS = {"martin", "leroy"}  # any teacher, on their own things
 
 # name → (who may, call). ``x`` holds the ids of the owner's fiche, attachment, context, division and appréciation.
 ACTIONS = {
@@ -105,6 +107,30 @@ ACTIONS = {
     "objectifs.enregistrer_objectifs": (ENSEIGNER, lambda s, a, x: objectifs.enregistrer_objectifs(
         s, a, x["pfmp"], [objectifs.ObjectifSaisi("2.1.1", "jamais_traversee")])),
     "objectifs.objectifs_de_la_pfmp": (LIRE, lambda s, a, x: objectifs.objectifs_de_la_pfmp(s, a, x["pfmp"])),
+    "appreciations.ecrire": (ENSEIGNER, lambda s, a, x: appreciations.ecrire(s, a, x["eleve"], "Précise", x["fiche"])),
+    "appreciations.corriger": (ENSEIGNER, lambda s, a, x: appreciations.corriger(s, a, x["appreciation"], "Très bien")),
+    "appreciations.retirer": (ENSEIGNER, lambda s, a, x: appreciations.retirer(s, a, x["appreciation"])),
+    "appreciations.versions": (LIRE, lambda s, a, x: appreciations.versions(s, a, x["appreciation"])),
+    "formulations.bibliotheque": (ENSEIGNANTS, lambda s, a, x: formulations.bibliotheque(
+        s, a, charger("ga-2012"), "1.1.1", "alea")),
+    "formulations.ajouter": (ENSEIGNANTS, lambda s, a, x: formulations.ajouter(s, a, "Une phrase", "alea")),
+    "formulations.retirer": (ENSEIGNER, lambda s, a, x: formulations.retirer(s, a, x["formulation"])),
+    "suivi.positionner": (ENSEIGNER, lambda s, a, x: suivi.positionner(s, a, x["fiche"], 3)),
+    "suivi.positionnements": (LIRE, lambda s, a, x: suivi.positionnements(s, a, x["fiche"])),
+    "suivi.noter_questionnement": (ENSEIGNER, lambda s, a, x: suivi.noter_questionnement(
+        s, a, x["fiche"], ["alea_imprevu"])),
+    "suivi.fiche_suivie": (ENSEIGNER, lambda s, a, x: suivi.fiche_suivie(s, a, x["fiche"])),
+    "suivi.difference_entre": (LIRE, lambda s, a, x: suivi.difference_entre(s, a, x["fiche"], 1)),
+    "nouveautes.derniere_visite": (ENSEIGNANTS, lambda s, a, x: nouveautes.derniere_visite(s, a)),
+    "nouveautes.fiches_nouvelles": (ENSEIGNANTS, lambda s, a, x: nouveautes.fiches_nouvelles(s, a)),
+    "nouveautes.nombre_de_fiches_nouvelles": (ENSEIGNANTS, lambda s, a, x: nouveautes.nombre_de_fiches_nouvelles(s, a)),
+    "nouveautes.marquer_lue": (ENSEIGNER, lambda s, a, x: nouveautes.marquer_lue(s, a, x["fiche"])),
+    "nouveautes.tout_marquer_lu": (ENSEIGNANTS, lambda s, a, x: nouveautes.tout_marquer_lu(s, a)),
+    "nouveautes.pour_l_eleve": (SOI, lambda s, a, x: nouveautes.pour_l_eleve(s, a)),
+    "nouveautes.nombre_pour_l_eleve": (SOI, lambda s, a, x: nouveautes.nombre_pour_l_eleve(s, a)),
+    "nouveautes.marquer_vues": (SOI, lambda s, a, x: nouveautes.marquer_vues(s, a)),
+    "pfmp.bilans_de_l_eleve": (LIRE, lambda s, a, x: pfmp.bilans_de_l_eleve(s, a, x["eleve"])),
+    "ecrits.ecrits_de_la_division": (ENSEIGNER, lambda s, a, x: ecrits.ecrits_de_la_division(s, a, x["division"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
 
@@ -122,8 +148,9 @@ def monde(fresh_db, tmp_path, monkeypatch):
         s.add(appreciation)
         periode = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", dt.date(2026, 11, 16),
                                         dt.date(2026, 12, 11), "Julien Garnier")
+        formulation = formulations.ajouter(s, ecole.martin, "Cherche un aléa.", "alea")
         s.flush()
-        ids = {"fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
+        ids = {"formulation": formulation.id, "fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
                "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id}
     entrepot = Entrepot(fresh_db.url.render_as_string(hide_password=False))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from passeport.acces import AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, Fiche, Lieu, Nature, Pfmp
-from passeport.services import fiches, pfmp
+from passeport.services import objectifs, fiches, pfmp
 from passeport.services.fiches import ContenuFiche
 from tests.ecole import creer_ecole
 
@@ -27,7 +27,7 @@ def monde(fresh_db):
     with transaction(fresh_db) as s:
         p = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", DEBUT, FIN, "Julien Garnier",
                                   "j.garnier@exemple.fr")
-        ids = {"pfmp": p.id}
+        ids = {"periode": p.id, "eleve": ecole.lea.eleve_id}
         for nom, situation, dans_pfmp, partagee in (("pfmp", "1.1.2", True, False), ("partagee", "3.2.2", False, True),
                                                     ("privee", "1.1.3", False, False)):
             f = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(CONTENU, situation=situation, titre=nom))
@@ -54,7 +54,7 @@ def test_who_records_a_pfmp(fresh_db):
 def test_a_link_opens_the_pfmp_fiches_and_the_shared_ones_only(monde):
     engine, ecole, ids = monde
     with transaction(engine) as s:
-        jeton = pfmp.creer_lien(s, ecole.lea, ids["pfmp"], dt.datetime(2026, 11, 20))
+        jeton = pfmp.creer_lien(s, ecole.lea, ids["periode"], dt.datetime(2026, 11, 20))
     assert len(jeton) >= 43
     with transaction(engine) as s:
         acces_tuteur = pfmp.ouvrir(s, jeton, dt.datetime(2026, 11, 21))
@@ -68,13 +68,26 @@ def test_a_link_opens_the_pfmp_fiches_and_the_shared_ones_only(monde):
             pfmp.commenter(s, acces_tuteur, ids["privee"], "Je ne devrais pas voir cette fiche.")
         with pytest.raises(pfmp.PfmpInvalide, match="1.1.3"):
             pfmp.enregistrer_bilan(s, acces_tuteur, {"1.1.2": 3, "1.1.3": 2}, "")
-        pfmp.enregistrer_bilan(s, acces_tuteur, {"1.1.2": 3, "3.2.2": 4}, "Stagiaire sérieuse.")
+        # A shared fiche from outside the PFMP is read, not positioned: the report is about this PFMP.
+        with pytest.raises(pfmp.PfmpInvalide, match="3.2.2"):
+            pfmp.enregistrer_bilan(s, acces_tuteur, {"1.1.2": 3, "3.2.2": 4}, "")
+        # A goal of the PFMP can be positioned even when the student wrote no fiche on it.
+        objectifs.enregistrer_objectifs(s, ecole.martin, ids["periode"], [objectifs.ObjectifSaisi("2.1.1", "")])
+        assert [(x.code, x.fiches, x.objectif) for x in pfmp.situations_du_bilan(s, acces_tuteur)] == [
+            ("1.1.2", 1, False), ("2.1.1", 0, True)]
+        pfmp.enregistrer_bilan(s, acces_tuteur, {"1.1.2": 3, "2.1.1": 4}, "Stagiaire sérieuse.",
+                               dt.datetime(2026, 12, 11, 17))
     with Session(engine) as s:
         commentaire = s.scalar(select(Appreciation))
         assert (commentaire.fiche_id, commentaire.auteur_id, commentaire.auteur_nom) == (
             ids["pfmp"], None, "Julien Garnier, responsable des achats (tuteur de PFMP)")
-        p = s.get(Pfmp, ids["pfmp"])
-        assert (json.loads(p.bilan_situations), p.bilan_tuteur) == ({"1.1.2": 3, "3.2.2": 4}, "Stagiaire sérieuse.")
+        p = s.get(Pfmp, ids["periode"])
+        assert (json.loads(p.bilan_situations), p.bilan_tuteur) == ({"1.1.2": 3, "2.1.1": 4}, "Stagiaire sérieuse.")
+        bilans = pfmp.bilans_de_l_eleve(s, ecole.martin, ids["eleve"])
+        assert [(b.organisation, b.tuteur, b.positions, b.rempli_le) for b in bilans] == [
+            ("BIOMAG", "Julien Garnier, responsable des achats", {"1.1.2": 3, "2.1.1": 4},
+             dt.datetime(2026, 12, 11, 17))]
+        assert pfmp.bilans_de_l_eleve(s, ecole.lea, ids["eleve"])[0].texte == "Stagiaire sérieuse."
         with pytest.raises(AccesRefuse):
             pfmp.commenter(s, acces_tuteur, ids["pfmp"] + 100, "Fiche d'un autre élève")
 
@@ -82,17 +95,17 @@ def test_a_link_opens_the_pfmp_fiches_and_the_shared_ones_only(monde):
 def test_expiry_revocation_and_reissue(monde):
     engine, ecole, ids = monde
     with transaction(engine) as s:
-        premier = pfmp.creer_lien(s, ecole.martin, ids["pfmp"], dt.datetime(2026, 11, 20))
+        premier = pfmp.creer_lien(s, ecole.martin, ids["periode"], dt.datetime(2026, 11, 20))
     with Session(engine) as s:
         assert pfmp.ouvrir(s, premier, dt.datetime(2027, 1, 10, 23, 59)) is not None  # end of PFMP + 30 days
         assert pfmp.ouvrir(s, premier, dt.datetime(2027, 1, 11, 0, 1)) is None
     with transaction(engine) as s:
-        second = pfmp.creer_lien(s, ecole.martin, ids["pfmp"], dt.datetime(2026, 11, 21))
+        second = pfmp.creer_lien(s, ecole.martin, ids["periode"], dt.datetime(2026, 11, 21))
     with Session(engine) as s:
         assert pfmp.ouvrir(s, premier, dt.datetime(2026, 11, 22)) is None  # a new link revokes the old one
         assert pfmp.ouvrir(s, second, dt.datetime(2026, 11, 22)) is not None
     with transaction(engine) as s:
-        assert pfmp.revoquer_lien(s, ecole.lea, ids["pfmp"]) == 1
+        assert pfmp.revoquer_lien(s, ecole.lea, ids["periode"]) == 1
     with Session(engine) as s:
         assert pfmp.ouvrir(s, second, dt.datetime(2026, 11, 22)) is None
         for faux in (None, "", "x" * 500, second[:-1] + "A"):
@@ -103,9 +116,9 @@ def test_only_the_student_and_division_teachers_make_links(monde):
     engine, ecole, ids = monde
     for intrus in (ecole.noe, ecole.leroy, ecole.admin):
         with pytest.raises(AccesRefuse), transaction(engine) as s:
-            pfmp.creer_lien(s, intrus, ids["pfmp"])
+            pfmp.creer_lien(s, intrus, ids["periode"])
         with pytest.raises(AccesRefuse), transaction(engine) as s:
-            pfmp.revoquer_lien(s, intrus, ids["pfmp"])
+            pfmp.revoquer_lien(s, intrus, ids["periode"])
 
 
 def test_tokens_and_passwords_never_appear_in_clear_in_the_database(monde):
@@ -113,7 +126,7 @@ def test_tokens_and_passwords_never_appear_in_clear_in_the_database(monde):
     from passeport.services import administration, sessions
 
     with transaction(engine) as s:
-        jeton = pfmp.creer_lien(s, ecole.lea, ids["pfmp"])
+        jeton = pfmp.creer_lien(s, ecole.lea, ids["periode"])
         jeton_session = sessions.ouvrir(s, ecole.lea.compte_id)
         mot_de_passe = administration.premiers_mots_de_passe(s, ecole.admin, s.get(Fiche, ids["pfmp"]).eleve.division_id)[0].mot_de_passe
     secrets_ = [jeton, jeton_session, mot_de_passe]

@@ -13,7 +13,7 @@ from passeport.schema import config_alembic, initialiser, revision_actuelle, rev
 pytestmark = pytest.mark.store
 
 TABLES = {
-    "alembic_version", "appreciation", "compte", "contexte_reutilisable", "division", "session_utilisateur", "eleve", "enseignant", "enseignant_division",
+    "alembic_version", "appreciation", "appreciation_version", "formulation", "lecture_fiche", "questionnement", "compte", "contexte_reutilisable", "division", "session_utilisateur", "eleve", "enseignant", "enseignant_division",
     "etablissement", "evenement_audit", "fiche", "fiche_version", "lien_tuteur", "objectif_pfmp", "organisation", "pfmp", "piece_jointe",
     "positionnement", "tuteur",
 }

@@ -1,4 +1,10 @@
-"""Appréciations as the student reads them: newest first, with the unread ones marked."""
+"""Appréciations: teachers write them on a fiche or on the whole passport, tutors from the workplace.
+
+An appréciation guides (what complexity or aléa to look for next, how to put things into words). Its author may
+correct it for 15 minutes, then only follow it with another; every text saved is kept as a version. Nobody
+deletes one: within the same 15 minutes its author may withdraw it (posted on the wrong student, say), and it
+stays in the store with its versions. The student reads them, newest first, the unread ones marked.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,23 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from passeport import acces
-from passeport.models import Appreciation, Compte, FicheVersion, Fiche, maintenant
+from passeport.models import (
+    Appreciation, AppreciationVersion, Compte, Fiche, FicheVersion, Formulation, Role, maintenant,
+)
+from passeport.services.audit import journaliser
+
+DELAI_CORRECTION = dt.timedelta(minutes=15)
+LONGUEUR_MAX = 4000
+GENRES = {"": "Générale", "complexite": "Complexité à chercher", "alea": "Aléa à chercher",
+          "mise_en_mots": "Mise en mots"}
+
+
+class AppreciationInvalide(ValueError):
+    """The appréciation cannot be saved; the message says why, in French."""
+
+
+class AppreciationFigee(AppreciationInvalide):
+    """The 15 minutes are over: the text can only be followed by another appréciation."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +43,20 @@ class LigneAppreciation:
     texte: str
     cree_le: dt.datetime
     nouvelle: bool
+    origine: str = "enseignant"
+    genre: str = ""
+    suite_de_id: int | None = None
+    versions: int = 1
+    auteur_id: int | None = None
+    modifiee_le: dt.datetime | None = None
+
+    @property
+    def du_tuteur(self) -> bool:
+        return self.origine == "tuteur"
+
+    def modifiable_par(self, compte_id: int, instant: dt.datetime | None = None) -> bool:
+        """Its author may still correct or withdraw it."""
+        return self.auteur_id == compte_id and (instant or maintenant()) - self.cree_le <= DELAI_CORRECTION
 
 
 def pour_l_eleve(session: Session, acteur, eleve_id: int, fiche_id: int | None = None) -> list[LigneAppreciation]:
@@ -31,14 +67,15 @@ def pour_l_eleve(session: Session, acteur, eleve_id: int, fiche_id: int | None =
         .outerjoin(Compte, Compte.id == Appreciation.auteur_id)
         .outerjoin(Fiche, Fiche.id == Appreciation.fiche_id)
         .outerjoin(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
-        .where(Appreciation.eleve_id == eleve_id)
+        .where(Appreciation.eleve_id == eleve_id, Appreciation.retiree_le.is_(None))
         .order_by(Appreciation.cree_le.desc(), Appreciation.id.desc())
     )
     if fiche_id is not None:
         requete = requete.where(Appreciation.fiche_id == fiche_id)
     return [
         LigneAppreciation(a.id, a.fiche_id, titre or "", a.auteur_nom or f"{prenom or ''} {nom or ''}".strip(), a.texte,
-                          a.cree_le, a.lue_le is None)
+                          a.cree_le, a.lue_le is None, a.origine, a.genre, a.suite_de_id, a.version_courante,
+                          a.auteur_id, a.modifiee_le)
         for a, prenom, nom, titre in session.execute(requete)
     ]
 
@@ -56,3 +93,95 @@ def marquer_lues(session: Session, acteur, ids: list[int]) -> None:
             .where(Appreciation.id.in_(ids), Appreciation.eleve_id == eleve_id, Appreciation.lue_le.is_(None))
             .values(lue_le=maintenant())
         )
+
+
+def _texte_valide(texte: str) -> str:
+    texte = texte.strip()
+    if not texte:
+        raise AppreciationInvalide("L'appréciation est vide.")
+    if len(texte) > LONGUEUR_MAX:
+        raise AppreciationInvalide(f"L'appréciation dépasse {LONGUEUR_MAX} caractères.")
+    return texte
+
+
+def ecrire(session: Session, acteur, eleve_id: int, texte: str, fiche_id: int | None = None, genre: str = "",
+           suite_de_id: int | None = None, formulation_id: int | None = None,
+           instant: dt.datetime | None = None) -> Appreciation:
+    """A teacher of the student's division writes an appréciation on one fiche or (fiche_id None) the passport.
+
+    ``suite_de_id`` follows an earlier appréciation; ``formulation_id`` counts a use of a library sentence."""
+    acces.exiger_enseignant_de_l_eleve(session, acteur, eleve_id)
+    texte = _texte_valide(texte)
+    if genre not in GENRES:
+        raise AppreciationInvalide("Type d'appréciation inconnu.")
+    if fiche_id is not None:
+        fiche = session.get(Fiche, fiche_id)
+        if fiche is None or fiche.eleve_id != eleve_id:
+            raise AppreciationInvalide("Cette fiche n'appartient pas à cet élève.")
+    if suite_de_id is not None:
+        precedente = session.get(Appreciation, suite_de_id)
+        if precedente is None or precedente.eleve_id != eleve_id:
+            raise AppreciationInvalide("L'appréciation suivie n'appartient pas à cet élève.")
+        fiche_id = precedente.fiche_id
+    instant = instant or maintenant()
+    compte = session.get(Compte, acteur.compte_id)
+    appreciation = Appreciation(eleve_id=eleve_id, fiche_id=fiche_id, auteur_id=acteur.compte_id,
+                                auteur_nom=compte.nom_complet, texte=texte, origine="enseignant", genre=genre,
+                                suite_de_id=suite_de_id, version_courante=1, cree_le=instant,
+                                versions=[AppreciationVersion(numero=1, texte=texte, cree_le=instant)])
+    session.add(appreciation)
+    if formulation_id is not None:
+        formulation = session.get(Formulation, formulation_id)
+        if formulation is not None and formulation.compte_id == acteur.compte_id:
+            formulation.utilisations += 1
+    session.flush()
+    journaliser(session, "appreciation_ecrite", acteur.compte_id, acteur.role.value, "appreciation",
+                appreciation.id, eleve_id)
+    return appreciation
+
+
+def _propre(session: Session, acteur, appreciation_id: int, instant: dt.datetime) -> Appreciation:
+    appreciation = session.get(Appreciation, appreciation_id)
+    if (appreciation is None or acteur.role not in (Role.ENSEIGNANT, Role.TUTEUR)
+            or appreciation.auteur_id != acteur.compte_id or appreciation.retiree_le is not None):
+        raise acces.AccesRefuse("Seul l'auteur d'une appréciation peut la corriger.")
+    if instant - appreciation.cree_le > DELAI_CORRECTION:
+        raise AppreciationFigee("Le délai de correction de 15 minutes est passé : l'appréciation ne peut plus être "
+                                "modifiée. Ajoutez-lui une suite.")
+    return appreciation
+
+
+def corriger(session: Session, acteur, appreciation_id: int, texte: str,
+             instant: dt.datetime | None = None) -> Appreciation:
+    """Its author corrects an appréciation within 15 minutes: a new version, the previous ones kept."""
+    instant = instant or maintenant()
+    appreciation = _propre(session, acteur, appreciation_id, instant)
+    texte = _texte_valide(texte)
+    if texte == appreciation.texte:
+        return appreciation
+    numero = appreciation.version_courante + 1
+    appreciation.versions.append(AppreciationVersion(numero=numero, texte=texte, cree_le=instant))
+    appreciation.version_courante = numero
+    appreciation.texte = texte
+    appreciation.modifiee_le = instant
+    appreciation.lue_le = None  # the student reads the corrected text as new
+    journaliser(session, "appreciation_corrigee", acteur.compte_id, acteur.role.value, "appreciation",
+                appreciation.id, appreciation.eleve_id)
+    return appreciation
+
+
+def retirer(session: Session, acteur, appreciation_id: int, instant: dt.datetime | None = None) -> None:
+    """Its author withdraws an appréciation within 15 minutes; it stays in the store, hidden from the student."""
+    instant = instant or maintenant()
+    appreciation = _propre(session, acteur, appreciation_id, instant)
+    appreciation.retiree_le = instant
+    journaliser(session, "appreciation_retiree", acteur.compte_id, acteur.role.value, "appreciation",
+                appreciation.id, appreciation.eleve_id)
+
+
+def versions(session: Session, acteur, appreciation_id: int) -> list[AppreciationVersion]:
+    """Every text of an appréciation, oldest first (readers of the passport)."""
+    appreciation = session.get(Appreciation, appreciation_id)
+    if appreciation is None or not acces.peut_lire_passeport(session, acteur, appreciation.eleve_id):
+        raise acces.AccesRefuse("Cette appréciation n'est pas accessible avec votre compte.")
+    return list(appreciation.versions)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from passeport import acces
 from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
-    Appreciation, Eleve, Fiche, FicheVersion, LienTuteur, Organisation, Pfmp, Role, Tuteur, maintenant,
+    Appreciation, AppreciationVersion, Eleve, Fiche, FicheVersion, LienTuteur, ObjectifPfmp, Organisation, Pfmp, Role,
+    Tuteur, maintenant,
 )
 from passeport.services.audit import journaliser
 
@@ -181,24 +182,87 @@ def commenter(session: Session, acces_tuteur: AccesTuteur, fiche_id: int, texte:
         raise acces.AccesRefuse("Cette fiche n'est pas accessible par ce lien.")
     if not texte.strip():
         raise PfmpInvalide("Le commentaire est vide.")
+    if len(texte) > 4000:
+        raise PfmpInvalide("Le commentaire dépasse 4000 caractères.")
+    instant = maintenant()
     appreciation = Appreciation(eleve_id=acces_tuteur.eleve_id, fiche_id=fiche_id, auteur_id=None,
-                                auteur_nom=f"{acces_tuteur.nom_tuteur} (tuteur de PFMP)", texte=texte,
-                                cree_le=maintenant())
+                                auteur_nom=f"{acces_tuteur.nom_tuteur} (tuteur de PFMP)", texte=texte.strip(),
+                                origine="tuteur", cree_le=instant,
+                                versions=[AppreciationVersion(numero=1, texte=texte.strip(), cree_le=instant)])
     session.add(appreciation)
     session.flush()
     return appreciation
 
 
-def enregistrer_bilan(session: Session, acces_tuteur: AccesTuteur, positions: dict[str, int], texte: str) -> None:
-    """The PFMP report: a level 1–4 on each situation lived during the PFMP, and a free text."""
+@dataclass(frozen=True)
+class SituationDuBilan:
+    code: str
+    titre: str
+    fiches: int  # fiches of this PFMP on the situation
+    objectif: bool  # set as a goal of this PFMP
+
+
+def situations_du_bilan(session: Session, acces_tuteur: AccesTuteur) -> list[SituationDuBilan]:
+    """What the tutor positions: the situations of the fiches written for this PFMP and the PFMP's goals."""
+    from passeport.services.fiches import referentiel_de_l_eleve
+
     _exiger_nom(acces_tuteur)
-    vecues = {v.situation for _, v in session.execute(_fiches_visibles(session, acces_tuteur))}
-    inconnues = sorted(set(positions) - vecues)
+    comptes: dict[str, int] = {}
+    for _, v in session.execute(_fiches_visibles(session, acces_tuteur).where(Fiche.pfmp_id == acces_tuteur.pfmp_id)):
+        comptes[v.situation] = comptes.get(v.situation, 0) + 1
+    buts = set(session.scalars(select(ObjectifPfmp.situation).where(ObjectifPfmp.pfmp_id == acces_tuteur.pfmp_id)))
+    ref = referentiel_de_l_eleve(session, acces_tuteur.eleve_id)
+    codes = [c for c in ref.situations if c in comptes or c in buts]  # référentiel order
+    return [SituationDuBilan(c, ref.situations[c].titre, comptes.get(c, 0), c in buts) for c in codes]
+
+
+def enregistrer_bilan(session: Session, acces_tuteur: AccesTuteur, positions: dict[str, int], texte: str,
+                      instant: dt.datetime | None = None) -> None:
+    """The PFMP report: a level 1–4 on situations lived during the PFMP or set as goals, and a short comment."""
+    _exiger_nom(acces_tuteur)
+    possibles = {s.code for s in situations_du_bilan(session, acces_tuteur)}
+    inconnues = sorted(set(positions) - possibles)
     if inconnues:
-        raise PfmpInvalide("Situations non vécues pendant cette PFMP : " + ", ".join(inconnues) + ".")
+        raise PfmpInvalide("Situations ni vécues pendant cette PFMP ni fixées comme objectifs : "
+                           + ", ".join(inconnues) + ".")
     if any(n not in (1, 2, 3, 4) for n in positions.values()):
         raise PfmpInvalide("Les niveaux vont de 1 (à reprendre) à 4 (maîtrisé).")
+    if len(texte) > 4000:
+        raise PfmpInvalide("Le commentaire du bilan dépasse 4000 caractères.")
+    if not positions and not texte.strip():
+        raise PfmpInvalide("Le bilan est vide : positionnez au moins une situation ou écrivez un commentaire.")
     pfmp = session.get(Pfmp, acces_tuteur.pfmp_id)
     pfmp.bilan_situations = json.dumps(dict(sorted(positions.items())), ensure_ascii=False)
-    pfmp.bilan_tuteur = texte
+    pfmp.bilan_tuteur = texte.strip()
+    pfmp.bilan_le = instant or maintenant()
+    pfmp.bilan_par = acces_tuteur.nom_tuteur
     journaliser(session, "bilan_pfmp", None, "tuteur", "pfmp", pfmp.id, pfmp.eleve_id, details=acces_tuteur.nom_tuteur)
+
+
+@dataclass(frozen=True)
+class BilanPfmp:
+    """A tutor's report as the school reads it."""
+
+    pfmp_id: int
+    organisation: str
+    date_debut: dt.date
+    date_fin: dt.date
+    tuteur: str
+    positions: dict[str, int]
+    texte: str
+    rempli_le: dt.datetime | None
+
+
+def bilan_de_la_pfmp(session: Session, pfmp_id: int) -> dict[str, int]:
+    """The tutor's levels already saved (to prefill the tutor's form)."""
+    return json.loads(session.get(Pfmp, pfmp_id).bilan_situations or "{}")
+
+
+def bilans_de_l_eleve(session: Session, acteur, eleve_id: int) -> list[BilanPfmp]:
+    """The reports the tutors filled for the student's PFMP, latest PFMP first (the student and their teachers)."""
+    acces.exiger_lecture_passeport(session, acteur, eleve_id)
+    periodes = session.scalars(select(Pfmp).where(Pfmp.eleve_id == eleve_id, Pfmp.bilan_le.is_not(None))
+                               .order_by(Pfmp.date_debut.desc()))
+    return [BilanPfmp(p.id, p.organisation.nom, p.date_debut, p.date_fin,
+                      p.bilan_par or (p.tuteur.nom if p.tuteur else ""), json.loads(p.bilan_situations or "{}"),
+                      p.bilan_tuteur, p.bilan_le) for p in periodes]

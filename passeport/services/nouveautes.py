@@ -1,0 +1,168 @@
+"""Nouveautés: what changed since one last looked.
+
+A teacher's inbox lists the fiches of their divisions created or rewritten (a new version) since their last visit,
+that is since they last marked everything as read (or since their account was created), minus the fiches they
+marked as read at their current version. Each entry says which version to compare with: the one the teacher
+marked as read, else the last one saved before the visit; none for a fiche created since.
+
+A student's inbox lists the appréciations they have not read and the PFMP goals they have not seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from passeport import acces
+from passeport.models import (
+    Compte, Division, Eleve, Enseignant, Fiche, FicheVersion, LectureFiche, ObjectifPfmp, Pfmp, Role,
+    enseignant_division, maintenant,
+)
+from passeport.services import appreciations, objectifs
+
+
+def _exiger_enseignant(acteur) -> None:
+    if acteur.role != Role.ENSEIGNANT:
+        raise acces.AccesRefuse("Les nouveautés des divisions sont réservées aux enseignants.")
+
+
+def derniere_visite(session: Session, acteur) -> dt.datetime:
+    """When the teacher last marked everything as read (their account's creation before that)."""
+    _exiger_enseignant(acteur)
+    compte = session.get(Compte, acteur.compte_id)
+    return compte.nouveautes_vues_le or compte.cree_le
+
+
+def _requete(acteur, depuis: dt.datetime):
+    courante = aliased(FicheVersion)
+    lecture = aliased(LectureFiche)
+    return (
+        select(Fiche, courante, Compte, Division.nom, lecture.version_lue)
+        .join(courante, (courante.fiche_id == Fiche.id) & (courante.numero == Fiche.version_courante))
+        .join(Eleve, Eleve.id == Fiche.eleve_id)
+        .join(Compte, Compte.id == Eleve.compte_id)
+        .join(Division, Division.id == Eleve.division_id)
+        .join(enseignant_division, enseignant_division.c.division_id == Division.id)
+        .join(Enseignant, Enseignant.id == enseignant_division.c.enseignant_id)
+        .outerjoin(lecture, (lecture.fiche_id == Fiche.id) & (lecture.compte_id == acteur.compte_id))
+        .where(Enseignant.compte_id == acteur.compte_id, Fiche.supprimee_le.is_(None),
+               Fiche.modifiee_le > depuis, courante.cree_le > depuis,
+               (lecture.version_lue.is_(None)) | (lecture.version_lue < Fiche.version_courante))
+    )
+
+
+@dataclass(frozen=True)
+class FicheNouvelle:
+    fiche_id: int
+    eleve_id: int
+    eleve: str
+    division: str
+    situation: str
+    titre: str
+    version: int
+    enregistree_le: dt.datetime
+    version_precedente: int | None  # the version to compare with; None: a fiche created since the last visit
+
+    @property
+    def reecrite(self) -> bool:
+        return self.version_precedente is not None
+
+
+def fiches_nouvelles(session: Session, acteur) -> list[FicheNouvelle]:
+    """The teacher's inbox, latest first."""
+    depuis = derniere_visite(session, acteur)
+    lignes = session.execute(_requete(acteur, depuis)).all()
+    ids = [f.id for f, *_ in lignes]
+    avant_visite = dict(session.execute(
+        select(FicheVersion.fiche_id, func.max(FicheVersion.numero))
+        .where(FicheVersion.fiche_id.in_(ids), FicheVersion.cree_le <= depuis)
+        .group_by(FicheVersion.fiche_id)).all()) if ids else {}
+    nouvelles = [
+        FicheNouvelle(f.id, f.eleve_id, c.nom_complet, division, v.situation, v.titre, f.version_courante, v.cree_le,
+                      lue if lue is not None else avant_visite.get(f.id))
+        for f, v, c, division, lue in lignes
+    ]
+    return sorted(nouvelles, key=lambda n: (n.enregistree_le, n.fiche_id), reverse=True)
+
+
+def nombre_de_fiches_nouvelles(session: Session, acteur) -> int:
+    """The count shown on the navigation."""
+    depuis = derniere_visite(session, acteur)
+    return session.scalar(select(func.count()).select_from(_requete(acteur, depuis).subquery()))
+
+
+def marquer_lue(session: Session, acteur, fiche_id: int) -> None:
+    """The teacher has read this fiche at its current version: it leaves the inbox until it is rewritten."""
+    _exiger_enseignant(acteur)
+    fiche = session.get(Fiche, fiche_id)
+    if fiche is None:
+        raise acces.AccesRefuse("Cette fiche n'existe pas.")
+    acces.exiger_enseignant_de_l_eleve(session, acteur, fiche.eleve_id)
+    lecture = session.scalar(select(LectureFiche).where(LectureFiche.compte_id == acteur.compte_id,
+                                                        LectureFiche.fiche_id == fiche_id))
+    if lecture is None:
+        session.add(LectureFiche(compte_id=acteur.compte_id, fiche_id=fiche_id, version_lue=fiche.version_courante,
+                                 lue_le=maintenant()))
+    else:
+        lecture.version_lue, lecture.lue_le = fiche.version_courante, maintenant()
+    session.flush()
+
+
+def tout_marquer_lu(session: Session, acteur, instant: dt.datetime | None = None) -> None:
+    """The teacher's visit: everything saved until now is read."""
+    _exiger_enseignant(acteur)
+    session.get(Compte, acteur.compte_id).nouveautes_vues_le = instant or maintenant()
+    # The per-fiche marks are older than the visit: the visit says more.
+    session.execute(delete(LectureFiche).where(LectureFiche.compte_id == acteur.compte_id))
+
+
+# --- the student's side ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class NouveautesEleve:
+    appreciations: list[appreciations.LigneAppreciation]
+    objectifs: list[tuple[str, list[objectifs.Objectif]]]  # (PFMP "organisation, dates", its goals)
+
+    @property
+    def nombre(self) -> int:
+        return len(self.appreciations) + sum(len(buts) for _, buts in self.objectifs)
+
+
+def _objectifs_non_vus(session: Session, eleve_id: int):
+    return (select(ObjectifPfmp, Pfmp).join(Pfmp, Pfmp.id == ObjectifPfmp.pfmp_id)
+            .where(Pfmp.eleve_id == eleve_id, ObjectifPfmp.vu_le.is_(None))
+            .order_by(Pfmp.date_debut.desc(), ObjectifPfmp.rang))
+
+
+def pour_l_eleve(session: Session, acteur) -> NouveautesEleve:
+    """The student's new appréciations (unread) and goals (unseen)."""
+    eleve_id = acces.exiger_eleve(acteur)
+    nouvelles = [a for a in appreciations.pour_l_eleve(session, acteur, eleve_id) if a.nouvelle]
+    periodes = dict.fromkeys(p for _, p in session.execute(_objectifs_non_vus(session, eleve_id)))
+    buts = [(f"{p.organisation.nom}, du {p.date_debut:%d/%m/%Y} au {p.date_fin:%d/%m/%Y}",
+             objectifs.objectifs_de_la_pfmp(session, acteur, p.id)) for p in periodes]
+    return NouveautesEleve(nouvelles, buts)
+
+
+def nombre_pour_l_eleve(session: Session, acteur) -> int:
+    eleve_id = acces.exiger_eleve(acteur)
+    appreciations_non_lues = session.scalar(
+        select(func.count()).select_from(appreciations.Appreciation)
+        .where(appreciations.Appreciation.eleve_id == eleve_id, appreciations.Appreciation.lue_le.is_(None),
+               appreciations.Appreciation.retiree_le.is_(None)))
+    buts = session.scalar(select(func.count()).select_from(_objectifs_non_vus(session, eleve_id).subquery()))
+    return appreciations_non_lues + buts
+
+
+def marquer_vues(session: Session, acteur) -> None:
+    """The student has seen everything in their inbox."""
+    eleve_id = acces.exiger_eleve(acteur)
+    ids = [a.id for a in appreciations.pour_l_eleve(session, acteur, eleve_id) if a.nouvelle]
+    appreciations.marquer_lues(session, acteur, ids)
+    pfmp_ids = select(Pfmp.id).where(Pfmp.eleve_id == eleve_id)
+    session.execute(update(ObjectifPfmp).where(ObjectifPfmp.pfmp_id.in_(pfmp_ids), ObjectifPfmp.vu_le.is_(None))
+                    .values(vu_le=maintenant()))
