@@ -5,7 +5,7 @@ import streamlit as st
 from pages.commun import afficher_annonces, lien_bouton, session
 from passeport import referentiel
 from passeport.models import Role
-from passeport.services import sessions
+from passeport.services import nouveautes, sessions
 from passeport.web import COOKIE
 
 st.set_page_config(page_title="Passeport professionnel", page_icon=":material/menu_book:", layout="wide")
@@ -26,6 +26,16 @@ with session() as s:
 st.session_state["utilisateur"] = utilisateur
 
 
+def titre_nouveautes() -> str:
+    """« Nouveautés (3) »: the count on the navigation, recomputed at each rerun."""
+    with session() as s:
+        if utilisateur.role == Role.ENSEIGNANT:
+            nombre = nouveautes.nombre_de_fiches_nouvelles(s, utilisateur)
+        else:
+            nombre = nouveautes.nombre_pour_l_eleve(s, utilisateur)
+    return f"Nouveautés ({nombre})" if nombre else "Nouveautés"
+
+
 def pas_connecte() -> None:
     st.title("Passeport professionnel numérique")
     if jeton:
@@ -34,30 +44,38 @@ def pas_connecte() -> None:
     st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
 
 
-PAGES_PAR_ROLE = {
-    Role.ELEVE: [
-        st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
-        st.Page("pages/eleve_fiche.py", title="Fiche en cours", icon=":material/edit_note:"),
-        st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
-        st.Page("pages/eleve_contextes.py", title="Mes contextes", icon=":material/bookmarks:"),
-        st.Page("pages/eleve_pfmp.py", title="Mes PFMP", icon=":material/apartment:"),
-        st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
-    ],
-    Role.ENSEIGNANT: [
-        st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True),
-        st.Page("pages/enseignant_classe.py", title="Tableau de bord", icon=":material/grid_on:"),
-        st.Page("pages/enseignant_eleve.py", title="Profil d'un élève", icon=":material/person_search:"),
-        st.Page("pages/enseignant_pfmp.py", title="PFMP", icon=":material/apartment:"),
-    ],
-    Role.TUTEUR: [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)],
-    Role.ADMIN: [
+def pages_du_role(role: Role) -> list:
+    """The navigation of a role; the Nouveautés entry carries its count."""
+    if role == Role.ELEVE:
+        return [
+            st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
+            st.Page("pages/eleve_nouveautes.py", title=titre_nouveautes(), icon=":material/notifications:"),
+            st.Page("pages/eleve_fiche.py", title="Fiche en cours", icon=":material/edit_note:"),
+            st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
+            st.Page("pages/eleve_contextes.py", title="Mes contextes", icon=":material/bookmarks:"),
+            st.Page("pages/eleve_pfmp.py", title="Mes PFMP", icon=":material/apartment:"),
+            st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
+        ]
+    if role == Role.ENSEIGNANT:
+        return [
+            st.Page("pages/enseignant_accueil.py", title="Mes divisions", icon=":material/groups:", default=True),
+            st.Page("pages/enseignant_nouveautes.py", title=titre_nouveautes(), icon=":material/notifications:"),
+            st.Page("pages/enseignant_classe.py", title="Tableau de bord", icon=":material/grid_on:"),
+            st.Page("pages/enseignant_eleve.py", title="Profil d'un élève", icon=":material/person_search:"),
+            st.Page("pages/enseignant_fiche.py", title="Suivi d'une fiche", icon=":material/rate_review:"),
+            st.Page("pages/enseignant_ecrits.py", title="Écrits de la division", icon=":material/edit_document:"),
+            st.Page("pages/enseignant_pfmp.py", title="PFMP", icon=":material/apartment:"),
+        ]
+    if role == Role.TUTEUR:
+        return [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)]
+    return [
         st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True),
         st.Page("pages/admin_eleves.py", title="Élèves", icon=":material/upload_file:"),
         st.Page("pages/admin_equipe.py", title="Équipe et divisions", icon=":material/diversity_3:"),
         st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
         st.Page("pages/admin_consultation.py", title="Consulter un passeport", icon=":material/policy:"),
-    ],
-}
+    ]
+
 
 if "lien" in st.query_params:  # a tutor's link: no account needed, nothing else reachable
     navigation = st.navigation([st.Page("pages/tuteur_lien.py", title="Espace tuteur")], position="hidden")
@@ -71,6 +89,6 @@ else:
         st.caption(f"Connecté·e : {utilisateur.nom_complet}")
         lien_bouton("Se déconnecter", "/deconnexion")
         st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
-    navigation = st.navigation(PAGES_PAR_ROLE[utilisateur.role])
+    navigation = st.navigation(pages_du_role(utilisateur.role))
 afficher_annonces()
 navigation.run()

@@ -180,6 +180,29 @@ def barres_lieux_natures(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
+MESURES_ECRITURE = {
+    "mots_moyen": "Mots par fiche", "mots_par_phrase": "Mots par phrase",
+    "part_premiere_personne": "Part de la première personne", "sections_remplies_moyen": "Rubriques remplies (sur 4)",
+    "part_vocabulaire": "Vocabulaire du référentiel employé",
+}
+
+
+def courbes_ecriture(df: pd.DataFrame, mesure: str, eleves: list[int] | None = None) -> go.Figure:
+    """One line per student of a writing indicator per period (passeport.ecriture.tableau_par_eleve)."""
+    fig = go.Figure()
+    for eleve_id, lignes in df.groupby("eleve_id", sort=False):
+        if eleves and eleve_id not in eleves:
+            continue
+        fig.add_trace(go.Scatter(x=lignes["periode"], y=lignes[mesure], name=lignes["eleve"].iloc[0],
+                                 mode="lines+markers", customdata=lignes["fiches"],
+                                 hovertemplate="%{x|%m/%Y} : %{y} (%{customdata} fiches)<extra>%{fullData.name}</extra>"))
+    pourcentage = mesure.startswith("part_")
+    fig.update_layout(title=f"{MESURES_ECRITURE[mesure]} au fil du temps", font=POLICE, height=380,
+                      yaxis=dict(tickformat=".0%" if pourcentage else None, rangemode="tozero"),
+                      xaxis=dict(tickformat="%m/%Y"), legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
 def config_png(nom_fichier: str) -> dict:
     """Plotly's own toolbar button saves the chart as PNG under this name (no server-side renderer needed)."""
     return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": nom_fichier, "scale": 2},

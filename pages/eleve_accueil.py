@@ -1,7 +1,8 @@
 import pandas as pd
 import streamlit as st
 
-from pages.commun import annoncer, afficher_texte, exiger_role, ouvrir_fiche, session
+from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
+from pages.suivi_ui import carte_appreciation
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import appreciations, couverture, fiches
@@ -38,8 +39,8 @@ st.markdown(
 )
 nouvelles = sum(1 for a in retours if a.nouvelle)
 if nouvelles:
-    st.info(f"Vous avez {nouvelles} nouvelle(s) appréciation(s) : voyez l'onglet « Appréciations ».",
-            icon=":material/mark_chat_unread:")
+    st.info(f"Vous avez {nouvelles} nouvelle(s) appréciation(s) : voyez « Nouveautés » ou l'onglet "
+            "« Appréciations ».", icon=":material/mark_chat_unread:")
 
 onglet_situations, onglet_fiches, onglet_retours, onglet_corbeille = st.tabs(
     ["Situations", f"Mes fiches ({len(mes_fiches)})", f"Appréciations ({nouvelles} nouvelles)",
@@ -104,11 +105,7 @@ with onglet_retours:
     if not retours:
         st.info("Aucune appréciation pour l'instant.")
     for a in retours:
-        with st.container(border=True):
-            sujet = f"sur la fiche « {a.fiche_titre} »" if a.fiche_id else "sur l'ensemble du passeport"
-            st.markdown(f"{'**:red[Nouveau]** · ' if a.nouvelle else ''}{a.cree_le:%d/%m/%Y}")
-            st.caption(texte_brut(f"{a.auteur} — {sujet}"))
-            afficher_texte(a.texte)
+        carte_appreciation(a, nouvelle=a.nouvelle)
     if nouvelles and st.button("Marquer tout comme lu", key="tout_lu"):
         with session() as s:
             appreciations.marquer_lues(s, utilisateur, [a.id for a in retours if a.nouvelle])

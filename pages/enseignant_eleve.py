@@ -10,12 +10,14 @@ from analytics.objectifs import MOTIFS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from pages.cockpit_ui import choisir_filtres, entrepot, graphique
 from pages.commun import afficher_texte, annoncer, exiger_role, session
+from pages.suivi_ui import badge_niveau, carte_appreciation, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut
 from passeport.documents.objectifs import pdf_objectifs
 from passeport.models import Role
-from passeport.services import cockpit, objectifs
+from passeport.positionnement import NIVEAUX
+from passeport.services import cockpit, objectifs, pfmp
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.statut import LIBELLES, Statut
 
@@ -61,12 +63,18 @@ if situation and situation in set(cov["situation"]):
         if vecues.empty:
             st.write("Aucune fiche sur cette situation (avec les filtres choisis).")
         else:
-            st.dataframe(pd.DataFrame({
+            choix = st.dataframe(pd.DataFrame({
                 "Date": vecues["date_debut"].dt.strftime("%d/%m/%Y"), "Titre": vecues["titre"],
                 "Lieu": vecues["lieu"].map(LIBELLES_LIEUX), "Nature": vecues["nature"].map(LIBELLES_NATURES),
-                "Complexité": vecues["complexite"], "Aléas": vecues["aleas"]}), hide_index=True, width="stretch")
+                "Complexité": vecues["complexite"], "Aléas": vecues["aleas"],
+                "Positionnement": vecues["positionnement"].map(NIVEAUX)}), hide_index=True, width="stretch",
+                on_select="rerun", selection_mode="single-row", key=f"situation_fiches_{eleve_id}_{situation}")
+            st.caption("Cliquez sur une ligne pour lire la fiche, la questionner, l'apprécier ou la positionner.")
+            if choix.selection.rows:
+                suivre_fiche(int(vecues["fiche_id"].iloc[choix.selection.rows[0]]))
 
-onglets = st.tabs(["Couverture", "Complexité et aléas", "Chronologie", "Appréciations", "Objectifs de PFMP"])
+onglets = st.tabs(["Couverture", "Complexité et aléas", "Chronologie", "Appréciations", "Bilans de PFMP",
+                   "Objectifs de PFMP"])
 
 with onglets[0]:
     graphique(analytics.charts.barres_poles(profil.par_pole), f"poles-{eleve_id}")
@@ -100,11 +108,18 @@ with onglets[1]:
 with onglets[2]:
     graphique(analytics.charts.barres_lieux_natures(profil.lieux_natures), f"lieux-{eleve_id}")
     chrono = profil.echelle.sort_values("date_debut", ascending=False)
-    st.dataframe(pd.DataFrame({
+    st.caption("Cliquez sur une ligne pour suivre la fiche : texte, guide de questionnement, appréciation, "
+               "positionnement.")
+    choix = st.dataframe(pd.DataFrame({
         "Date": chrono["date_debut"].dt.strftime("%d/%m/%Y"), "Situation": chrono["situation"],
         "Titre": chrono["titre"], "Lieu": chrono["lieu"].map(LIBELLES_LIEUX),
         "Nature": chrono["nature"].map(LIBELLES_NATURES), "Complexité": chrono["complexite"],
-        "Aléas": chrono["aleas"], "Retenue": chrono["retenue"]}), hide_index=True, width="stretch", height=360)
+        "Aléas": chrono["aleas"], "Retenue": chrono["retenue"],
+        "Positionnement": chrono["positionnement"].map(NIVEAUX), "Positionnée (fois)": chrono["positionnements"]}),
+        hide_index=True, width="stretch", height=360, on_select="rerun", selection_mode="single-row",
+        key=f"chronologie_{eleve_id}")
+    if choix.selection.rows:
+        suivre_fiche(int(chrono["fiche_id"].iloc[choix.selection.rows[0]]))
     st.markdown("**Fiches retenues**")
     if profil.retenues.empty:
         st.write("Aucune fiche retenue.")
@@ -115,12 +130,26 @@ with onglets[3]:
     if not profil.appreciations:
         st.write("Aucune appréciation pour le moment.")
     for a in profil.appreciations:
-        with st.container(border=True):
-            st.caption(texte_brut(f"{a.auteur} · {a.cree_le:%d/%m/%Y}"
-                                  + (f" · sur « {a.fiche_titre} »" if a.fiche_titre else " · sur tout le passeport")))
-            afficher_texte(a.texte)
+        carte_appreciation(a)
 
 with onglets[4]:
+    with session() as s:
+        bilans = pfmp.bilans_de_l_eleve(s, utilisateur, eleve_id)
+        s.commit()
+    if not bilans:
+        st.write("Aucun tuteur n'a encore rempli de bilan de PFMP.")
+    titres_situations = {code: sit.titre for code, sit in referentiel.charger(profil.entete.referentiel).situations.items()}
+    for b in bilans:
+        with st.container(border=True):
+            st.markdown(texte_brut(f"{b.organisation} — du {b.date_debut:%d/%m/%Y} au {b.date_fin:%d/%m/%Y}"))
+            st.caption(texte_brut(f"Bilan de {b.tuteur}, le {b.rempli_le:%d/%m/%Y}"))
+            for code, niveau in b.positions.items():
+                badge_niveau(niveau, f"{code} {titres_situations.get(code, '')}")
+            if b.texte:
+                st.markdown("**Appréciation générale du tuteur**")
+                afficher_texte(b.texte)
+
+with onglets[5]:
     with session() as s:
         a_venir = [(p.id, p.organisation.nom, p.date_debut, p.date_fin)
                    for p in objectifs.pfmp_a_venir(s, utilisateur, eleve_id, dt.date.today())]

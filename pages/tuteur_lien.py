@@ -8,13 +8,14 @@ from pages.commun import afficher_texte, session
 from pages.pfmp_ui import afficher_objectifs
 from passeport.affichage import texte_brut
 from passeport.limites import LIENS_TUTEURS
+from passeport.positionnement import NIVEAUX as NIVEAUX_POSITIONNEMENT, libelle
 from passeport.services import objectifs, pfmp
 from passeport.services.fiches import LIBELLES_LIEU
 
 # One message for a wrong, expired or revoked link: no hint which.
 MESSAGE_NEUTRE = ("Ce lien ne permet pas d'accéder à un passeport. Demandez un nouveau lien à l'élève ou à "
                   "son établissement.")
-NIVEAUX = {1: "1 — à reprendre", 2: "2 — en cours", 3: "3 — acquis", 4: "4 — maîtrisé"}
+NIVEAUX = {n: libelle(n) for n in NIVEAUX_POSITIONNEMENT}
 
 st.title("Passeport professionnel — espace tuteur")
 st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
@@ -57,9 +58,9 @@ for v in versions:
     with st.expander(f"{v.situation} — {v.titre}"):
         st.caption(texte_brut(f"{v.date_debut:%d/%m/%Y} · {LIBELLES_LIEU[v.lieu]} · complexité {v.complexite} · "
                               f"aléas {v.aleas}"))
-        for libelle, texte in (("Contexte", v.contexte), ("Conditions", v.conditions), ("Démarche", v.demarche),
+        for rubrique, texte in (("Contexte", v.contexte), ("Conditions", v.conditions), ("Démarche", v.demarche),
                                ("Productions", v.productions)):
-            st.markdown(f"**{libelle}**")
+            st.markdown(f"**{rubrique}**")
             afficher_texte(texte)
         commentaire = st.text_area("Votre commentaire", key=f"commentaire_{v.fiche_id}")
         if st.button("Envoyer le commentaire", key=f"envoyer_{v.fiche_id}"):
@@ -72,24 +73,33 @@ for v in versions:
                 else:
                     st.success("Commentaire envoyé : l'élève le verra dans son passeport.")
 
-if versions:
-    st.subheader("Bilan de la PFMP")
-    situations = sorted({v.situation for v in versions})
-    with session() as s:
-        deja = json.loads(s.get(pfmp.Pfmp, acces_tuteur.pfmp_id).bilan_situations or "{}")
-    with st.form("bilan"):
-        positions = {
-            code: st.segmented_control(f"Situation {code}", list(NIVEAUX), format_func=NIVEAUX.get,
-                                       default=deja.get(code), key=f"bilan_{code}")
-            for code in situations
-        }
-        texte = st.text_area("Appréciation générale")
-        if st.form_submit_button("Enregistrer le bilan", type="primary"):
-            with session() as s:
-                try:
-                    pfmp.enregistrer_bilan(s, acces_tuteur, {c: n for c, n in positions.items() if n}, texte)
-                    s.commit()
-                except pfmp.PfmpInvalide as exc:
-                    st.error(str(exc))
-                else:
-                    st.success("Bilan enregistré. Merci !")
+st.subheader("Bilan de la PFMP")
+with session() as s:
+    a_positionner = pfmp.situations_du_bilan(s, acces_tuteur)
+    periode = s.get(pfmp.Pfmp, acces_tuteur.pfmp_id)
+    deja, commentaire_deja, rempli_le = json.loads(periode.bilan_situations or "{}"), periode.bilan_tuteur, periode.bilan_le
+if rempli_le:
+    st.success(f"Bilan enregistré le {rempli_le:%d/%m/%Y} : vous pouvez le modifier jusqu'à la fin de validité du lien.")
+if not a_positionner:
+    st.info("Aucune situation à positionner pour l'instant : ni fiche écrite pendant cette PFMP, ni objectif fixé. "
+            "Vous pouvez déjà écrire votre appréciation générale.")
+st.caption("Pour chaque situation vécue pendant la PFMP ou fixée comme objectif, indiquez où en est l'élève. "
+           "Ce n'est pas une note : l'équipe pédagogique s'en sert pour préparer la suite de la formation.")
+with st.form("bilan"):
+    positions = {}
+    for situation in a_positionner:
+        origine = ", ".join(filter(None, [f"{situation.fiches} fiche(s)" if situation.fiches else "",
+                                          "objectif de la PFMP" if situation.objectif else ""]))
+        positions[situation.code] = st.segmented_control(
+            texte_brut(f"{situation.code} — {situation.titre} ({origine})"), list(NIVEAUX), format_func=NIVEAUX.get,
+            default=deja.get(situation.code), key=f"bilan_{situation.code}")
+    texte = st.text_area("Appréciation générale", value=commentaire_deja, max_chars=4000)
+    if st.form_submit_button("Enregistrer le bilan", type="primary"):
+        with session() as s:
+            try:
+                pfmp.enregistrer_bilan(s, acces_tuteur, {c: n for c, n in positions.items() if n}, texte)
+                s.commit()
+            except pfmp.PfmpInvalide as exc:
+                st.error(str(exc))
+            else:
+                st.success("Bilan enregistré. Merci ! L'équipe pédagogique le voit à côté des fiches de l'élève.")

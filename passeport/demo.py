@@ -367,7 +367,8 @@ class _FichesEleve:
                 self._appreciation(f.id, auteur, self.rng.choice(T.APPRECIATIONS_ENSEIGNANT), v.cree_le)
             if f.pfmp is not None and f.pfmp.tuteur is not None and self.rng.random() < 0.1:
                 t = f.pfmp.tuteur
-                texte, quand = self.rng.choice(T.APPRECIATIONS_TUTEUR), v.cree_le + dt.timedelta(days=2)
+                texte = self.rng.choice(T.APPRECIATIONS_TUTEUR)
+                quand = min(v.cree_le + dt.timedelta(days=2), dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0)))
                 self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=f.id, auteur_id=t.compte_id,
                                           auteur_nom=f"{t.prenom} {t.nom}", texte=texte, origine="tuteur",
                                           cree_le=quand, versions=[AppreciationVersion(numero=1, texte=texte,

@@ -258,7 +258,8 @@ def test_new_appreciations_are_marked_then_read(base, lea):
             Appreciation.eleve_id == lea.eleve_id, Appreciation.lue_le.is_(None)))
     assert non_lues > 0
     at = _app()
-    assert at.info[0].value == f"Vous avez {non_lues} nouvelle(s) appréciation(s) : voyez l'onglet « Appréciations »."
+    assert at.info[0].value == (f"Vous avez {non_lues} nouvelle(s) appréciation(s) : voyez « Nouveautés » ou "
+                                "l'onglet « Appréciations ».")
     assert sum("**:red[Nouveau]**" in m.value for m in at.markdown) == non_lues
     at.button(key="tout_lu").click()
     at.run()

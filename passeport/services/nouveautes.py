@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from passeport import acces
 from passeport.models import (
-    Compte, Division, Eleve, Enseignant, Fiche, FicheVersion, LectureFiche, ObjectifPfmp, Pfmp, Role,
+    Appreciation, Compte, Division, Eleve, Enseignant, Fiche, FicheVersion, LectureFiche, ObjectifPfmp, Pfmp, Role,
     enseignant_division, maintenant,
 )
 from passeport.services import appreciations, objectifs
@@ -151,9 +151,8 @@ def pour_l_eleve(session: Session, acteur) -> NouveautesEleve:
 def nombre_pour_l_eleve(session: Session, acteur) -> int:
     eleve_id = acces.exiger_eleve(acteur)
     appreciations_non_lues = session.scalar(
-        select(func.count()).select_from(appreciations.Appreciation)
-        .where(appreciations.Appreciation.eleve_id == eleve_id, appreciations.Appreciation.lue_le.is_(None),
-               appreciations.Appreciation.retiree_le.is_(None)))
+        select(func.count()).select_from(Appreciation)
+        .where(Appreciation.eleve_id == eleve_id, Appreciation.lue_le.is_(None), Appreciation.retiree_le.is_(None)))
     buts = session.scalar(select(func.count()).select_from(_objectifs_non_vus(session, eleve_id).subquery()))
     return appreciations_non_lues + buts
 

@@ -1,0 +1,63 @@
+"""The teacher's inbox: fiches of their divisions created or rewritten since their last visit."""
+
+import streamlit as st
+
+from pages.commun import annoncer, exiger_role, session
+from pages.suivi_ui import suivre_fiche
+from passeport.affichage import texte_brut
+from passeport.models import Role
+from passeport.services import nouveautes
+
+utilisateur = exiger_role(Role.ENSEIGNANT)
+st.title("Nouveautés")
+with session() as s:
+    visite = nouveautes.derniere_visite(s, utilisateur)
+    boite = nouveautes.fiches_nouvelles(s, utilisateur)
+
+st.caption(f"Fiches créées ou réécrites dans vos divisions depuis votre dernière visite, le {visite:%d/%m/%Y à %H:%M}"
+           " (heure UTC). Une fiche quitte la liste quand vous la marquez comme lue ; elle revient si l'élève la "
+           "réécrit.")
+if not boite:
+    st.success("Rien de nouveau depuis votre dernière visite.")
+    st.stop()
+
+divisions = sorted({n.division for n in boite})
+colonnes = st.columns([2, 2, 1])
+choix = colonnes[0].multiselect("Divisions", divisions, placeholder="Toutes vos divisions", key="nouveautes_divisions")
+genre = colonnes[1].segmented_control("Afficher", ["toutes", "nouvelles", "reecrites"], default="toutes",
+                                      required=True, key="nouveautes_genre",
+                                      format_func={"toutes": "Toutes", "nouvelles": "Nouvelles fiches",
+                                                   "reecrites": "Réécrites"}.get)
+visibles = [n for n in boite if (not choix or n.division in choix)
+            and (genre == "toutes" or (genre == "reecrites") == n.reecrite)]
+nouvelles = sum(1 for n in boite if not n.reecrite)
+st.markdown(f"**{len(boite)}** fiche(s) : **{nouvelles}** nouvelle(s), **{len(boite) - nouvelles}** réécrite(s).")
+
+if colonnes[2].button("Tout marquer comme lu", icon=":material/done_all:", key="tout_lu"):
+    with session() as s:
+        nouveautes.tout_marquer_lu(s, utilisateur)
+        s.commit()
+    annoncer("Tout est marqué comme lu : votre visite est enregistrée.")
+    st.rerun()
+
+# Streamlit draws every element at each rerun: a page of 50 keeps the inbox quick.
+montrees = st.session_state.setdefault("nouveautes_montrees", 50)
+for n in visibles[:montrees]:
+    with st.container(border=True):
+        ligne = st.columns([5, 2, 2])
+        etat = f"réécrite (version {n.version_precedente} → {n.version})" if n.reecrite else "nouvelle fiche"
+        ligne[0].markdown(texte_brut(f"{n.eleve} · {n.division} · {n.situation} — {n.titre}"))
+        ligne[0].caption(f"{etat} · enregistrée le {n.enregistree_le:%d/%m/%Y à %H:%M}")
+        if ligne[1].button("Lire" + (" les changements" if n.reecrite else " la fiche"), key=f"lire_{n.fiche_id}",
+                           icon=":material/visibility:"):
+            suivre_fiche(n.fiche_id, n.version_precedente)
+        if ligne[2].button("Marquer comme lue", key=f"marquer_{n.fiche_id}", icon=":material/done:"):
+            with session() as s:
+                nouveautes.marquer_lue(s, utilisateur, n.fiche_id)
+                s.commit()
+            st.rerun()
+if len(visibles) > montrees:
+    st.caption(f"{montrees} fiches affichées sur {len(visibles)}, les plus récentes d'abord.")
+    if st.button("Afficher 50 fiches de plus", key="nouveautes_plus"):
+        st.session_state["nouveautes_montrees"] = montrees + 50
+        st.rerun()

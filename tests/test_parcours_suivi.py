@@ -1,0 +1,184 @@
+"""Following a student in Chromium: the demo teacher opens her Nouveautés, reads a rewritten fiche with its changes,
+asks two questions of the guide, writes an appréciation from the library and positions the fiche; the demo student
+sees the new appréciation flagged; a tutor's link fills the PFMP report and the teacher reads it."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passeport.db import creer_engine
+from passeport.models import Appreciation, Compte, Eleve, Pfmp, Positionnement, Questionnement
+from passeport.services import nouveautes
+from passeport.services.comptes import Utilisateur
+from tests.conftest import JOUR_DEMO
+from tests.navigateur import attendre_fin_execution, se_connecter, serveur_streamlit
+
+# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+
+ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_privee):
+    with serveur_streamlit(demo_privee[0], demo_privee[1]) as url:
+        yield url
+
+
+def _page(navigateur, largeur: int = 1440):
+    page = navigateur.new_page(viewport={"width": largeur, "height": 1000})
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _bouton(page, texte: str):
+    """A choice of a segmented control (Streamlit draws them as buttons of a button group)."""
+    return page.locator("[data-testid='stButtonGroup'] button").filter(has_text=re.compile(f"^{re.escape(texte)}$")).first
+
+
+def _cliquer(page, locator, puis) -> None:
+    """Click, and click again if Streamlit dropped the click during a rerun, until ``puis`` shows."""
+    for essai in range(3):
+        attendre_fin_execution(page)
+        locator.click()
+        try:
+            puis.wait_for(timeout=10_000)
+            return
+        except Exception:
+            if essai == 2:
+                raise
+
+
+def _donnees(url: str):
+    """Léa's rewritten fiche in Claire Martin's inbox, and Léa's PFMP going on today."""
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        compte = s.scalar(select(Compte).where(Compte.login == "claire.martin"))
+        martin = Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id)
+        boite = nouveautes.fiches_nouvelles(s, martin)
+        fiche = next(n for n in boite if n.eleve == "Léa Moreau" and n.reecrite)
+        eleve = s.scalar(select(Eleve).join(Compte).where(Compte.login == "lea.moreau"))
+        periode = s.scalar(select(Pfmp).where(Pfmp.eleve_id == eleve.id, Pfmp.date_debut <= JOUR_DEMO,
+                                              Pfmp.date_fin >= JOUR_DEMO))
+        resultat = len(boite), fiche, periode.id
+    engine.dispose()
+    return resultat
+
+
+def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(app_url, demo_privee, navigateur):
+    url = demo_privee[0]
+    nombre, fiche, pfmp_id = _donnees(url)
+
+    # The teacher: the count on the navigation, then the inbox.
+    prof = _page(navigateur)
+    se_connecter(prof, app_url, "claire.martin")
+    prof.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
+    prof.get_by_text(f"Nouveautés ({nombre})").first.wait_for()
+    prof.goto(f"{app_url}/enseignant_nouveautes")
+    prof.get_by_role("heading", name="Nouveautés").wait_for()
+    # Only the rewritten ones: the list is short enough to show them all.
+    _cliquer(prof, _bouton(prof, "Réécrites"), prof.locator(f".st-key-lire_{fiche.fiche_id} button"))
+    prof.screenshot(path=str(ARTEFACTS / "suivi_nouveautes.png"), full_page=True)
+    _cliquer(prof, prof.locator(f".st-key-lire_{fiche.fiche_id} button"),
+             prof.get_by_role("heading", name="Suivi d'une fiche"))
+
+    # The changes since the version read before: the added words are underlined in green.
+    prof.get_by_text(f"Ce qui a changé ({fiche.version} versions)").wait_for()
+    ajout = prof.locator("ins").first
+    ajout.wait_for()
+    assert any(mot in ajout.text_content() for mot in ("relecture", "complété", "Correction"))
+    prof.screenshot(path=str(ARTEFACTS / "suivi_fiche_changements.png"), full_page=True)
+
+    # Two questions of the guide, and what the student added at the oral.
+    guide = prof.locator(".st-key-guide_questionnement [data-testid='stCheckbox']")
+    questions = [guide.nth(0).inner_text(), guide.nth(1).inner_text()]
+    for k in (0, 1):
+        for _ in range(3):  # a click landing during a rerun may be dropped: check the box is ticked
+            attendre_fin_execution(prof)
+            if guide.nth(k).locator("input").is_checked():
+                break
+            guide.nth(k).locator("label").click()
+            prof.wait_for_timeout(500)
+        assert guide.nth(k).locator("input").is_checked()
+    prof.get_by_label("Ce que l'élève a ajouté à l'oral").fill("Elle a dû relancer le fournisseur deux fois.")
+    attendre_fin_execution(prof)
+    _cliquer(prof, prof.get_by_role("button", name="Noter les questions posées"),
+             prof.get_by_text(re.compile(r"^Entretien du \d\d/\d\d/\d{4} \(Claire Martin")))
+
+    # An appréciation from the library (a sentence of the référentiel's general list).
+    _cliquer(prof, _bouton(prof, "Mise en mots"), prof.get_by_text("Reprendre une formulation de la bibliothèque"))
+    prof.get_by_text("Reprendre une formulation de la bibliothèque").click()
+    prof.locator("[data-testid='stSelectbox']").filter(has_text="Reprendre une formulation").click()
+    prof.get_by_role("option").filter(has_text="Décris les étapes dans l'ordre").click()
+    texte = prof.get_by_label("Appréciation", exact=True)
+    prof.wait_for_function("() => [...document.querySelectorAll('textarea')].some(t => t.value.startsWith('Décris'))")
+    assert texte.input_value() == "Décris les étapes dans l'ordre où tu les as faites, une phrase par étape."
+    _cliquer(prof, prof.get_by_role("button", name="Envoyer l'appréciation"),
+             prof.get_by_text("Corriger ou retirer (pendant 15 minutes)"))
+
+    # The positionnement, in the Cerise Pro colours.
+    _cliquer(prof, _bouton(prof, "3 — Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
+    _cliquer(prof, prof.get_by_role("button", name="Positionner la fiche"), prof.get_by_text("par Claire Martin"))
+    prof.screenshot(path=str(ARTEFACTS / "suivi_fiche_apres.png"), full_page=True)
+
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        appreciation = s.scalar(select(Appreciation).where(Appreciation.fiche_id == fiche.fiche_id)
+                                .order_by(Appreciation.id.desc()))
+        assert (appreciation.texte, appreciation.genre, appreciation.lue_le) == (
+            "Décris les étapes dans l'ordre où tu les as faites, une phrase par étape.", "mise_en_mots", None)
+        position = s.scalar(select(Positionnement).where(Positionnement.fiche_id == fiche.fiche_id)
+                            .order_by(Positionnement.id.desc()))
+        assert position.niveau == 3
+        entretien = s.scalar(select(Questionnement).where(Questionnement.fiche_id == fiche.fiche_id))
+        assert len(entretien.questions.split("|")) == 2
+        assert entretien.ajout == "Elle a dû relancer le fournisseur deux fois."
+    assert questions[0] and questions[1]
+
+    # The student: the count on her navigation, the new appréciation flagged.
+    eleve = _page(navigateur, 420)
+    se_connecter(eleve, app_url, "lea.moreau")
+    eleve.get_by_role("heading", name="Mon passeport").wait_for()
+    eleve.goto(f"{app_url}/eleve_nouveautes")
+    eleve.get_by_role("heading", name="Mes nouveautés").wait_for()
+    carte = eleve.locator("[data-testid='stVerticalBlockBorderWrapper'], [data-testid='stVerticalBlock']").filter(
+        has_text="Décris les étapes dans l'ordre").last
+    carte.wait_for()
+    assert "Nouveau" in carte.inner_text() and "Mise en mots" in carte.inner_text()
+    eleve.screenshot(path=str(ARTEFACTS / "suivi_eleve_nouveautes.png"), full_page=True)
+
+    # The tutor's link for the PFMP going on: the report on the situations lived, then the teacher reads it.
+    prof.goto(f"{app_url}/enseignant_pfmp")
+    prof.get_by_role("heading", name="PFMP des élèves").wait_for()
+    prof.get_by_label("Élève", exact=True).click()
+    prof.keyboard.type("Léa Moreau")
+    prof.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
+    code = prof.locator("[data-testid='stCode']").first
+    _cliquer(prof, prof.locator(f".st-key-lien_{pfmp_id} button"), code)
+    lien = re.search(r"https?://\S+/\?lien=[\w-]+", code.inner_text()).group(0)
+
+    tuteur = _page(navigateur, 1000)
+    tuteur.goto(lien)
+    tuteur.get_by_label("Votre nom et votre fonction").fill("Julien Garnier, responsable des achats")
+    tuteur.get_by_role("button", name="Continuer").click()
+    tuteur.get_by_role("heading", name="Bilan de la PFMP").wait_for()
+    premiere = tuteur.locator("[data-testid='stForm'] [data-testid='stButtonGroup']").first
+    premiere.locator("button").filter(has_text="4 — Maîtrisé").click()
+    tuteur.get_by_label("Appréciation générale").fill("Stagiaire rigoureuse, à l'aise au téléphone.")
+    tuteur.get_by_role("button", name="Enregistrer le bilan").click()
+    tuteur.get_by_text("Bilan enregistré. Merci !").wait_for()
+    tuteur.screenshot(path=str(ARTEFACTS / "suivi_tuteur_bilan.png"), full_page=True)
+
+    prof.goto(f"{app_url}/enseignant_eleve")
+    prof.get_by_role("heading", name="Profil d'un élève").wait_for()
+    prof.get_by_label("Élève", exact=True).click()
+    prof.keyboard.type("Léa Moreau")
+    prof.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
+    attendre_fin_execution(prof)
+    _cliquer(prof, prof.get_by_role("tab", name="Bilans de PFMP"),
+             prof.get_by_text("Stagiaire rigoureuse, à l'aise au téléphone."))
+    prof.get_by_text("Bilan de Julien Garnier, responsable des achats").wait_for()
+    assert prof.get_by_text("4 — Maîtrisé").count() >= 1
+    prof.screenshot(path=str(ARTEFACTS / "suivi_profil_bilan.png"), full_page=True)
