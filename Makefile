@@ -33,6 +33,7 @@ test: base
 bench: base
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_cockpit.py
+	$(BIN)/python bench/bench_suivi.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

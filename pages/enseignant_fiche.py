@@ -105,6 +105,13 @@ with texte:
     st.subheader(f"Appréciations ({len(vue.appreciations)})")
     for a in vue.appreciations:
         carte_appreciation(a)
+        if a.versions > 1:
+            with st.expander(f"Les {a.versions} versions de cette appréciation"):
+                with session() as s:
+                    textes = appreciations.versions(s, utilisateur, a.id)
+                for v in textes:
+                    st.caption(f"Version {v.numero} — {v.cree_le:%d/%m/%Y %H:%M}")
+                    afficher_texte(v.texte)
         if a.modifiable_par(utilisateur.compte_id):
             with st.expander("Corriger ou retirer (pendant 15 minutes)"):
                 correction = st.text_area("Texte corrigé", value=a.texte, key=f"corriger_{a.id}")
@@ -184,6 +191,18 @@ with texte:
             annoncer("Appréciation envoyée : l'élève la voit dans ses nouveautés. Vous pouvez la corriger "
                      "pendant 15 minutes.")
             st.rerun()
+    if genre in formulations.GENRES_BIBLIOTHEQUE and any(p.personnelle for p in propositions):
+        with st.expander("Gérer mes formulations"):
+            for p in (p for p in propositions if p.personnelle):
+                ligne = st.columns([5, 1])
+                portee_formulation = f"situation {p.situation}" if p.situation else "toutes les situations"
+                ligne[0].markdown(texte_brut(f"{p.texte} ({portee_formulation}, utilisée {p.utilisations} fois)"))
+                if ligne[1].button("Retirer", key=f"retirer_formulation_{p.formulation_id}"):
+                    with session() as s:
+                        formulations.retirer(s, utilisateur, p.formulation_id)
+                        s.commit()
+                    annoncer("Formulation retirée de votre bibliothèque.")
+                    st.rerun()
 
 with colonne_suivi:
     with st.container(border=True, key="positionnement"):

@@ -88,6 +88,7 @@ class Indicateurs:
     sections_remplies: int
     mots_du_referentiel: int
     vocabulaire: int
+    mots_premiere_personne: int = 0
 
 
 def texte_des_sections(contenu: ContenuFiche) -> str:
@@ -108,17 +109,20 @@ def mots_du_referentiel(contenu: ContenuFiche, vocabulaire: frozenset[str]) -> i
 
 def indicateurs(contenu: ContenuFiche, vocabulaire: frozenset[str]) -> Indicateurs:
     """The writing indicators of one fiche (its four sections; the details only for the référentiel words)."""
-    texte = texte_des_sections(contenu)
-    liste = mots(texte)
-    nb_phrases = phrases(texte)
+    par_section = [mots(getattr(contenu, s) or "") for s in SECTIONS]  # each section's words, split once
+    liste = [m for section in par_section for m in section]
+    items = details(contenu.complexite_details or "") + details(contenu.aleas_details or "")
+    nb_phrases = phrases(texte_des_sections(contenu))
+    premiere = _nb_premiere_personne(liste)
     return Indicateurs(
         mots=len(liste),
         phrases=nb_phrases,
         mots_par_phrase=len(liste) / nb_phrases if nb_phrases else 0.0,
-        part_premiere_personne=_nb_premiere_personne(liste) / len(liste) if liste else 0.0,
-        sections_remplies=sections_remplies(contenu),
-        mots_du_referentiel=mots_du_referentiel(contenu, vocabulaire),
+        part_premiere_personne=premiere / len(liste) if liste else 0.0,
+        sections_remplies=sum(1 for section in par_section if len(section) >= MOTS_MIN_SECTION),
+        mots_du_referentiel=len({racine(m) for m in liste + mots("\n".join(items))} & vocabulaire),
         vocabulaire=len(vocabulaire),
+        mots_premiere_personne=premiere,
     )
 
 
@@ -140,12 +144,16 @@ def tableau_par_eleve(
     lignes: list[tuple[int, str, dt.date, ContenuFiche, frozenset[str]]], periode: str = "M"
 ) -> pd.DataFrame:
     """One row per student and period (month or school trimester), sorted by name then period."""
+    return tableau_des_indicateurs([(eleve_id, nom, date_debut, indicateurs(contenu, vocabulaire))
+                                    for eleve_id, nom, date_debut, contenu, vocabulaire in lignes], periode)
+
+
+def tableau_des_indicateurs(lignes: list[tuple[int, str, dt.date, Indicateurs]], periode: str = "M") -> pd.DataFrame:
+    """As ``tableau_par_eleve``, from indicators already computed (each fiche is read once)."""
     groupes: dict[tuple[int, dt.date], list[tuple[Indicateurs, int]]] = defaultdict(list)
     noms: dict[int, str] = {}
-    for eleve_id, nom, date_debut, contenu, vocabulaire in lignes:
-        ind = indicateurs(contenu, vocabulaire)
-        premiere = _nb_premiere_personne(mots(texte_des_sections(contenu)))
-        groupes[(eleve_id, debut_de_periode(date_debut, periode))].append((ind, premiere))
+    for eleve_id, nom, date_debut, ind in lignes:
+        groupes[(eleve_id, debut_de_periode(date_debut, periode))].append((ind, ind.mots_premiere_personne))
         noms.setdefault(eleve_id, nom)
     rangs = []
     for (eleve_id, debut), fiches in groupes.items():

@@ -111,7 +111,7 @@ def test_indicateurs_d_une_fiche():
     vocabulaire = frozenset({"facture", "bureau", "tarif", "conditionnel", "fournisseur", "client", "absent"})
     assert indicateurs(contenu, vocabulaire) == Indicateurs(
         mots=15, phrases=4, mots_par_phrase=pytest.approx(15 / 4), part_premiere_personne=pytest.approx(2 / 15),
-        sections_remplies=2, mots_du_referentiel=6, vocabulaire=7,
+        sections_remplies=2, mots_du_referentiel=6, vocabulaire=7, mots_premiere_personne=2,
     )
 
 

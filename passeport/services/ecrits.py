@@ -58,11 +58,10 @@ def ecrits_de_la_division(session: Session, acteur, division_id: int, periode: s
         if contenu.situation not in vocabulaires:
             vocabulaires[contenu.situation] = (ecriture.vocabulaire_du_referentiel(ref, contenu.situation)
                                                if contenu.situation in ref.situations else frozenset())
-        vocabulaire = vocabulaires[contenu.situation]
-        ecrits.append(Ecrit(f.id, f.eleve_id, c.nom_complet, v.date_debut, contenu,
-                            ecriture.indicateurs(contenu, vocabulaire)))
-        lignes.append((f.eleve_id, c.nom_complet, v.date_debut, contenu, vocabulaire))
+        indicateurs = ecriture.indicateurs(contenu, vocabulaires[contenu.situation])
+        ecrits.append(Ecrit(f.id, f.eleve_id, c.nom_complet, v.date_debut, contenu, indicateurs))
+        lignes.append((f.eleve_id, c.nom_complet, v.date_debut, indicateurs))
     for eleve_id in session.scalars(select(Eleve.id).where(Eleve.division_id == division_id)):
         journaliser_consultation(session, acteur, eleve_id)
-    par_periode = ecriture.tableau_par_eleve(lignes, periode)
+    par_periode = ecriture.tableau_des_indicateurs(lignes, periode)
     return EcritsDeLaDivision(ecrits, par_periode, ecriture.synthese_par_eleve(par_periode))

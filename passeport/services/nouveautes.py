@@ -1,8 +1,8 @@
 """Nouveautés: what changed since one last looked.
 
 A teacher's inbox lists the fiches of their divisions created or rewritten (a new version) since their last visit,
-that is since they last marked everything as read (or since their account was created), minus the fiches they
-marked as read at their current version. Each entry says which version to compare with: the one the teacher
+that is since they last marked everything as read, minus the fiches they marked as read at their current version.
+Before a first visit, the inbox covers the last 14 days (not the whole year since the account was imported). Each entry says which version to compare with: the one the teacher
 marked as read, else the last one saved before the visit; none for a fiche created since.
 
 A student's inbox lists the appréciations they have not read and the PFMP goals they have not seen.
@@ -29,18 +29,22 @@ def _exiger_enseignant(acteur) -> None:
         raise acces.AccesRefuse("Les nouveautés des divisions sont réservées aux enseignants.")
 
 
+PREMIERE_VISITE = dt.timedelta(days=14)
+
+
 def derniere_visite(session: Session, acteur) -> dt.datetime:
-    """When the teacher last marked everything as read (their account's creation before that)."""
+    """When the teacher last marked everything as read; before that, 14 days ago (or the account's creation)."""
     _exiger_enseignant(acteur)
     compte = session.get(Compte, acteur.compte_id)
-    return compte.nouveautes_vues_le or compte.cree_le
+    return compte.nouveautes_vues_le or max(compte.cree_le, maintenant() - PREMIERE_VISITE)
 
 
 def _requete(acteur, depuis: dt.datetime):
     courante = aliased(FicheVersion)
     lecture = aliased(LectureFiche)
     return (
-        select(Fiche, courante, Compte, Division.nom, lecture.version_lue)
+        select(Fiche.id, Fiche.eleve_id, Fiche.version_courante, courante.situation, courante.titre, courante.cree_le,
+               Compte.prenom, Compte.nom, Division.nom.label("division"), lecture.version_lue)
         .join(courante, (courante.fiche_id == Fiche.id) & (courante.numero == Fiche.version_courante))
         .join(Eleve, Eleve.id == Fiche.eleve_id)
         .join(Compte, Compte.id == Eleve.compte_id)
@@ -75,15 +79,16 @@ def fiches_nouvelles(session: Session, acteur) -> list[FicheNouvelle]:
     """The teacher's inbox, latest first."""
     depuis = derniere_visite(session, acteur)
     lignes = session.execute(_requete(acteur, depuis)).all()
-    ids = [f.id for f, *_ in lignes]
+    ids = [ligne.id for ligne in lignes]
     avant_visite = dict(session.execute(
         select(FicheVersion.fiche_id, func.max(FicheVersion.numero))
         .where(FicheVersion.fiche_id.in_(ids), FicheVersion.cree_le <= depuis)
         .group_by(FicheVersion.fiche_id)).all()) if ids else {}
     nouvelles = [
-        FicheNouvelle(f.id, f.eleve_id, c.nom_complet, division, v.situation, v.titre, f.version_courante, v.cree_le,
-                      lue if lue is not None else avant_visite.get(f.id))
-        for f, v, c, division, lue in lignes
+        FicheNouvelle(l.id, l.eleve_id, f"{l.prenom} {l.nom}".strip(), l.division, l.situation, l.titre,
+                      l.version_courante, l.cree_le,
+                      l.version_lue if l.version_lue is not None else avant_visite.get(l.id))
+        for l in lignes
     ]
     return sorted(nouvelles, key=lambda n: (n.enregistree_le, n.fiche_id), reverse=True)
 
