@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.commun import exiger_role, session
+from passeport.affichage import heure_locale
 from passeport.models import Role
 from passeport.services.audit import consultations_de_mon_passeport
 
@@ -16,5 +17,5 @@ with session() as s:
 if not consultations:
     st.info("Personne d'autre que vous n'a encore consulté votre passeport.")
 else:
-    st.dataframe(pd.DataFrame([(c.quand.strftime("%d/%m/%Y %H:%M"), c.qui, c.role) for c in consultations],
-                              columns=["Quand (heure UTC)", "Qui", "Rôle"]), hide_index=True)
+    st.dataframe(pd.DataFrame([(heure_locale(c.quand).strftime("%d/%m/%Y %H:%M"), c.qui, c.role) for c in consultations],
+                              columns=["Quand", "Qui", "Rôle"]), hide_index=True)

@@ -5,10 +5,11 @@ import re
 import streamlit as st
 
 from pages import formulaire_fiche as F
-from pages.commun import annoncer, afficher_texte, exiger_role, ouvrir_fiche, session
-from passeport.affichage import texte_brut
+from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
+from pages.suivi_ui import badge_niveau, carte_appreciation
+from passeport.affichage import heure_locale, texte_brut
 from passeport.apercu import apercu_png
-from passeport.services import appreciations, contextes, fiches, pieces
+from passeport.services import appreciations, contextes, fiches, pieces, suivi
 from passeport.services.fiches import FicheIntrouvable, FicheInvalide, contenu_de
 from passeport.models import Role
 
@@ -45,6 +46,7 @@ with session() as s:
         versions = fiches.historique(s, utilisateur, fiche_id)
         liste_pieces = pieces.lister(s, utilisateur, fiche_id)
         retours = appreciations.pour_l_eleve(s, utilisateur, utilisateur.eleve_id, fiche_id)
+        positions = suivi.positionnements(s, utilisateur, fiche_id)
         retenue, supprimee, partagee = fiche.retenue, fiche.supprimee_le is not None, fiche.partagee_tuteur
 
 cle_formulaire = f"fiche-{fiche_id}-v{fiche.version_courante}" if fiche else "nouvelle"
@@ -184,10 +186,12 @@ st.subheader("Appréciations")
 if not retours:
     st.caption("Aucune appréciation sur cette fiche.")
 for a in retours:
-    with st.container(border=True):
-        st.markdown(f"{'**:red[Nouveau]** · ' if a.nouvelle else ''}{a.cree_le:%d/%m/%Y}")
-        st.caption(texte_brut(a.auteur))
-        afficher_texte(a.texte)
+    carte_appreciation(a, nouvelle=a.nouvelle)
+if positions:
+    st.markdown("**Positionnement de vos enseignants** (un repère, pas une note)")
+    for p in positions:
+        badge_niveau(p.niveau, f"{p.enseignant}, le {heure_locale(p.cree_le):%d/%m/%Y}"
+                     + (f" — {p.commentaire}" if p.commentaire else ""))
 if any(a.nouvelle for a in retours):
     with session() as s:
         appreciations.marquer_lues(s, utilisateur, [a.id for a in retours if a.nouvelle])
@@ -195,7 +199,7 @@ if any(a.nouvelle for a in retours):
 
 st.subheader(f"Historique ({len(versions)} version{'s' if len(versions) > 1 else ''})")
 numeros = [v.numero for v in versions]
-libelle = {v.numero: f"Version {v.numero} — {v.cree_le:%d/%m/%Y %H:%M}" for v in versions}
+libelle = {v.numero: f"Version {v.numero} — {heure_locale(v.cree_le):%d/%m/%Y %H:%M}" for v in versions}
 if len(versions) > 1:
     colonnes = st.columns(2)
     ancienne = colonnes[0].selectbox("Comparer la version", numeros[1:], format_func=libelle.get, key=f"version_a-{cle_formulaire}")

@@ -6,11 +6,14 @@ from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
 from pages.pfmp_ui import afficher_objectifs
 from pages.suivi_ui import carte_appreciation
 from passeport.affichage import texte_brut
-from passeport.models import Role
+from passeport.models import Role, maintenant
 from passeport.services import nouveautes
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes nouveautés")
+# « Marquer tout comme lu » marks what the student saw: the inbox as read by the previous run.
+vue_le = st.session_state.get("nouveautes_eleve_lues_le") or maintenant()
+st.session_state["nouveautes_eleve_lues_le"] = maintenant()
 with session() as s:
     boite = nouveautes.pour_l_eleve(s, utilisateur)
 
@@ -34,7 +37,7 @@ for periode, buts in boite.objectifs:
 
 if st.button("Marquer tout comme lu", type="primary", icon=":material/done_all:", key="nouveautes_lues"):
     with session() as s:
-        nouveautes.marquer_vues(s, utilisateur)
+        nouveautes.marquer_vues(s, utilisateur, vue_le)
         s.commit()
     annoncer("C'est noté : ces nouveautés restent dans votre passeport.")
     st.rerun()

@@ -68,8 +68,8 @@ with onglet_eleve:
                 f"**{ligne['part_premiere_personne']:.0%}** · rubriques remplies **{ligne['sections_remplies_moyen']:.1f}**/4")
     for e in siens[:60]:
         i = e.indicateurs
-        with st.expander(f"{e.date_debut:%d/%m/%Y} · {e.contenu.situation} · {e.contenu.titre} — {i.mots} mots, "
-                         f"{i.phrases} phrases"):
+        with st.expander(texte_brut(f"{e.date_debut:%d/%m/%Y} · {e.contenu.situation} · {e.contenu.titre} — "
+                                    f"{i.mots} mots, {i.phrases} phrases")):
             st.caption(texte_brut(f"{LIBELLES_LIEU[e.contenu.lieu]} · rubriques remplies {i.sections_remplies}/4 · "
                                   f"première personne {i.part_premiere_personne:.0%} · vocabulaire du référentiel "
                                   f"{i.mots_du_referentiel}/{i.vocabulaire}"))

@@ -13,7 +13,7 @@ from pages.commun import afficher_texte, annoncer, exiger_role, session
 from pages.suivi_ui import badge_niveau, carte_appreciation, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
-from passeport.affichage import texte_brut
+from passeport.affichage import heure_locale, texte_brut
 from passeport.documents.objectifs import pdf_objectifs
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX
@@ -142,7 +142,7 @@ with onglets[4]:
     for b in bilans:
         with st.container(border=True):
             st.markdown(texte_brut(f"{b.organisation} — du {b.date_debut:%d/%m/%Y} au {b.date_fin:%d/%m/%Y}"))
-            st.caption(texte_brut(f"Bilan de {b.tuteur}, le {b.rempli_le:%d/%m/%Y}"))
+            st.caption(texte_brut(f"Bilan de {b.tuteur}, le {heure_locale(b.rempli_le):%d/%m/%Y}"))
             for code, niveau in b.positions.items():
                 badge_niveau(niveau, f"{code} {titres_situations.get(code, '')}")
             if b.texte:

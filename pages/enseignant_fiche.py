@@ -9,7 +9,7 @@ from pages.commun import afficher_texte, annoncer, exiger_role, session
 from pages.suivi_ui import badge_niveau, carte_appreciation
 from passeport import referentiel
 from passeport.acces import AccesRefuse
-from passeport.affichage import texte_brut
+from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX, libelle
 from passeport.services import appreciations, fiches, formulations, nouveautes, suivi
@@ -24,24 +24,38 @@ fiche_id = st.session_state.get("fiche_suivie")
 if fiche_id is None and re.fullmatch(r"[0-9]{1,9}", st.query_params.get("fiche", "")):
     fiche_id = int(st.query_params["fiche"])  # a reload keeps the open fiche
 
-if fiche_id is None:  # no fiche chosen yet: pick a student, then one of their fiches
+
+def choisir_une_fiche() -> int | None:
+    """A student of my divisions, then one of their fiches; None until both are chosen."""
     with session() as s:
         eleves = eleves_de_mes_divisions(s, utilisateur)
     if not eleves:
         st.info("Aucun élève dans vos divisions.")
-        st.stop()
+        return None
     eleve = st.selectbox("Élève", eleves, format_func=lambda e: f"{e.division} — {e.nom_complet}", key="suivi_eleve")
     with session() as s:
         liste = fiches.fiches_de_l_eleve(s, utilisateur, eleve.eleve_id)
         s.commit()
     if not liste:
         st.info("Cet élève n'a pas encore de fiche.")
-        st.stop()
+        return None
     choix = st.selectbox("Fiche", liste, index=None, placeholder="Choisissez une fiche", key="suivi_choix",
                          format_func=lambda f: f"{f.date_debut:%d/%m/%Y} · {f.situation} · {f.titre}")
-    if choix is None:
+    return None if choix is None else choix.id
+
+
+if fiche_id is None:
+    fiche_id = choisir_une_fiche()
+    if fiche_id is None:
         st.stop()
-    fiche_id = choix.id
+else:
+    with st.expander("Ouvrir une autre fiche", icon=":material/search:"):
+        autre = choisir_une_fiche()
+    if autre is not None and autre != fiche_id:
+        st.session_state.pop("suivi_choix", None)
+        st.session_state["fiche_suivie"], st.session_state["fiche_suivie_depuis"] = autre, None
+        st.query_params["fiche"] = str(autre)
+        st.rerun()
 
 try:
     with session() as s:
@@ -77,7 +91,7 @@ if len(numeros) > 1:
         anciennes = numeros[1:]
         ancienne = st.selectbox("Comparer la version", anciennes, key=f"suivi_avant_{fiche_id}",
                                 index=anciennes.index(depuis) if depuis in anciennes else 0,
-                                format_func=lambda n: f"Version {n} — {quand[n]:%d/%m/%Y %H:%M}")
+                                format_func=lambda n: f"Version {n} — {heure_locale(quand[n]):%d/%m/%Y %H:%M}")
         st.caption(f"avec la version actuelle ({vue.version}). En rouge barré : ce que l'élève a enlevé ; en vert "
                    "souligné : ce qu'il a ajouté.")
         with session() as s:
@@ -110,7 +124,7 @@ with texte:
                 with session() as s:
                     textes = appreciations.versions(s, utilisateur, a.id)
                 for v in textes:
-                    st.caption(f"Version {v.numero} — {v.cree_le:%d/%m/%Y %H:%M}")
+                    st.caption(f"Version {v.numero} — {heure_locale(v.cree_le):%d/%m/%Y %H:%M}")
                     afficher_texte(v.texte)
         if a.modifiable_par(utilisateur.compte_id):
             with st.expander("Corriger ou retirer (pendant 15 minutes)"):
@@ -121,7 +135,7 @@ with texte:
                         with session() as s:
                             appreciations.corriger(s, utilisateur, a.id, correction)
                             s.commit()
-                    except appreciations.AppreciationInvalide as exc:
+                    except (appreciations.AppreciationInvalide, AccesRefuse) as exc:
                         st.error(str(exc))
                     else:
                         annoncer("Appréciation corrigée : l'ancienne version est gardée.")
@@ -131,7 +145,7 @@ with texte:
                         with session() as s:
                             appreciations.retirer(s, utilisateur, a.id)
                             s.commit()
-                    except appreciations.AppreciationInvalide as exc:
+                    except (appreciations.AppreciationInvalide, AccesRefuse) as exc:
                         st.error(str(exc))
                     else:
                         annoncer("Appréciation retirée : l'élève ne la voit plus.")
@@ -159,7 +173,7 @@ with texte:
             choisie = st.session_state.get(cle_choix)
             if choisie is not None:
                 st.session_state[cle_redaction] = choisie.texte
-                st.session_state[cle_formulation] = choisie.formulation_id
+                st.session_state[cle_formulation] = (choisie.formulation_id, choisie.texte)
 
         st.selectbox("Reprendre une formulation de la bibliothèque", propositions, index=None, key=cle_bibliotheque,
                      format_func=lambda p: ("★ " if p.personnelle else "") + p.texte,
@@ -176,10 +190,12 @@ with texte:
     if st.button("Envoyer l'appréciation", type="primary", icon=":material/send:", key=f"envoyer_{fiche_id}"):
         try:
             with session() as s:
+                # A library sentence counts as used only when sent as it was chosen.
+                formulation_id, texte_choisi = st.session_state.get(f"formulation_{fiche_id}") or (None, "")
                 appreciations.ecrire(s, utilisateur, vue.eleve_id, redaction,
                                      fiche_id if portee == "fiche" else None, genre=genre, suite_de_id=suite_de,
-                                     formulation_id=st.session_state.get(f"formulation_{fiche_id}"))
-                if garder:
+                                     formulation_id=formulation_id if redaction.strip() == texte_choisi.strip() else None)
+                if garder and genre in formulations.GENRES_BIBLIOTHEQUE:
                     formulations.ajouter(s, utilisateur, redaction, genre, c.situation)
                 s.commit()
         except (appreciations.AppreciationInvalide, formulations.FormulationInvalide) as exc:
@@ -210,7 +226,7 @@ with colonne_suivi:
         st.markdown("**Positionnement** (facultatif, jamais une note)")
         if vue.positionnements:
             dernier = vue.positionnements[0]
-            badge_niveau(dernier.niveau, f"par {dernier.enseignant}, le {dernier.cree_le:%d/%m/%Y}")
+            badge_niveau(dernier.niveau, f"par {dernier.enseignant}, le {heure_locale(dernier.cree_le):%d/%m/%Y}")
         else:
             st.caption("Pas encore positionnée.")
         niveau = st.segmented_control("Niveau", list(NIVEAUX), format_func=libelle,
@@ -232,7 +248,7 @@ with colonne_suivi:
         if len(vue.positionnements) > 1:
             with st.expander(f"Historique ({len(vue.positionnements)} positionnements)"):
                 for p in vue.positionnements:
-                    badge_niveau(p.niveau, f"{p.enseignant}, le {p.cree_le:%d/%m/%Y %H:%M}"
+                    badge_niveau(p.niveau, f"{p.enseignant}, le {heure_locale(p.cree_le):%d/%m/%Y %H:%M}"
                                  + (f" — {p.commentaire}" if p.commentaire else ""))
         for pfmp_tuteur, niveau_tuteur in vue.niveaux_tuteur:
             st.caption(texte_brut(f"Bilan du tuteur, {pfmp_tuteur}, sur cette situation :"))
@@ -263,7 +279,8 @@ with colonne_suivi:
                 annoncer(f"{len(posees)} question(s) notée(s).")
                 st.rerun()
         for q in vue.questionnements:
-            with st.expander(f"Entretien du {q.cree_le:%d/%m/%Y} ({q.enseignant}, version {q.version})"):
+            with st.expander(texte_brut(f"Entretien du {heure_locale(q.cree_le):%d/%m/%Y} ({q.enseignant}, "
+                                        f"version {q.version})")):
                 for texte_question in q.questions:
                     st.markdown(texte_brut(f"• {texte_question}"))
                 if q.ajout:

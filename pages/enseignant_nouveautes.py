@@ -4,19 +4,22 @@ import streamlit as st
 
 from pages.commun import annoncer, exiger_role, session
 from pages.suivi_ui import suivre_fiche
-from passeport.affichage import texte_brut
-from passeport.models import Role
+from passeport.affichage import heure_locale, texte_brut
+from passeport.models import Role, maintenant
 from passeport.services import nouveautes
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Nouveautés")
+# « Tout marquer comme lu » marks what the teacher saw: the inbox as read by the previous run, not by this one.
+vue_le = st.session_state.get("nouveautes_lues_le") or maintenant()
+st.session_state["nouveautes_lues_le"] = maintenant()
 with session() as s:
     visite = nouveautes.derniere_visite(s, utilisateur)
     boite = nouveautes.fiches_nouvelles(s, utilisateur)
 
-st.caption(f"Fiches créées ou réécrites dans vos divisions depuis votre dernière visite, le {visite:%d/%m/%Y à %H:%M}"
-           " (heure UTC). Une fiche quitte la liste quand vous la marquez comme lue ; elle revient si l'élève la "
-           "réécrit.")
+st.caption(f"Fiches créées ou réécrites dans vos divisions depuis votre dernière visite, le "
+           f"{heure_locale(visite):%d/%m/%Y à %H:%M}. Une fiche quitte la liste quand vous la marquez comme lue ; "
+           "elle revient si l'élève la réécrit.")
 if not boite:
     st.success("Rien de nouveau depuis votre dernière visite.")
     st.stop()
@@ -33,11 +36,17 @@ visibles = [n for n in boite if (not choix or n.division in choix)
 nouvelles = sum(1 for n in boite if not n.reecrite)
 st.markdown(f"**{len(boite)}** fiche(s) : **{nouvelles}** nouvelle(s), **{len(boite) - nouvelles}** réécrite(s).")
 
-if colonnes[2].button("Tout marquer comme lu", icon=":material/done_all:", key="tout_lu"):
+filtree = bool(choix) or genre != "toutes"
+if colonnes[2].button(f"Marquer ces {len(visibles)} fiches comme lues" if filtree else "Tout marquer comme lu",
+                      icon=":material/done_all:", key="tout_lu", disabled=not visibles):
     with session() as s:
-        nouveautes.tout_marquer_lu(s, utilisateur)
+        if filtree:  # only what the filters show; the visit itself is not recorded
+            nouveautes.marquer_lues(s, utilisateur, [n.fiche_id for n in visibles])
+        else:
+            nouveautes.tout_marquer_lu(s, utilisateur, vue_le)
         s.commit()
-    annoncer("Tout est marqué comme lu : votre visite est enregistrée.")
+    annoncer(f"{len(visibles)} fiche(s) marquée(s) comme lue(s)." if filtree
+             else "Tout est marqué comme lu : votre visite est enregistrée.")
     st.rerun()
 
 # Streamlit draws every element at each rerun: a page of 50 keeps the inbox quick.
@@ -47,7 +56,7 @@ for n in visibles[:montrees]:
         ligne = st.columns([5, 2, 2])
         etat = f"réécrite (version {n.version_precedente} → {n.version})" if n.reecrite else "nouvelle fiche"
         ligne[0].markdown(texte_brut(f"{n.eleve} · {n.division} · {n.situation} — {n.titre}"))
-        ligne[0].caption(f"{etat} · enregistrée le {n.enregistree_le:%d/%m/%Y à %H:%M}")
+        ligne[0].caption(f"{etat} · enregistrée le {heure_locale(n.enregistree_le):%d/%m/%Y à %H:%M}")
         if ligne[1].button("Lire" + (" les changements" if n.reecrite else " la fiche"), key=f"lire_{n.fiche_id}",
                            icon=":material/visibility:"):
             suivre_fiche(n.fiche_id, n.version_precedente)

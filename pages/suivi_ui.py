@@ -7,7 +7,7 @@ from html import escape
 import streamlit as st
 
 from pages.commun import afficher_texte
-from passeport.affichage import texte_brut
+from passeport.affichage import heure_locale, texte_brut
 from passeport.positionnement import COULEURS, ENCRES, NIVEAUX
 from passeport.services.appreciations import GENRES
 
@@ -24,7 +24,7 @@ def carte_appreciation(a, nouvelle: bool = False) -> None:
     with st.container(border=True):
         origine = "depuis l'entreprise (tuteur)" if a.du_tuteur else "enseignant·e"
         sujet = f"sur la fiche « {a.fiche_titre} »" if a.fiche_id else "sur l'ensemble du passeport"
-        entete = f"{a.cree_le:%d/%m/%Y %H:%M} · {a.auteur} · {origine} · {sujet}"
+        entete = f"{heure_locale(a.cree_le):%d/%m/%Y %H:%M} · {a.auteur} · {origine} · {sujet}"
         if a.genre:
             entete += f" · {GENRES[a.genre]}"
         if a.versions > 1:

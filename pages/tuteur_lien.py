@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages.commun import afficher_texte, session
 from pages.pfmp_ui import afficher_objectifs
-from passeport.affichage import texte_brut
+from passeport.affichage import heure_locale, texte_brut
 from passeport.limites import LIENS_TUTEURS
 from passeport.positionnement import NIVEAUX as NIVEAUX_POSITIONNEMENT, libelle
 from passeport.services import objectifs, pfmp
@@ -55,7 +55,7 @@ afficher_objectifs(buts)
 if not versions:
     st.info("L'élève n'a pas encore écrit de fiche pour cette PFMP.")
 for v in versions:
-    with st.expander(f"{v.situation} — {v.titre}"):
+    with st.expander(texte_brut(f"{v.situation} — {v.titre}")):
         st.caption(texte_brut(f"{v.date_debut:%d/%m/%Y} · {LIBELLES_LIEU[v.lieu]} · complexité {v.complexite} · "
                               f"aléas {v.aleas}"))
         for rubrique, texte in (("Contexte", v.contexte), ("Conditions", v.conditions), ("Démarche", v.demarche),
@@ -77,9 +77,11 @@ st.subheader("Bilan de la PFMP")
 with session() as s:
     a_positionner = pfmp.situations_du_bilan(s, acces_tuteur)
     periode = s.get(pfmp.Pfmp, acces_tuteur.pfmp_id)
-    deja, commentaire_deja, rempli_le = json.loads(periode.bilan_situations or "{}"), periode.bilan_tuteur, periode.bilan_le
+    deja, commentaire_deja = json.loads(periode.bilan_situations or "{}"), periode.bilan_tuteur
+    rempli_le = periode.bilan_le
 if rempli_le:
-    st.success(f"Bilan enregistré le {rempli_le:%d/%m/%Y} : vous pouvez le modifier jusqu'à la fin de validité du lien.")
+    st.success(f"Bilan enregistré le {heure_locale(rempli_le):%d/%m/%Y} : vous pouvez le modifier jusqu'à la fin de "
+               "validité du lien.")
 if not a_positionner:
     st.info("Aucune situation à positionner pour l'instant : ni fiche écrite pendant cette PFMP, ni objectif fixé. "
             "Vous pouvez déjà écrire votre appréciation générale.")

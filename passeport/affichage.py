@@ -19,3 +19,14 @@ def texte_brut(texte: str) -> str:
     # Only where a colon touches a word or a slash: "https://", ":red[", ":material/…:" — not "Je dispose : …".
     echappe = re.sub(r"(\\:)(?=[^\s\\])", r"\1" + _JOINT, echappe)
     return "  \n".join(echappe.splitlines()) if echappe else ""
+
+
+FUSEAU = "Europe/Paris"
+
+
+def heure_locale(instant):
+    """A stored time (naive UTC) as the clocks of a French school show it (naive, Europe/Paris)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return instant.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(FUSEAU)).replace(tzinfo=None)

@@ -125,6 +125,7 @@ ACTIONS = {
     "nouveautes.fiches_nouvelles": (ENSEIGNANTS, lambda s, a, x: nouveautes.fiches_nouvelles(s, a)),
     "nouveautes.nombre_de_fiches_nouvelles": (ENSEIGNANTS, lambda s, a, x: nouveautes.nombre_de_fiches_nouvelles(s, a)),
     "nouveautes.marquer_lue": (ENSEIGNER, lambda s, a, x: nouveautes.marquer_lue(s, a, x["fiche"])),
+    "nouveautes.marquer_lues": (ENSEIGNER, lambda s, a, x: nouveautes.marquer_lues(s, a, [x["fiche"]])),
     "nouveautes.tout_marquer_lu": (ENSEIGNANTS, lambda s, a, x: nouveautes.tout_marquer_lu(s, a)),
     "nouveautes.pour_l_eleve": (SOI, lambda s, a, x: nouveautes.pour_l_eleve(s, a)),
     "nouveautes.nombre_pour_l_eleve": (SOI, lambda s, a, x: nouveautes.nombre_pour_l_eleve(s, a)),

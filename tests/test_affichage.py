@@ -41,3 +41,12 @@ def test_empty_text():
 def test_links_and_directives_are_broken_by_an_invisible_joiner():
     assert "\u2060" in texte_brut("https://exemple.fr") and "\u2060" in texte_brut(":material/home:")
     assert "\u2060" in texte_brut("www.exemple.fr")
+
+
+def test_stored_utc_times_are_shown_at_french_school_time():
+    import datetime as dt
+
+    from passeport.affichage import heure_locale
+
+    assert heure_locale(dt.datetime(2026, 11, 29, 8, 0)) == dt.datetime(2026, 11, 29, 9, 0)  # winter: UTC+1
+    assert heure_locale(dt.datetime(2026, 6, 30, 22, 30)) == dt.datetime(2026, 7, 1, 0, 30)  # summer: UTC+2

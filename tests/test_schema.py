@@ -65,3 +65,40 @@ def test_database_url_spellings(monkeypatch):
     assert normaliser_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert url_configuree().endswith("data/passeport.sqlite")
+
+
+def test_migration_0006_keeps_existing_appreciations_and_goals(tmp_path):
+    """Upgraded from 0005: each appréciation gets its text as version 1 and tutors' ones are marked as such;
+    goals already shown are not news."""
+    from alembic import command
+
+    engine = creer_engine(f"sqlite:///{tmp_path / 'ancienne.sqlite'}")
+    command.upgrade(config_alembic(engine), "0005")
+    with engine.begin() as c:
+        for sql in (
+            "INSERT INTO etablissement (id, uai, nom, quota_pieces_jointes_mo) VALUES (1, '0350001A', 'Lycée', 200)",
+            "INSERT INTO compte (id, login, role, nom, prenom, email, actif, doit_changer_mot_de_passe, "
+            "echecs_connexion, cree_le) VALUES (1, 'eleve', 'eleve', '', '', '', 1, 0, 0, '2026-09-01'), "
+            "(2, 'prof', 'enseignant', '', '', '', 1, 0, 0, '2026-09-01'), "
+            "(3, 'tuteur', 'tuteur', '', '', '', 1, 0, 0, '2026-09-01')",
+            "INSERT INTO division (id, etablissement_id, nom, niveau, annee_scolaire, referentiel) "
+            "VALUES (1, 1, '1GA1', '1re', '2026-2027', 'ga-2012')",
+            "INSERT INTO eleve (id, compte_id, identifiant, division_id) VALUES (1, 1, 'INE1', 1)",
+            "INSERT INTO organisation (id, nom, forme, secteur, ville) VALUES (1, 'BIOMAG', '', '', '')",
+            "INSERT INTO pfmp (id, eleve_id, organisation_id, date_debut, date_fin, objectifs, bilan_tuteur, "
+            "bilan_situations) VALUES (1, 1, 1, '2026-11-16', '2026-12-11', '', '', '{}')",
+            "INSERT INTO objectif_pfmp (pfmp_id, rang, situation, motif, consigne, organisations, cree_par_id, cree_le) "
+            "VALUES (1, 1, '2.1.1', '', '', '', 2, '2026-11-10 10:00:00')",
+            "INSERT INTO appreciation (id, eleve_id, auteur_id, auteur_nom, texte, cree_le) VALUES "
+            "(1, 1, 2, 'Prof', 'Bien vu.', '2026-11-02 10:00:00'), (2, 1, 3, 'Tuteur', 'Sérieuse.', '2026-11-03'), "
+            "(3, 1, NULL, 'Par le lien', 'Ponctuelle.', '2026-11-04')",
+        ):
+            c.execute(text(sql))
+    initialiser(engine)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT id, origine, version_courante FROM appreciation ORDER BY id")).all() == [
+            (1, "enseignant", 1), (2, "tuteur", 1), (3, "tuteur", 1)]
+        assert c.execute(text("SELECT appreciation_id, numero, texte FROM appreciation_version ORDER BY 1")).all() == [
+            (1, 1, "Bien vu."), (2, 1, "Sérieuse."), (3, 1, "Ponctuelle.")]
+        assert c.execute(text("SELECT vu_le FROM objectif_pfmp")).scalar() == "2026-11-10 10:00:00"
+    engine.dispose()

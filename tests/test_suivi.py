@@ -126,6 +126,30 @@ def test_a_bad_appreciation_is_refused_and_writes_nothing(monde, texte, genre, m
     assert _compter(engine, Appreciation) == 0
 
 
+def test_a_nul_character_is_refused_the_same_way_on_both_databases(monde):
+    engine, ecole, ids = monde
+    with pytest.raises(appreciations.AppreciationInvalide, match="caractère interdit"), transaction(engine) as s:
+        appreciations.ecrire(s, ecole.martin, ids["eleve"], "Bien\x00", ids["fiche"])
+    with pytest.raises(suivi.SuiviInvalide, match="caractère interdit"), transaction(engine) as s:
+        suivi.noter_questionnement(s, ecole.martin, ids["fiche"], ["alea_imprevu"], "a\x00")
+    with pytest.raises(formulations.FormulationInvalide, match="caractère interdit"), transaction(engine) as s:
+        formulations.ajouter(s, ecole.martin, "x\x00", "alea")
+    assert _compter(engine, Appreciation) == 0
+
+
+def test_a_withdrawn_appreciation_can_be_neither_followed_nor_read_by_the_student(monde):
+    engine, ecole, ids = monde
+    with transaction(engine) as s:
+        a_id = appreciations.ecrire(s, ecole.martin, ids["eleve"], "Erreur d'élève.", instant=MIDI).id
+        appreciations.retirer(s, ecole.martin, a_id, MIDI + dt.timedelta(minutes=1))
+    with pytest.raises(AccesRefuse), Session(engine) as s:
+        appreciations.versions(s, ecole.lea, a_id)
+    with pytest.raises(appreciations.AppreciationInvalide), transaction(engine) as s:
+        appreciations.ecrire(s, ecole.martin, ids["eleve"], "Suite", suite_de_id=a_id)
+    with Session(engine) as s:  # its author still finds every text
+        assert [v.texte for v in appreciations.versions(s, ecole.martin, a_id)] == ["Erreur d'élève."]
+
+
 def test_the_library_offers_the_referentiel_then_grows_with_the_teacher(monde):
     engine, ecole, ids = monde
     ref = charger("ga-2012")
@@ -281,6 +305,17 @@ def test_the_inbox_lists_exactly_the_fiches_changed_since_the_last_visit(monde):
         nouveautes.tout_marquer_lu(s, ecole.martin)
     with Session(engine) as s:
         assert nouveautes.fiches_nouvelles(s, ecole.martin) == []
+    with transaction(engine) as s:  # several at once, as a filtered inbox does; all or nothing
+        fiches.enregistrer(s, ecole.lea, creees["nouvelle"], dataclasses.replace(CONTENU, titre="v3"))
+        fiches.enregistrer(s, ecole.lea, creees["lue"], dataclasses.replace(CONTENU, titre="v3"))
+    with pytest.raises(AccesRefuse), transaction(engine) as s:
+        nouveautes.marquer_lues(s, ecole.martin, [creees["nouvelle"], autre])
+    with Session(engine) as s:
+        assert nouveautes.nombre_de_fiches_nouvelles(s, ecole.martin) == 2
+    with transaction(engine) as s:
+        nouveautes.marquer_lues(s, ecole.martin, [creees["nouvelle"], creees["lue"]])
+    with Session(engine) as s:
+        assert nouveautes.nombre_de_fiches_nouvelles(s, ecole.martin) == 0
 
 
 def test_the_student_inbox_holds_new_appreciations_and_goals(monde):
@@ -289,7 +324,8 @@ def test_the_student_inbox_holds_new_appreciations_and_goals(monde):
         periode = pfmp.enregistrer_pfmp(s, ecole.martin, ids["eleve"], "BIOMAG", dt.date(2027, 1, 4),
                                         dt.date(2027, 1, 29), "Julien Garnier")
         s.flush()
-        objectifs.enregistrer_objectifs(s, ecole.martin, periode.id, [
+        periode_id = periode.id
+        objectifs.enregistrer_objectifs(s, ecole.martin, periode_id, [
             objectifs.ObjectifSaisi("2.1.1", "jamais_traversee"), objectifs.ObjectifSaisi("1.1.3", "")])
         appreciations.ecrire(s, ecole.martin, ids["eleve"], "Ajoute le devis retenu.", ids["fiche"])
     with Session(engine) as s:
@@ -298,11 +334,31 @@ def test_the_student_inbox_holds_new_appreciations_and_goals(monde):
         assert [(periode_, [b.situation for b in buts]) for periode_, buts in boite.objectifs] == [
             ("BIOMAG, du 04/01/2027 au 29/01/2027", ["2.1.1", "1.1.3"])]
         assert (boite.nombre, nouveautes.nombre_pour_l_eleve(s, ecole.lea)) == (3, 3)
+    # An appréciation written after the student's page was drawn stays new when she marks the rest as read.
+    lu_a = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with transaction(engine) as s:
-        nouveautes.marquer_vues(s, ecole.lea)
+        appreciations.ecrire(s, ecole.martin, ids["eleve"], "Arrivée pendant la lecture.",
+                             instant=lu_a + dt.timedelta(seconds=5))
+    with transaction(engine) as s:
+        nouveautes.marquer_vues(s, ecole.lea, lu_a)
+    with Session(engine) as s:
+        assert [a.texte for a in nouveautes.pour_l_eleve(s, ecole.lea).appreciations] == [
+            "Arrivée pendant la lecture."]
+    with transaction(engine) as s:
+        nouveautes.marquer_vues(s, ecole.lea, lu_a + dt.timedelta(minutes=1))
     with Session(engine) as s:
         assert nouveautes.nombre_pour_l_eleve(s, ecole.lea) == 0
         assert nouveautes.pour_l_eleve(s, ecole.lea).nombre == 0
+    # Saved again, a goal kept as it was is not news; a changed or added one is.
+    with transaction(engine) as s:
+        objectifs.enregistrer_objectifs(s, ecole.martin, periode_id, [
+            objectifs.ObjectifSaisi("2.1.1", "jamais_traversee"),
+            objectifs.ObjectifSaisi("1.1.3", "", "Demande à classer les bons de livraison."),
+            objectifs.ObjectifSaisi("3.2.2", "")])
+    with Session(engine) as s:
+        assert [[b.situation for b in buts] for _, buts in nouveautes.pour_l_eleve(s, ecole.lea).objectifs] == [
+            ["2.1.1", "1.1.3", "3.2.2"]]
+        assert nouveautes.nombre_pour_l_eleve(s, ecole.lea) == 2
 
 
 # --- the Lettres teacher's view -----------------------------------------------------------------------------------

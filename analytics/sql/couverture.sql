@@ -9,7 +9,7 @@ fiches_vues AS (
 ),
 dernier_positionnement AS (
     -- The latest positionnement of each fiche, then the latest over the student's fiches of a situation.
-    SELECT f.eleve_id, f.situation, arg_max(p.niveau, p.cree_le ORDER BY p.id) AS positionnement
+    SELECT f.eleve_id, f.situation, arg_max(p.niveau, (p.cree_le, p.id)) AS positionnement
     FROM fiches_vues f JOIN positionnements p ON p.fiche_id = f.id
     GROUP BY f.eleve_id, f.situation
 ),

@@ -1,7 +1,7 @@
 -- The filtered fiches of the students in scope, one row each (timelines, ladders, lieux, activity), with the
 -- latest positionnement of each fiche and how many were given.
 WITH dernier AS (
-    SELECT fiche_id, arg_max(niveau, cree_le ORDER BY id) AS positionnement, count(*) AS positionnements
+    SELECT fiche_id, arg_max(niveau, (cree_le, id)) AS positionnement, count(*) AS positionnements
     FROM positionnements GROUP BY fiche_id
 )
 SELECT f.id AS fiche_id, f.eleve_id, c.nom, c.prenom, c.division, f.situation, s.titre AS situation_titre,

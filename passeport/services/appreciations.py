@@ -18,6 +18,7 @@ from passeport import acces
 from passeport.models import (
     Appreciation, AppreciationVersion, Compte, Fiche, FicheVersion, Formulation, Role, maintenant,
 )
+from passeport.saisie import probleme_de_texte
 from passeport.services.audit import journaliser
 
 DELAI_CORRECTION = dt.timedelta(minutes=15)
@@ -99,8 +100,8 @@ def _texte_valide(texte: str) -> str:
     texte = texte.strip()
     if not texte:
         raise AppreciationInvalide("L'appréciation est vide.")
-    if len(texte) > LONGUEUR_MAX:
-        raise AppreciationInvalide(f"L'appréciation dépasse {LONGUEUR_MAX} caractères.")
+    if probleme := probleme_de_texte(texte, LONGUEUR_MAX, "L'appréciation"):
+        raise AppreciationInvalide(probleme)
     return texte
 
 
@@ -120,7 +121,7 @@ def ecrire(session: Session, acteur, eleve_id: int, texte: str, fiche_id: int | 
             raise AppreciationInvalide("Cette fiche n'appartient pas à cet élève.")
     if suite_de_id is not None:
         precedente = session.get(Appreciation, suite_de_id)
-        if precedente is None or precedente.eleve_id != eleve_id:
+        if precedente is None or precedente.eleve_id != eleve_id or precedente.retiree_le is not None:
             raise AppreciationInvalide("L'appréciation suivie n'appartient pas à cet élève.")
         fiche_id = precedente.fiche_id
     instant = instant or maintenant()
@@ -182,6 +183,7 @@ def retirer(session: Session, acteur, appreciation_id: int, instant: dt.datetime
 def versions(session: Session, acteur, appreciation_id: int) -> list[AppreciationVersion]:
     """Every text of an appréciation, oldest first (readers of the passport)."""
     appreciation = session.get(Appreciation, appreciation_id)
-    if appreciation is None or not acces.peut_lire_passeport(session, acteur, appreciation.eleve_id):
+    if (appreciation is None or not acces.peut_lire_passeport(session, acteur, appreciation.eleve_id)
+            or (appreciation.retiree_le is not None and appreciation.auteur_id != acteur.compte_id)):
         raise acces.AccesRefuse("Cette appréciation n'est pas accessible avec votre compte.")
     return list(appreciation.versions)

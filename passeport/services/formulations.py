@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from passeport import acces
 from passeport.models import Formulation, Role, maintenant
 from passeport.referentiel import Referentiel
+from passeport.saisie import probleme_de_texte
 
 GENRES_BIBLIOTHEQUE = {"complexite": "Complexité à chercher", "alea": "Aléa à chercher", "mise_en_mots": "Mise en mots"}
 LONGUEUR_MAX = 1000
@@ -94,8 +95,8 @@ def ajouter(session: Session, acteur, texte: str, genre: str, situation: str = "
     texte = texte.strip()
     if not texte:
         raise FormulationInvalide("La formulation est vide.")
-    if len(texte) > LONGUEUR_MAX:
-        raise FormulationInvalide(f"La formulation dépasse {LONGUEUR_MAX} caractères.")
+    if probleme := probleme_de_texte(texte, LONGUEUR_MAX, "La formulation"):
+        raise FormulationInvalide(probleme)
     if genre not in GENRES_BIBLIOTHEQUE:
         raise FormulationInvalide("Type de formulation inconnu.")
     existante = session.scalar(select(Formulation).where(

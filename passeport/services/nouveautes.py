@@ -101,23 +101,30 @@ def nombre_de_fiches_nouvelles(session: Session, acteur) -> int:
 
 def marquer_lue(session: Session, acteur, fiche_id: int) -> None:
     """The teacher has read this fiche at its current version: it leaves the inbox until it is rewritten."""
+    marquer_lues(session, acteur, [fiche_id])
+
+
+def marquer_lues(session: Session, acteur, fiche_ids: list[int]) -> None:
+    """Several fiches read at once (the ones a filtered inbox shows); all or nothing."""
     _exiger_enseignant(acteur)
-    fiche = session.get(Fiche, fiche_id)
-    if fiche is None:
-        raise acces.AccesRefuse("Cette fiche n'existe pas.")
-    acces.exiger_enseignant_de_l_eleve(session, acteur, fiche.eleve_id)
-    lecture = session.scalar(select(LectureFiche).where(LectureFiche.compte_id == acteur.compte_id,
-                                                        LectureFiche.fiche_id == fiche_id))
-    if lecture is None:
-        session.add(LectureFiche(compte_id=acteur.compte_id, fiche_id=fiche_id, version_lue=fiche.version_courante,
-                                 lue_le=maintenant()))
-    else:
-        lecture.version_lue, lecture.lue_le = fiche.version_courante, maintenant()
+    for fiche_id in fiche_ids:
+        fiche = session.get(Fiche, fiche_id)
+        if fiche is None:
+            raise acces.AccesRefuse("Cette fiche n'existe pas.")
+        acces.exiger_enseignant_de_l_eleve(session, acteur, fiche.eleve_id)
+        lecture = session.scalar(select(LectureFiche).where(LectureFiche.compte_id == acteur.compte_id,
+                                                            LectureFiche.fiche_id == fiche_id))
+        if lecture is None:
+            session.add(LectureFiche(compte_id=acteur.compte_id, fiche_id=fiche_id,
+                                     version_lue=fiche.version_courante, lue_le=maintenant()))
+        else:
+            lecture.version_lue, lecture.lue_le = fiche.version_courante, maintenant()
     session.flush()
 
 
 def tout_marquer_lu(session: Session, acteur, instant: dt.datetime | None = None) -> None:
-    """The teacher's visit: everything saved until now is read."""
+    """The teacher's visit: everything saved until ``instant`` is read (the page passes the time it read the
+    inbox, so that a fiche saved meanwhile stays in it)."""
     _exiger_enseignant(acteur)
     session.get(Compte, acteur.compte_id).nouveautes_vues_le = instant or maintenant()
     # The per-fiche marks are older than the visit: the visit says more.
@@ -162,11 +169,15 @@ def nombre_pour_l_eleve(session: Session, acteur) -> int:
     return appreciations_non_lues + buts
 
 
-def marquer_vues(session: Session, acteur) -> None:
-    """The student has seen everything in their inbox."""
+def marquer_vues(session: Session, acteur, jusqua: dt.datetime | None = None) -> None:
+    """The student has seen their inbox as it was at ``jusqua`` (the time the page read it): what arrived since
+    stays new."""
     eleve_id = acces.exiger_eleve(acteur)
-    ids = [a.id for a in appreciations.pour_l_eleve(session, acteur, eleve_id) if a.nouvelle]
+    jusqua = jusqua or maintenant()
+    ids = [a.id for a in appreciations.pour_l_eleve(session, acteur, eleve_id)
+           if a.nouvelle and (a.modifiee_le or a.cree_le) <= jusqua]
     appreciations.marquer_lues(session, acteur, ids)
     pfmp_ids = select(Pfmp.id).where(Pfmp.eleve_id == eleve_id)
-    session.execute(update(ObjectifPfmp).where(ObjectifPfmp.pfmp_id.in_(pfmp_ids), ObjectifPfmp.vu_le.is_(None))
+    session.execute(update(ObjectifPfmp).where(ObjectifPfmp.pfmp_id.in_(pfmp_ids), ObjectifPfmp.vu_le.is_(None),
+                                               ObjectifPfmp.cree_le <= jusqua)
                     .values(vu_le=maintenant()))

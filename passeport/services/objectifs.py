@@ -80,14 +80,19 @@ def enregistrer_objectifs(session: Session, acteur, pfmp_id: int, objectifs: lis
             erreurs.append(f"ligne {ligne} : la consigne contient un caractère interdit.")
     if erreurs:
         raise ObjectifsInvalides(erreurs)
+    # A goal kept as it was stays "seen" by the student: only new or changed goals reach their Nouveautés.
+    vus = {o.situation: (o.consigne, o.vu_le) for o in session.scalars(
+        select(ObjectifPfmp).where(ObjectifPfmp.pfmp_id == pfmp_id))}
     session.execute(delete(ObjectifPfmp).where(ObjectifPfmp.pfmp_id == pfmp_id))
     session.flush()
     quand = maintenant()
     for rang, o in enumerate(objectifs, start=1):
+        situation, consigne = o.situation.strip(), o.consigne.strip()
+        consigne_vue, vu_le = vus.get(situation, (None, None))
         session.add(ObjectifPfmp(
-            pfmp_id=pfmp_id, rang=rang, situation=o.situation.strip(), motif=o.motif, consigne=o.consigne.strip(),
+            pfmp_id=pfmp_id, rang=rang, situation=situation, motif=o.motif, consigne=consigne,
             organisations="|".join(x.strip() for x in o.organisations if x.strip()), cree_par_id=acteur.compte_id,
-            cree_le=quand))
+            cree_le=quand, vu_le=vu_le if consigne_vue == consigne else None))
     journaliser(session, "objectifs_pfmp", acteur.compte_id, acteur.role, "pfmp", pfmp_id, periode.eleve_id,
                 f"{len(objectifs)} objectif(s)")
     session.flush()

@@ -23,6 +23,7 @@ from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
     Appreciation, AppreciationVersion, Eleve, Fiche, FicheVersion, LienTuteur, ObjectifPfmp, Organisation, Pfmp, Role,
     Tuteur, maintenant,
 )
+from passeport.saisie import probleme_de_texte
 from passeport.services.audit import journaliser
 
 DELAI_APRES_PFMP = dt.timedelta(days=30)
@@ -142,7 +143,7 @@ def ouvrir(session: Session, jeton: str | None, instant: dt.datetime | None = No
 def se_presenter(session: Session, acces_tuteur: AccesTuteur, nom: str) -> AccesTuteur:
     """The tutor gives their name at first use (it signs their comments)."""
     nom = nom.strip()
-    if not nom or len(nom) > 200:
+    if not nom or len(nom) > 200 or "\x00" in nom:
         raise PfmpInvalide("Indiquez votre nom et votre fonction (200 caractères au plus).")
     session.get(LienTuteur, acces_tuteur.lien_id).nom_tuteur = nom
     journaliser(session, "lien_tuteur_premier_usage", None, "tuteur", "pfmp", acces_tuteur.pfmp_id,
@@ -182,8 +183,8 @@ def commenter(session: Session, acces_tuteur: AccesTuteur, fiche_id: int, texte:
         raise acces.AccesRefuse("Cette fiche n'est pas accessible par ce lien.")
     if not texte.strip():
         raise PfmpInvalide("Le commentaire est vide.")
-    if len(texte) > 4000:
-        raise PfmpInvalide("Le commentaire dépasse 4000 caractères.")
+    if probleme := probleme_de_texte(texte, 4000, "Le commentaire"):
+        raise PfmpInvalide(probleme)
     instant = maintenant()
     appreciation = Appreciation(eleve_id=acces_tuteur.eleve_id, fiche_id=fiche_id, auteur_id=None,
                                 auteur_nom=f"{acces_tuteur.nom_tuteur} (tuteur de PFMP)", texte=texte.strip(),
@@ -227,8 +228,8 @@ def enregistrer_bilan(session: Session, acces_tuteur: AccesTuteur, positions: di
                            + ", ".join(inconnues) + ".")
     if any(n not in (1, 2, 3, 4) for n in positions.values()):
         raise PfmpInvalide("Les niveaux vont de 1 (à reprendre) à 4 (maîtrisé).")
-    if len(texte) > 4000:
-        raise PfmpInvalide("Le commentaire du bilan dépasse 4000 caractères.")
+    if probleme := probleme_de_texte(texte, 4000, "Le commentaire du bilan"):
+        raise PfmpInvalide(probleme)
     if not positions and not texte.strip():
         raise PfmpInvalide("Le bilan est vide : positionnez au moins une situation ou écrivez un commentaire.")
     pfmp = session.get(Pfmp, acces_tuteur.pfmp_id)
@@ -251,11 +252,6 @@ class BilanPfmp:
     positions: dict[str, int]
     texte: str
     rempli_le: dt.datetime | None
-
-
-def bilan_de_la_pfmp(session: Session, pfmp_id: int) -> dict[str, int]:
-    """The tutor's levels already saved (to prefill the tutor's form)."""
-    return json.loads(session.get(Pfmp, pfmp_id).bilan_situations or "{}")
 
 
 def bilans_de_l_eleve(session: Session, acteur, eleve_id: int) -> list[BilanPfmp]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from passeport import acces, guide
 from passeport.models import Compte, Fiche, Positionnement, Questionnement, maintenant
 from passeport.positionnement import NIVEAUX
+from passeport.saisie import probleme_de_texte
 from passeport.services import appreciations, pfmp
 from passeport.services.fiches import (
     ContenuFiche, Difference, FicheIntrouvable, contenu_de, differences, referentiel_de_l_eleve,
@@ -50,8 +51,8 @@ def positionner(session: Session, acteur, fiche_id: int, niveau: int, commentair
         raise SuiviInvalide("Choisissez un niveau de 1 (à reprendre) à 4 (maîtrisé).")
     if fiche.supprimee_le is not None:
         raise SuiviInvalide("Cette fiche est dans la corbeille de l'élève : elle ne peut pas être positionnée.")
-    if len(commentaire) > 1000:
-        raise SuiviInvalide("Le commentaire du positionnement dépasse 1000 caractères.")
+    if probleme := probleme_de_texte(commentaire, 1000, "Le commentaire du positionnement"):
+        raise SuiviInvalide(probleme)
     position = Positionnement(fiche_id=fiche.id, enseignant_id=acteur.compte_id, niveau=niveau,
                               commentaire=commentaire.strip(), cree_le=instant or maintenant())
     session.add(position)
@@ -94,8 +95,8 @@ def noter_questionnement(session: Session, acteur, fiche_id: int, codes: list[st
         raise SuiviInvalide("Questions inconnues du guide : " + ", ".join(inconnues) + ".")
     if not codes and not ajout.strip():
         raise SuiviInvalide("Cochez au moins une question posée, ou notez ce que l'élève a ajouté.")
-    if len(ajout) > 4000:
-        raise SuiviInvalide("La note dépasse 4000 caractères.")
+    if probleme := probleme_de_texte(ajout, 4000, "La note"):
+        raise SuiviInvalide(probleme)
     questionnement = Questionnement(fiche_id=fiche.id, version=fiche.version_courante, enseignant_id=acteur.compte_id,
                                     questions="|".join(dict.fromkeys(codes)), ajout=ajout.strip(),
                                     cree_le=instant or maintenant())

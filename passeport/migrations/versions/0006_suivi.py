@@ -98,6 +98,8 @@ def upgrade() -> None:
                "OR auteur_id IN (SELECT id FROM compte WHERE role = 'tuteur')")
     op.execute("INSERT INTO appreciation_version (appreciation_id, numero, texte, cree_le) "
                "SELECT id, 1, texte, cree_le FROM appreciation")
+    # Goals set before this version were shown in « Mes PFMP » already: they are not news.
+    op.execute("UPDATE objectif_pfmp SET vu_le = cree_le")
 
 
 def downgrade() -> None:
