@@ -4,12 +4,14 @@ import json
 
 import streamlit as st
 
-from pages.commun import afficher_texte, session
+from pages.commun import afficher_texte, annoncer, session
 from pages.pfmp_ui import afficher_objectifs
 from passeport.affichage import heure_locale, texte_brut
+from passeport.acces import AccesRefuse
 from passeport.limites import LIENS_TUTEURS
 from passeport.positionnement import NIVEAUX as NIVEAUX_POSITIONNEMENT, libelle
 from passeport.services import objectifs, pfmp
+from passeport.services.appreciations import AppreciationInvalide
 from passeport.services.fiches import LIBELLES_LIEU
 
 # One message for a wrong, expired or revoked link: no hint which.
@@ -50,6 +52,7 @@ st.caption(texte_brut(f"Vous êtes {acces_tuteur.nom_tuteur}. Vous pouvez lire l
 with session() as s:
     versions = pfmp.fiches_du_tuteur(s, acces_tuteur)
     buts = objectifs.objectifs_pour_le_tuteur(s, acces_tuteur)
+    mes_commentaires = pfmp.commentaires_du_lien(s, acces_tuteur)
     s.commit()  # the read is journaled: the student sees it
 afficher_objectifs(buts)
 if not versions:
@@ -62,7 +65,25 @@ for v in versions:
                                ("Productions", v.productions)):
             st.markdown(f"**{rubrique}**")
             afficher_texte(texte)
-        commentaire = st.text_area("Votre commentaire", key=f"commentaire_{v.fiche_id}")
+        for c in (c for c in mes_commentaires if c.fiche_id == v.fiche_id):
+            with st.container(border=True):
+                st.caption(f"Votre commentaire du {heure_locale(c.cree_le):%d/%m/%Y à %H:%M}"
+                           + (f" (corrigé, {c.versions} versions gardées)" if c.versions > 1 else ""))
+                afficher_texte(c.texte)
+                if c.modifiable():
+                    correction = st.text_area("Corriger (pendant 15 minutes)", value=c.texte, key=f"corriger_{c.id}")
+                    if st.button("Enregistrer la correction", key=f"ok_corriger_{c.id}"):
+                        try:
+                            with session() as s:
+                                pfmp.corriger_commentaire(s, acces_tuteur, c.id, correction)
+                                s.commit()
+                        except (pfmp.PfmpInvalide, AppreciationInvalide, AccesRefuse) as exc:
+                            st.error(str(exc))
+                        else:
+                            annoncer("Commentaire corrigé : l'élève voit le nouveau texte.")
+                            st.rerun()
+        tour = st.session_state.get(f"tour_commentaire_{v.fiche_id}", 0)  # a fresh, empty box after sending
+        commentaire = st.text_area("Votre commentaire", key=f"commentaire_{v.fiche_id}_{tour}")
         if st.button("Envoyer le commentaire", key=f"envoyer_{v.fiche_id}"):
             with session() as s:
                 try:
@@ -71,7 +92,10 @@ for v in versions:
                 except pfmp.PfmpInvalide as exc:
                     st.error(str(exc))
                 else:
-                    st.success("Commentaire envoyé : l'élève le verra dans son passeport.")
+                    st.session_state[f"tour_commentaire_{v.fiche_id}"] = tour + 1
+                    annoncer("Commentaire envoyé : l'élève le verra dans son passeport. Vous pouvez le corriger "
+                             "pendant 15 minutes.")
+                    st.rerun()
 
 st.subheader("Bilan de la PFMP")
 with session() as s:

@@ -367,8 +367,10 @@ class Appreciation(Base):
     eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
     fiche_id: Mapped[int | None] = mapped_column(ForeignKey("fiche.id"), index=True)
     auteur_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
-    # A tutor coming through a link has no account: the name they gave is kept here.
+    # A tutor coming through a link has no account: the name they gave is kept here, and the link identifies
+    # them as the author (for the 15 minutes of correction).
     auteur_nom: Mapped[str] = mapped_column(String(200), default="")
+    lien_tuteur_id: Mapped[int | None] = mapped_column(ForeignKey("lien_tuteur.id"))
     texte: Mapped[str] = mapped_column(Text)
     # "enseignant" or "tuteur" (written from the workplace).
     origine: Mapped[str] = mapped_column(String(20), default="enseignant", server_default="enseignant")

@@ -136,3 +136,30 @@ def test_tokens_and_passwords_never_appear_in_clear_in_the_database(monde):
                 contenu = " ".join(str(v) for v in ligne)
                 for secret in secrets_:
                     assert secret not in contenu, (table.name, secret)
+
+
+def test_the_tutor_corrects_a_comment_for_15_minutes_through_the_same_link_only(monde):
+    from passeport.models import AppreciationVersion
+    from passeport.services.appreciations import AppreciationFigee
+
+    engine, ecole, ids = monde
+    with transaction(engine) as s:
+        jeton = pfmp.creer_lien(s, ecole.lea, ids["periode"], dt.datetime(2026, 11, 20))
+    with transaction(engine) as s:
+        acces_tuteur = pfmp.se_presenter(s, pfmp.ouvrir(s, jeton, dt.datetime(2026, 11, 21)), "Julien Garnier")
+        commentaire_id = pfmp.commenter(s, acces_tuteur, ids["pfmp"], "Tres bon travail").id
+        ecrit_le = s.get(Appreciation, commentaire_id).cree_le
+    with transaction(engine) as s:
+        pfmp.corriger_commentaire(s, acces_tuteur, commentaire_id, "Très bon travail.",
+                                  ecrit_le + dt.timedelta(minutes=14))
+    with pytest.raises(AppreciationFigee), transaction(engine) as s:
+        pfmp.corriger_commentaire(s, acces_tuteur, commentaire_id, "Trop tard.", ecrit_le + dt.timedelta(minutes=16))
+    with transaction(engine) as s:  # a new link (the old one revoked) is not the author
+        autre = pfmp.se_presenter(s, pfmp.ouvrir(s, pfmp.creer_lien(s, ecole.martin, ids["periode"])), "Quelqu'un")
+    with pytest.raises(AccesRefuse), transaction(engine) as s:
+        pfmp.corriger_commentaire(s, autre, commentaire_id, "Pas le mien.", ecrit_le)
+    with Session(engine) as s:
+        assert [(c.texte, c.versions) for c in pfmp.commentaires_du_lien(s, acces_tuteur)] == [("Très bon travail.", 2)]
+        assert pfmp.commentaires_du_lien(s, autre) == []
+        assert [v.texte for v in s.scalars(select(AppreciationVersion).order_by(AppreciationVersion.numero))] == [
+            "Tres bon travail", "Très bon travail."]

@@ -146,10 +146,25 @@ def _propre(session: Session, acteur, appreciation_id: int, instant: dt.datetime
     if (appreciation is None or acteur.role not in (Role.ENSEIGNANT, Role.TUTEUR)
             or appreciation.auteur_id != acteur.compte_id or appreciation.retiree_le is not None):
         raise acces.AccesRefuse("Seul l'auteur d'une appréciation peut la corriger.")
+    verifier_delai(appreciation, instant)
+    return appreciation
+
+
+def verifier_delai(appreciation: Appreciation, instant: dt.datetime) -> None:
+    """Refuse a change after the 15 minutes (a follow-up is the way then)."""
     if instant - appreciation.cree_le > DELAI_CORRECTION:
         raise AppreciationFigee("Le délai de correction de 15 minutes est passé : l'appréciation ne peut plus être "
                                 "modifiée. Ajoutez-lui une suite.")
-    return appreciation
+
+
+def nouvelle_version(appreciation: Appreciation, texte: str, instant: dt.datetime) -> None:
+    """A corrected text: appended as a version, the previous ones kept; the student reads it as new."""
+    numero = appreciation.version_courante + 1
+    appreciation.versions.append(AppreciationVersion(numero=numero, texte=texte, cree_le=instant))
+    appreciation.version_courante = numero
+    appreciation.texte = texte
+    appreciation.modifiee_le = instant
+    appreciation.lue_le = None
 
 
 def corriger(session: Session, acteur, appreciation_id: int, texte: str,
@@ -160,12 +175,7 @@ def corriger(session: Session, acteur, appreciation_id: int, texte: str,
     texte = _texte_valide(texte)
     if texte == appreciation.texte:
         return appreciation
-    numero = appreciation.version_courante + 1
-    appreciation.versions.append(AppreciationVersion(numero=numero, texte=texte, cree_le=instant))
-    appreciation.version_courante = numero
-    appreciation.texte = texte
-    appreciation.modifiee_le = instant
-    appreciation.lue_le = None  # the student reads the corrected text as new
+    nouvelle_version(appreciation, texte, instant)
     journaliser(session, "appreciation_corrigee", acteur.compte_id, acteur.role.value, "appreciation",
                 appreciation.id, appreciation.eleve_id)
     return appreciation

@@ -188,10 +188,54 @@ def commenter(session: Session, acces_tuteur: AccesTuteur, fiche_id: int, texte:
     instant = maintenant()
     appreciation = Appreciation(eleve_id=acces_tuteur.eleve_id, fiche_id=fiche_id, auteur_id=None,
                                 auteur_nom=f"{acces_tuteur.nom_tuteur} (tuteur de PFMP)", texte=texte.strip(),
+                                lien_tuteur_id=acces_tuteur.lien_id,
                                 origine="tuteur", cree_le=instant,
                                 versions=[AppreciationVersion(numero=1, texte=texte.strip(), cree_le=instant)])
     session.add(appreciation)
     session.flush()
+    return appreciation
+
+
+@dataclass(frozen=True)
+class CommentaireDuTuteur:
+    id: int
+    fiche_id: int
+    texte: str
+    cree_le: dt.datetime
+    versions: int
+
+    def modifiable(self, instant: dt.datetime | None = None) -> bool:
+        from passeport.services.appreciations import DELAI_CORRECTION
+
+        return (instant or maintenant()) - self.cree_le <= DELAI_CORRECTION
+
+
+def commentaires_du_lien(session: Session, acces_tuteur: AccesTuteur) -> list[CommentaireDuTuteur]:
+    """The comments written through this link, oldest first (the tutor sees and may correct their own)."""
+    _exiger_nom(acces_tuteur)
+    lignes = session.scalars(select(Appreciation).where(Appreciation.lien_tuteur_id == acces_tuteur.lien_id)
+                             .order_by(Appreciation.cree_le, Appreciation.id))
+    return [CommentaireDuTuteur(a.id, a.fiche_id, a.texte, a.cree_le, a.version_courante) for a in lignes]
+
+
+def corriger_commentaire(session: Session, acces_tuteur: AccesTuteur, appreciation_id: int, texte: str,
+                         instant: dt.datetime | None = None) -> Appreciation:
+    """The tutor corrects a comment sent through this same link, within 15 minutes; every version is kept."""
+    from passeport.services.appreciations import nouvelle_version, verifier_delai
+
+    _exiger_nom(acces_tuteur)
+    appreciation = session.get(Appreciation, appreciation_id)
+    if appreciation is None or appreciation.lien_tuteur_id != acces_tuteur.lien_id:
+        raise acces.AccesRefuse("Seul l'auteur d'un commentaire peut le corriger.")
+    instant = instant or maintenant()
+    verifier_delai(appreciation, instant)
+    texte = texte.strip()
+    if not texte:
+        raise PfmpInvalide("Le commentaire est vide.")
+    if probleme := probleme_de_texte(texte, 4000, "Le commentaire"):
+        raise PfmpInvalide(probleme)
+    if texte != appreciation.texte:
+        nouvelle_version(appreciation, texte, instant)
     return appreciation
 
 

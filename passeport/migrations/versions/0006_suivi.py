@@ -80,7 +80,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('version_courante', sa.Integer(), server_default='1', nullable=False))
         batch_op.add_column(sa.Column('modifiee_le', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('retiree_le', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('lien_tuteur_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_appreciation_suite_de_id_appreciation'), 'appreciation', ['suite_de_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_appreciation_lien_tuteur_id_lien_tuteur'), 'lien_tuteur', ['lien_tuteur_id'], ['id'])
 
     with op.batch_alter_table('compte', schema=None) as batch_op:
         batch_op.add_column(sa.Column('nouveautes_vues_le', sa.DateTime(), nullable=True))
@@ -114,7 +116,9 @@ def downgrade() -> None:
         batch_op.drop_column('nouveautes_vues_le')
 
     with op.batch_alter_table('appreciation', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_appreciation_lien_tuteur_id_lien_tuteur'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_appreciation_suite_de_id_appreciation'), type_='foreignkey')
+        batch_op.drop_column('lien_tuteur_id')
         batch_op.drop_column('retiree_le')
         batch_op.drop_column('modifiee_le')
         batch_op.drop_column('version_courante')
