@@ -19,7 +19,11 @@ else:
             columns=["Division", "Niveau", "Année scolaire", "Référentiel", "Élèves", "Fiches"],
         ).set_index("Division")
     )
+    st.page_link("pages/enseignant_nouveautes.py", label="Nouveautés : les fiches écrites ou réécrites depuis votre "
+                 "dernière visite", icon=":material/notifications:")
     st.page_link("pages/enseignant_classe.py", label="Tableau de bord de la classe : couverture, synthèse",
                  icon=":material/grid_on:")
     st.page_link("pages/enseignant_eleve.py", label="Profil d'un élève et objectifs de sa prochaine PFMP",
                  icon=":material/person_search:")
+    st.page_link("pages/enseignant_ecrits.py", label="Écrits de la division : indicateurs d'écriture, notes aux élèves",
+                 icon=":material/edit_document:")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from passeport.db import creer_engine
 from passeport.models import Appreciation, Compte, Eleve, Pfmp, Positionnement, Questionnement
-from passeport.services import nouveautes
+from passeport.services import cockpit, ecrits, nouveautes
 from passeport.services.comptes import Utilisateur
 from tests.conftest import JOUR_DEMO
 from tests.navigateur import attendre_fin_execution, se_connecter, serveur_streamlit
@@ -182,3 +182,29 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     prof.get_by_text("Bilan de Julien Garnier, responsable des achats").wait_for()
     assert prof.get_by_text("4 — Maîtrisé").count() >= 1
     prof.screenshot(path=str(ARTEFACTS / "suivi_profil_bilan.png"), full_page=True)
+
+
+def test_the_lettres_teacher_reads_the_writing_of_a_division(app_url, demo_privee, navigateur):
+    # What the page must show for the first student (by name) of Sophie Leroy's first division, from the service.
+    engine = creer_engine(demo_privee[0])
+    with Session(engine) as s:
+        compte = s.scalar(select(Compte).where(Compte.login == "sophie.leroy"))
+        leroy = Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id)
+        division = cockpit.mes_divisions(s, leroy)[0]
+        vue = ecrits.ecrits_de_la_division(s, leroy, division.id)
+        s.rollback()
+    engine.dispose()
+    premier = vue.par_eleve.sort_values("eleve").iloc[0]
+
+    page = _page(navigateur)
+    se_connecter(page, app_url, "sophie.leroy")
+    page.get_by_role("heading", name="Bonjour Sophie Leroy").wait_for()
+    page.goto(f"{app_url}/enseignant_ecrits")
+    page.get_by_role("heading", name="Écrits de la division").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace").count() == len(vue.par_eleve)
+    page.screenshot(path=str(ARTEFACTS / "suivi_ecrits_classe.png"))
+    page.get_by_role("tab", name="Écrits d'un élève").click()
+    page.get_by_text(f"{int(premier['fiches'])} fiches · {premier['mots_moyen']:.0f} mots par fiche").wait_for()
+    page.get_by_text("Note à l'élève sur son écriture").wait_for()
+    page.screenshot(path=str(ARTEFACTS / "suivi_ecrits_eleve.png"))
