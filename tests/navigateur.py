@@ -94,3 +94,17 @@ def attendre_fin_execution(page) -> None:
     """Wait until Streamlit has finished rerunning the script (a click during a rerun may be dropped)."""
     page.wait_for_timeout(300)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
+
+
+def choix_segmente(page, texte: str):
+    """A choice of a segmented control (Streamlit draws them as buttons of a button group), by its exact text."""
+    import re
+
+    return page.locator("[data-testid='stButtonGroup'] button").filter(has_text=re.compile(f"^{re.escape(texte)}$")).first
+
+
+def nouvelle_page(navigateur, largeur: int = 1440, hauteur: int = 1000):
+    """A tab of the given size with a 30 s default timeout (Streamlit pages can take a few seconds under load)."""
+    page = navigateur.new_page(viewport={"width": largeur, "height": hauteur})
+    page.set_default_timeout(30_000)
+    return page

@@ -1,8 +1,6 @@
 """The demo teacher's cockpit in Chromium: heatmap, metric, a student opened from the heatmap, PFMP goals saved,
 then the demo student reads them."""
 
-import re
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +8,9 @@ from sqlalchemy.orm import Session
 from analytics.couverture import cle_alphabetique
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, ObjectifPfmp, Pfmp
-from tests.navigateur import attendre_fin_execution, se_connecter, serveur_streamlit
+from tests.navigateur import (
+    attendre_fin_execution, choix_segmente, nouvelle_page, se_connecter, serveur_streamlit,
+)
 
 # A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
 pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
@@ -24,12 +24,6 @@ def app_url(demo_privee):
         yield url
 
 
-def _page(navigateur):
-    page = navigateur.new_page(viewport={"width": 1440, "height": 1000})
-    page.set_default_timeout(30_000)
-    return page
-
-
 def _lea(url: str) -> tuple[int, str]:
     engine = creer_engine(url)
     with Session(engine) as s:
@@ -37,11 +31,6 @@ def _lea(url: str) -> tuple[int, str]:
         resultat = eleve.id, f"{eleve.compte.nom.upper()} {eleve.compte.prenom}"
     engine.dispose()
     return resultat
-
-
-def _bouton(page, texte: str):
-    """A choice of a segmented control (Streamlit draws them as buttons of a button group)."""
-    return page.locator("[data-testid='stButtonGroup'] button").filter(has_text=re.compile(f"^{re.escape(texte)}$")).first
 
 
 def _etiquettes(page) -> list[str]:
@@ -70,7 +59,7 @@ def _cliquer_cellule(page, eleve: str, colonne: int, colonnes: int) -> None:
 def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
     lea_id, lea_libelle = _lea(demo_privee[0])
     ARTEFACTS.mkdir(exist_ok=True)
-    page = _page(navigateur)
+    page = nouvelle_page(navigateur)
     se_connecter(page, app_url, "claire.martin")
     page.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
 
@@ -83,7 +72,7 @@ def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
     attendre_fin_execution(page)
     page.get_by_text("24 élèves × 55 situations").wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
-    _bouton(page, "Nom").click()
+    choix_segmente(page, "Nom").click()
     attendre_fin_execution(page)
     # Sorted by name, accents and case ignored, as in a class list.
     for _ in range(20):
@@ -95,11 +84,11 @@ def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
     page.screenshot(path=ARTEFACTS / "cockpit_carte_statut.png", full_page=True)
 
     # Another metric: the colour bar changes to the maxima of complexité.
-    _bouton(page, "Complexité maximale").click()
+    choix_segmente(page, "Complexité maximale").click()
     attendre_fin_execution(page)
     page.get_by_text("1GA1 — Complexité maximale").wait_for()
     page.screenshot(path=ARTEFACTS / "cockpit_carte_complexite.png", full_page=True)
-    _bouton(page, "Statut").click()
+    choix_segmente(page, "Statut").click()
     attendre_fin_execution(page)
     page.get_by_text("1GA1 — Statut").wait_for()
 

@@ -13,7 +13,9 @@ from passeport.models import Appreciation, Compte, Eleve, Pfmp, Positionnement, 
 from passeport.services import cockpit, ecrits, nouveautes
 from passeport.services.comptes import Utilisateur
 from tests.conftest import JOUR_DEMO
-from tests.navigateur import attendre_fin_execution, se_connecter, serveur_streamlit
+from tests.navigateur import (
+    attendre_fin_execution, choix_segmente, nouvelle_page, se_connecter, serveur_streamlit,
+)
 
 # A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
 pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
@@ -25,17 +27,6 @@ ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 def app_url(demo_privee):
     with serveur_streamlit(demo_privee[0], demo_privee[1]) as url:
         yield url
-
-
-def _page(navigateur, largeur: int = 1440):
-    page = navigateur.new_page(viewport={"width": largeur, "height": 1000})
-    page.set_default_timeout(30_000)
-    return page
-
-
-def _bouton(page, texte: str):
-    """A choice of a segmented control (Streamlit draws them as buttons of a button group)."""
-    return page.locator("[data-testid='stButtonGroup'] button").filter(has_text=re.compile(f"^{re.escape(texte)}$")).first
 
 
 def _cliquer(page, locator, puis) -> None:
@@ -72,14 +63,14 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     nombre, fiche, pfmp_id = _donnees(url)
 
     # The teacher: the count on the navigation, then the inbox.
-    prof = _page(navigateur)
+    prof = nouvelle_page(navigateur)
     se_connecter(prof, app_url, "claire.martin")
     prof.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
     prof.get_by_text(f"Nouveautés ({nombre})").first.wait_for()
     prof.goto(f"{app_url}/enseignant_nouveautes")
     prof.get_by_role("heading", name="Nouveautés").wait_for()
     # Only the rewritten ones: the list is short enough to show them all.
-    _cliquer(prof, _bouton(prof, "Réécrites"), prof.locator(f".st-key-lire_{fiche.fiche_id} button"))
+    _cliquer(prof, choix_segmente(prof, "Réécrites"), prof.locator(f".st-key-lire_{fiche.fiche_id} button"))
     prof.screenshot(path=str(ARTEFACTS / "suivi_nouveautes.png"), full_page=True)
     _cliquer(prof, prof.locator(f".st-key-lire_{fiche.fiche_id} button"),
              prof.get_by_role("heading", name="Suivi d'une fiche"))
@@ -108,7 +99,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
              prof.get_by_text(re.compile(r"^Entretien du \d\d/\d\d/\d{4} \(Claire Martin")))
 
     # An appréciation from the library (a sentence of the référentiel's general list).
-    _cliquer(prof, _bouton(prof, "Mise en mots"), prof.get_by_text("Reprendre une formulation de la bibliothèque"))
+    _cliquer(prof, choix_segmente(prof, "Mise en mots"), prof.get_by_text("Reprendre une formulation de la bibliothèque"))
     prof.get_by_text("Reprendre une formulation de la bibliothèque").click()
     prof.locator("[data-testid='stSelectbox']").filter(has_text="Reprendre une formulation").click()
     prof.get_by_role("option").filter(has_text="Décris les étapes dans l'ordre").click()
@@ -119,7 +110,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
              prof.get_by_text("Corriger ou retirer (pendant 15 minutes)"))
 
     # The positionnement, in the Cerise Pro colours.
-    _cliquer(prof, _bouton(prof, "3 — Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
+    _cliquer(prof, choix_segmente(prof, "3 — Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
     _cliquer(prof, prof.get_by_role("button", name="Positionner la fiche"), prof.get_by_text("par Claire Martin"))
     prof.screenshot(path=str(ARTEFACTS / "suivi_fiche_apres.png"), full_page=True)
 
@@ -138,7 +129,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     assert questions[0] and questions[1]
 
     # The student: the count on her navigation, the new appréciation flagged.
-    eleve = _page(navigateur, 420)
+    eleve = nouvelle_page(navigateur, 420)
     se_connecter(eleve, app_url, "lea.moreau")
     eleve.get_by_role("heading", name="Mon passeport").wait_for()
     eleve.goto(f"{app_url}/eleve_nouveautes")
@@ -159,7 +150,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     _cliquer(prof, prof.locator(f".st-key-lien_{pfmp_id} button"), code)
     lien = re.search(r"https?://\S+/\?lien=[\w-]+", code.inner_text()).group(0)
 
-    tuteur = _page(navigateur, 1000)
+    tuteur = nouvelle_page(navigateur, 1000)
     tuteur.goto(lien)
     tuteur.get_by_label("Votre nom et votre fonction").fill("Julien Garnier, responsable des achats")
     tuteur.get_by_role("button", name="Continuer").click()
@@ -196,7 +187,7 @@ def test_the_lettres_teacher_reads_the_writing_of_a_division(app_url, demo_prive
     engine.dispose()
     premier = vue.par_eleve.sort_values("eleve").iloc[0]
 
-    page = _page(navigateur)
+    page = nouvelle_page(navigateur)
     se_connecter(page, app_url, "sophie.leroy")
     page.get_by_role("heading", name="Bonjour Sophie Leroy").wait_for()
     page.goto(f"{app_url}/enseignant_ecrits")
