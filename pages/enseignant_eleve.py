@@ -17,7 +17,8 @@ from passeport.affichage import heure_locale, texte_brut
 from passeport.documents.objectifs import pdf_objectifs
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX
-from passeport.services import cockpit, objectifs, pfmp
+from passeport.services import appreciations, cockpit, objectifs, pfmp
+from passeport.services.appreciations import GENRES, LONGUEUR_MAX
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.statut import LIBELLES, Statut
 
@@ -127,6 +128,24 @@ with onglets[2]:
         st.markdown(texte_brut(f"{r.date_debut:%d/%m/%Y} · {r.situation} · {r.titre}"))
 
 with onglets[3]:
+    with st.expander("Écrire une appréciation sur tout le passeport", icon=":material/edit:"):
+        tour = st.session_state.get(f"tour_passeport_{eleve_id}", 0)  # a fresh, empty form after sending
+        genre = st.segmented_control("Elle guide vers", list(GENRES), format_func=GENRES.get, default="",
+                                     required=True, key=f"passeport_genre_{eleve_id}_{tour}")
+        texte_general = st.text_area("Appréciation", key=f"passeport_texte_{eleve_id}_{tour}",
+                                     max_chars=LONGUEUR_MAX, placeholder="Où en est l'élève, ce qu'il peut chercher "
+                                     "maintenant (pour une fiche précise, ouvrez-la depuis la chronologie).")
+        if st.button("Envoyer l'appréciation", type="primary", icon=":material/send:", key=f"passeport_{eleve_id}"):
+            try:
+                with session() as s:
+                    appreciations.ecrire(s, utilisateur, eleve_id, texte_general, None, genre=genre)
+                    s.commit()
+            except appreciations.AppreciationInvalide as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[f"tour_passeport_{eleve_id}"] = tour + 1
+                annoncer("Appréciation envoyée : l'élève la voit dans ses nouveautés.")
+                st.rerun()
     if not profil.appreciations:
         st.write("Aucune appréciation pour le moment.")
     for a in profil.appreciations:

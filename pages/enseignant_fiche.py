@@ -12,7 +12,7 @@ from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX, libelle
-from passeport.services import appreciations, fiches, formulations, nouveautes, suivi
+from passeport.services import appreciations, fiches, formulations, nouveautes, pieces, suivi
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, FicheIntrouvable
 
@@ -102,6 +102,13 @@ if len(numeros) > 1:
         if not ecarts:
             st.caption("Ces deux versions ont le même texte.")
 
+def _contenu_de(piece_id: int) -> bytes:
+    with session() as s:
+        contenu = pieces.lire(s, utilisateur, piece_id).donnees
+        s.commit()
+    return contenu
+
+
 texte, colonne_suivi = st.columns([3, 2], gap="large")
 
 with texte:
@@ -115,6 +122,15 @@ with texte:
         items = fiches.details(valeur)
         st.markdown(f"**{libelle_section}**")
         afficher_texte("\n".join(f"• {i}" for i in items))
+    with session() as s:
+        jointes = [(p.id, p.nom, p.type_mime, p.taille) for p in pieces.lister(s, utilisateur, fiche_id)]
+    st.markdown(f"**Productions jointes** ({len(jointes)})")
+    if not jointes:
+        st.caption("Aucune pièce jointe.")
+    for piece_id, nom, type_mime, taille in jointes:
+        # The file is read only when the teacher clicks (the access is checked again then).
+        st.download_button(f"{nom} · {taille / 1024:.0f} Ko", lambda i=piece_id: _contenu_de(i), file_name=nom,
+                           mime=type_mime, icon=":material/download:", key=f"piece_{piece_id}", on_click="ignore")
 
     st.subheader(f"Appréciations ({len(vue.appreciations)})")
     for a in vue.appreciations:

@@ -135,3 +135,33 @@ def test_the_teacher_marks_everything_read_and_her_inbox_empties(base):
     at.button(key="tout_lu").click().run()
     with Session(base) as s:
         assert nouveautes.nombre_de_fiches_nouvelles(s, martin) == 0
+
+
+def test_a_teacher_writes_on_the_whole_passport_from_the_profile(base):
+    _, _, eleve_id = _fiche_de_lea(base)
+    avant = _nb(base, Appreciation)
+    at = _app("claire.martin", "pages/enseignant_eleve.py", cockpit_eleve=eleve_id)
+    at.button(key=f"passeport_{eleve_id}").click().run()
+    assert "L'appréciation est vide." in [e.value for e in at.error]
+    assert _nb(base, Appreciation) == avant
+    at.text_area(key=f"passeport_texte_{eleve_id}_0").input("Cherche maintenant des situations du pôle 2.")
+    at.button(key=f"passeport_{eleve_id}").click().run()
+    with Session(base) as s:
+        nouvelle = s.scalar(select(Appreciation).order_by(Appreciation.id.desc()))
+        assert (nouvelle.eleve_id, nouvelle.fiche_id, nouvelle.texte, nouvelle.genre) == (
+            eleve_id, None, "Cherche maintenant des situations du pôle 2.", "")
+
+
+def test_the_teacher_sees_the_productions_attached_to_the_fiche(base, tmp_path, monkeypatch):
+    from passeport.services import pieces
+    from tests import fichiers
+
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
+    fiche_id, _, _ = _fiche_de_lea(base)
+    with Session(base) as s:
+        lea = authentifier(s, "lea.moreau", "passeport-demo")
+        pieces.ajouter(s, lea, fiche_id, "bon-de-commande.pdf", fichiers.pdf(3))
+        s.commit()
+    at = _app("claire.martin", "pages/enseignant_fiche.py", fiche_suivie=fiche_id)
+    boutons = [b.proto.label for b in at.get("download_button")]
+    assert len(boutons) == 1 and boutons[0].startswith("bon-de-commande.pdf · ")
