@@ -28,9 +28,12 @@ def monde(fresh_db):
         p = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", DEBUT, FIN, "Julien Garnier",
                                   "j.garnier@exemple.fr")
         ids = {"periode": p.id, "eleve": ecole.lea.eleve_id}
-        for nom, situation, dans_pfmp, partagee in (("pfmp", "1.1.2", True, False), ("partagee", "3.2.2", False, True),
-                                                    ("privee", "1.1.3", False, False)):
-            f = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(CONTENU, situation=situation, titre=nom))
+        # The shared one was lived in a summer job, the private one in class: neither is a fiche of the PFMP.
+        for nom, situation, dans_pfmp, partagee, lieu in (
+                ("pfmp", "1.1.2", True, False, Lieu.PFMP), ("partagee", "3.2.2", False, True, Lieu.HORS_FORMATION),
+                ("privee", "1.1.3", False, False, Lieu.ETABLISSEMENT)):
+            f = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(CONTENU, situation=situation, titre=nom,
+                                                                        lieu=lieu))
             f.pfmp_id, f.partagee_tuteur = (p.id if dans_pfmp else None), partagee
             ids[nom] = f.id
     return fresh_db, ecole, ids
@@ -163,3 +166,19 @@ def test_the_tutor_corrects_a_comment_for_15_minutes_through_the_same_link_only(
         assert pfmp.commentaires_du_lien(s, autre) == []
         assert [v.texte for v in s.scalars(select(AppreciationVersion).order_by(AppreciationVersion.numero))] == [
             "Tres bon travail", "Très bon travail."]
+
+
+def test_the_fiches_of_a_pfmp_are_those_lived_there_during_its_dates(monde):
+    """Students do not link a fiche to a PFMP by hand: lived in PFMP during its dates is enough."""
+    engine, ecole, ids = monde
+    with transaction(engine) as s:
+        for titre, lieu, jour in (("pendant", Lieu.PFMP, DEBUT + dt.timedelta(days=3)),
+                                  ("avant", Lieu.PFMP, DEBUT - dt.timedelta(days=1)),
+                                  ("en classe", Lieu.ETABLISSEMENT, DEBUT + dt.timedelta(days=4))):
+            fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(CONTENU, situation="4.1.1", titre=titre, lieu=lieu,
+                                                                    date_debut=jour))
+        jeton = pfmp.creer_lien(s, ecole.lea, ids["periode"])
+    with transaction(engine) as s:
+        acces_tuteur = pfmp.se_presenter(s, pfmp.ouvrir(s, jeton), "Julien Garnier")
+        assert sorted(v.titre for v in pfmp.fiches_du_tuteur(s, acces_tuteur)) == ["partagee", "pendant", "pfmp"]
+        assert [(x.code, x.fiches) for x in pfmp.situations_du_bilan(s, acces_tuteur)] == [("1.1.2", 1), ("4.1.1", 1)]

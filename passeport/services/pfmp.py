@@ -3,7 +3,7 @@
 A teacher of the student's division, or the student, records a PFMP and creates a link for the tutor. The
 link's token (256 random bits) is only shown once; the database keeps its SHA-256. It expires at the end of the
 PFMP plus 30 days, can be revoked and re-issued (a new link revokes the previous one), and opens only that
-student's fiches of that PFMP plus those the student chose to share. The tutor gives their name at first use,
+student's fiches of that PFMP (lived in PFMP during its dates) plus those the student chose to share. The tutor gives their name at first use,
 then reads, comments and fills the PFMP report, nothing else.
 """
 
@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from passeport import acces
 from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
-    Appreciation, AppreciationVersion, Eleve, Fiche, FicheVersion, LienTuteur, ObjectifPfmp, Organisation, Pfmp, Role,
-    Tuteur, maintenant,
+    Appreciation, AppreciationVersion, Eleve, Fiche, FicheVersion, LienTuteur, Lieu, ObjectifPfmp, Organisation,
+    Pfmp, Role, Tuteur, maintenant,
 )
 from passeport.saisie import probleme_de_texte
 from passeport.services.audit import journaliser
@@ -156,12 +156,21 @@ def _exiger_nom(acces_tuteur: AccesTuteur) -> None:
         raise acces.AccesRefuse("Indiquez d'abord votre nom.")
 
 
+def _de_la_pfmp(acces_tuteur: AccesTuteur):
+    """A fiche of this PFMP: linked to it, or written as lived in PFMP during its dates (students do not link their
+    fiches by hand, and may record the PFMP after writing them)."""
+    return or_(Fiche.pfmp_id == acces_tuteur.pfmp_id,
+               (Fiche.pfmp_id.is_(None)) & (FicheVersion.lieu == Lieu.PFMP)
+               & (FicheVersion.date_debut >= acces_tuteur.date_debut)
+               & (FicheVersion.date_debut <= acces_tuteur.date_fin))
+
+
 def _fiches_visibles(session: Session, acces_tuteur: AccesTuteur):
     return (
         select(Fiche, FicheVersion)
         .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
         .where(Fiche.eleve_id == acces_tuteur.eleve_id, Fiche.supprimee_le.is_(None),
-               or_(Fiche.pfmp_id == acces_tuteur.pfmp_id, Fiche.partagee_tuteur.is_(True)))
+               or_(_de_la_pfmp(acces_tuteur), Fiche.partagee_tuteur.is_(True)))
         .order_by(FicheVersion.date_debut, Fiche.id)
     )
 
@@ -253,7 +262,7 @@ def situations_du_bilan(session: Session, acces_tuteur: AccesTuteur) -> list[Sit
 
     _exiger_nom(acces_tuteur)
     comptes: dict[str, int] = {}
-    for _, v in session.execute(_fiches_visibles(session, acces_tuteur).where(Fiche.pfmp_id == acces_tuteur.pfmp_id)):
+    for _, v in session.execute(_fiches_visibles(session, acces_tuteur).where(_de_la_pfmp(acces_tuteur))):
         comptes[v.situation] = comptes.get(v.situation, 0) + 1
     buts = set(session.scalars(select(ObjectifPfmp.situation).where(ObjectifPfmp.pfmp_id == acces_tuteur.pfmp_id)))
     ref = referentiel_de_l_eleve(session, acces_tuteur.eleve_id)
