@@ -36,6 +36,10 @@ FICHES_PAR_NIVEAU = {Niveau.SECONDE: (20, 45), Niveau.PREMIERE: (45, 95), Niveau
 SITUATIONS_DISTINCTES = {Niveau.SECONDE: (12, 22), Niveau.PREMIERE: (24, 38), Niveau.TERMINALE: (34, 48)}
 ANNEES_DEJA_FAITES = {Niveau.SECONDE: 0, Niveau.PREMIERE: 1, Niveau.TERMINALE: 2}
 
+# Share of the simple fiches (complexité 1, no aléa) written sparingly: a short démarche, no « Je dispose », a thin
+# context. Beginners do it more; the guide de questionnement and the Lettres view then have something to show.
+PEU_REDIGEES = {Niveau.SECONDE: 0.45, Niveau.PREMIERE: 0.15, Niveau.TERMINALE: 0.05}
+
 ENSEIGNANTS = [
     # (prénom, nom, discipline, divisions par niveau)
     ("Claire", "Martin", "Économie-gestion", [Niveau.SECONDE, Niveau.PREMIERE, Niveau.TERMINALE]),
@@ -75,7 +79,9 @@ def creer_ecole_demo(session: Session, graine: int = GRAINE_PAR_DEFAUT, aujourd_
     """Fill an empty database with the demo school; raise BaseNonVide otherwise."""
     if not base_vide(session):
         raise BaseNonVide()
-    return _Generateur(session, random.Random(graine), aujourd_hui or dt.date.today()).generer()
+    # A second generator for the writing style: the school's structure, dates and levels stay those of the seed.
+    return _Generateur(session, random.Random(graine), aujourd_hui or dt.date.today(),
+                       random.Random(f"{graine}-redaction")).generer()
 
 
 @dataclass
@@ -85,8 +91,8 @@ class _Profil:
 
 
 class _Generateur:
-    def __init__(self, session: Session, rng: random.Random, aujourd_hui: dt.date):
-        self.s, self.rng, self.aujourd_hui = session, rng, aujourd_hui
+    def __init__(self, session: Session, rng: random.Random, aujourd_hui: dt.date, redaction: random.Random):
+        self.s, self.rng, self.aujourd_hui, self.redaction = session, rng, aujourd_hui, redaction
         self.annee = annee.annee_scolaire(aujourd_hui)
         self.ref = referentiel.charger(referentiel.REFERENTIEL_PAR_DEFAUT)
         self.hash = hacher(MOT_DE_PASSE_DEMO)  # one hash for every demo account: demo only, keeps loading fast
@@ -304,6 +310,8 @@ class _FichesEleve:
             complexite=complexite, complexite_details="|".join(details_c), aleas=aleas,
             aleas_details="|".join(details_a),
         )
+        if complexite == 1 and aleas == 0 and self.g.redaction.random() < PEU_REDIGEES[self.niveau]:
+            contenu.update(self._peu_redige(contenu))
         auteur = self.eleve.compte
         versions = [FicheVersion(numero=1, auteur=auteur, cree_le=cree, **contenu)]
         while self.rng.random() < 0.12 and len(versions) < 3:  # the student came back to rewrite it
@@ -317,6 +325,18 @@ class _FichesEleve:
         if self.rng.random() < 0.01:
             fiche.supprimee_le = cree + dt.timedelta(hours=1)
         return fiche
+
+    def _peu_redige(self, contenu: dict) -> dict:
+        """What a beginner leaves out: one or more of the conditions, most of the démarche, the context."""
+        r = self.g.redaction
+        changes = {}
+        if r.random() < 0.6:
+            changes["conditions"] = ""
+        if r.random() < 0.7:
+            changes["demarche"] = contenu["demarche"].split(". ")[0].rstrip(".") + "."
+        if r.random() < 0.4 or not changes:
+            changes["contexte"] = r.choice(["En classe.", "Au bureau.", "Pendant la PFMP.", "À l'accueil."])
+        return changes
 
     def _contexte(self, lieu: Lieu, pfmp: tuple[Pfmp, dict] | None) -> tuple[str, str, str, Nature]:
         affecte = "affectée" if self.profil.feminin else "affecté"
