@@ -4,16 +4,14 @@ import streamlit as st
 
 from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
 from pages.pfmp_ui import afficher_objectifs
-from pages.suivi_ui import carte_appreciation
+from pages.suivi_ui import carte_appreciation, lue_au_passage_precedent
 from passeport.affichage import texte_brut
-from passeport.models import Role, maintenant
+from passeport.models import Role
 from passeport.services import nouveautes
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes nouveautés")
-# « Marquer tout comme lu » marks what the student saw: the inbox as read by the previous run.
-vue_le = st.session_state.get("nouveautes_eleve_lues_le") or maintenant()
-st.session_state["nouveautes_eleve_lues_le"] = maintenant()
+vue_le = lue_au_passage_precedent("nouveautes_eleve_lues_le")
 with session() as s:
     boite = nouveautes.pour_l_eleve(s, utilisateur)
 

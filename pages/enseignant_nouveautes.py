@@ -3,16 +3,14 @@
 import streamlit as st
 
 from pages.commun import annoncer, exiger_role, session
-from pages.suivi_ui import suivre_fiche
+from pages.suivi_ui import lue_au_passage_precedent, suivre_fiche
 from passeport.affichage import heure_locale, texte_brut
-from passeport.models import Role, maintenant
+from passeport.models import Role
 from passeport.services import nouveautes
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Nouveautés")
-# « Tout marquer comme lu » marks what the teacher saw: the inbox as read by the previous run, not by this one.
-vue_le = st.session_state.get("nouveautes_lues_le") or maintenant()
-st.session_state["nouveautes_lues_le"] = maintenant()
+vue_le = lue_au_passage_precedent("nouveautes_lues_le")
 with session() as s:
     visite = nouveautes.derniere_visite(s, utilisateur)
     boite = nouveautes.fiches_nouvelles(s, utilisateur)

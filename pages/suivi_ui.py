@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 import streamlit as st
 
 from pages.commun import afficher_texte
 from passeport.affichage import heure_locale, texte_brut
+from passeport.models import maintenant
 from passeport.positionnement import COULEURS, ENCRES, NIVEAUX
 from passeport.services.appreciations import GENRES
 
@@ -35,6 +37,14 @@ def carte_appreciation(a, nouvelle: bool = False) -> None:
             st.markdown("**:red[Nouveau]**")
         st.caption(texte_brut(entete))
         afficher_texte(a.texte)
+
+
+def lue_au_passage_precedent(cle: str) -> dt.datetime:
+    """When the previous run of this page read its inbox: « mark as read » marks what was on screen, not what
+    arrived since (the click's rerun reads the inbox again before its button acts)."""
+    precedent = st.session_state.get(cle) or maintenant()
+    st.session_state[cle] = maintenant()
+    return precedent
 
 
 def suivre_fiche(fiche_id: int, depuis: int | None = None) -> None:

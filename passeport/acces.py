@@ -76,6 +76,12 @@ def exiger_lecture_passeport(session: Session, acteur: Utilisateur, eleve_id: in
         journaliser_consultation(session, acteur, eleve_id)
 
 
+def exiger_enseignant(acteur: Utilisateur, message: str = "Réservé aux enseignants.") -> None:
+    """Teachers only (their inbox, their library of formulations)."""
+    if acteur.role != Role.ENSEIGNANT:
+        raise AccesRefuse(message)
+
+
 def exiger_admin(acteur: Utilisateur) -> int:
     """The school of an administrator; anyone else is refused."""
     if acteur.role != Role.ADMIN or acteur.etablissement_id is None:

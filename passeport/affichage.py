@@ -1,8 +1,11 @@
-"""Student text shown as text: escaped for Streamlit's markdown so that no HTML, link or emphasis is interpreted."""
+"""How things are shown: student text as text (escaped for Streamlit's markdown, so that no HTML, link or emphasis
+is interpreted), stored times at the school's clock."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 # Every character that means something in CommonMark, GitHub tables, LaTeX or Streamlit's colour directives.
 _SPECIAUX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
@@ -24,9 +27,6 @@ def texte_brut(texte: str) -> str:
 FUSEAU = "Europe/Paris"
 
 
-def heure_locale(instant):
+def heure_locale(instant: dt.datetime) -> dt.datetime:
     """A stored time (naive UTC) as the clocks of a French school show it (naive, Europe/Paris)."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     return instant.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(FUSEAU)).replace(tzinfo=None)

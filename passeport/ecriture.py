@@ -6,6 +6,7 @@ Only counts on the raw text: words, sentences, first person, completed sections,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -107,8 +108,11 @@ def mots_du_referentiel(contenu: ContenuFiche, vocabulaire: frozenset[str]) -> i
     return len({racine(m) for m in mots(texte)} & vocabulaire)
 
 
+@functools.lru_cache(maxsize=8192)
 def indicateurs(contenu: ContenuFiche, vocabulaire: frozenset[str]) -> Indicateurs:
-    """The writing indicators of one fiche (its four sections; the details only for the référentiel words)."""
+    """The writing indicators of one fiche (its four sections; the details only for the référentiel words).
+
+    Remembered by content: the Lettres page reruns at every click, and a saved text never changes."""
     par_section = [mots(getattr(contenu, s) or "") for s in SECTIONS]  # each section's words, split once
     liste = [m for section in par_section for m in section]
     items = details(contenu.complexite_details or "") + details(contenu.aleas_details or "")

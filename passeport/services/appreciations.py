@@ -57,7 +57,12 @@ class LigneAppreciation:
 
     def modifiable_par(self, compte_id: int, instant: dt.datetime | None = None) -> bool:
         """Its author may still correct or withdraw it."""
-        return self.auteur_id == compte_id and (instant or maintenant()) - self.cree_le <= DELAI_CORRECTION
+        return self.auteur_id == compte_id and dans_le_delai(self.cree_le, instant)
+
+
+def dans_le_delai(cree_le: dt.datetime, instant: dt.datetime | None = None) -> bool:
+    """Still within the 15 minutes of correction."""
+    return (instant or maintenant()) - cree_le <= DELAI_CORRECTION
 
 
 def pour_l_eleve(session: Session, acteur, eleve_id: int, fiche_id: int | None = None) -> list[LigneAppreciation]:
@@ -152,7 +157,7 @@ def _propre(session: Session, acteur, appreciation_id: int, instant: dt.datetime
 
 def verifier_delai(appreciation: Appreciation, instant: dt.datetime) -> None:
     """Refuse a change after the 15 minutes (a follow-up is the way then)."""
-    if instant - appreciation.cree_le > DELAI_CORRECTION:
+    if not dans_le_delai(appreciation.cree_le, instant):
         raise AppreciationFigee("Le délai de correction de 15 minutes est passé : l'appréciation ne peut plus être "
                                 "modifiée. Ajoutez-lui une suite.")
 

@@ -28,17 +28,19 @@ def journaliser(
 INTERVALLE_CONSULTATIONS = dt.timedelta(minutes=15)
 
 
-def journaliser_consultation(session: Session, acteur, eleve_id: int) -> None:
-    """Note that ``acteur`` read the passport of ``eleve_id`` (the caller commits)."""
+def journaliser_consultation(session: Session, acteur, *eleve_ids: int) -> None:
+    """Note that ``acteur`` read these passports (one, or a whole class at once: one query, then the missing
+    lines); the caller commits."""
     instant = maintenant()
-    recente = session.scalar(
-        select(EvenementAudit.id).where(
+    recentes = set(session.scalars(
+        select(EvenementAudit.eleve_id).where(
             EvenementAudit.action == "consultation", EvenementAudit.compte_id == acteur.compte_id,
-            EvenementAudit.eleve_id == eleve_id, EvenementAudit.cree_le > instant - INTERVALLE_CONSULTATIONS,
-        ).limit(1)
-    )
-    if recente is None:
-        journaliser(session, "consultation", acteur.compte_id, acteur.role.value, "passeport", eleve_id, eleve_id)
+            EvenementAudit.eleve_id.in_(eleve_ids), EvenementAudit.cree_le > instant - INTERVALLE_CONSULTATIONS,
+        )
+    ))
+    for eleve_id in dict.fromkeys(eleve_ids):
+        if eleve_id not in recentes:
+            journaliser(session, "consultation", acteur.compte_id, acteur.role.value, "passeport", eleve_id, eleve_id)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from passeport import acces, ecriture, referentiel
 from passeport.models import Compte, Division, Eleve, Fiche, FicheVersion
 from passeport.services.audit import journaliser_consultation
-from passeport.services.fiches import ContenuFiche, contenu_de
+from passeport.services.fiches import CHAMPS_CONTENU, ContenuFiche
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,10 @@ def ecrits_de_la_division(session: Session, acteur, division_id: int, periode: s
     """The current text of every fiche of the division (not in a bin), with its indicators, per student and period."""
     acces.exiger_enseignant_de_division(session, acteur, division_id)
     ref = referentiel.charger(session.get(Division, division_id).referentiel)
+    # Columns, not ORM objects: a division holds some 2,000 fiches and building objects cost most of the time.
     requete = (
-        select(Fiche, FicheVersion, Compte)
+        select(Fiche.id, Fiche.eleve_id, Compte.prenom, Compte.nom, Compte.login,
+               *(getattr(FicheVersion, champ) for champ in CHAMPS_CONTENU))
         .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
         .join(Eleve, Eleve.id == Fiche.eleve_id)
         .join(Compte, Compte.id == Eleve.compte_id)
@@ -53,15 +55,17 @@ def ecrits_de_la_division(session: Session, acteur, division_id: int, periode: s
         requete = requete.where(FicheVersion.date_debut >= depuis)
     vocabulaires: dict[str, frozenset[str]] = {}
     ecrits, lignes = [], []
-    for f, v, c in session.execute(requete):
-        contenu = contenu_de(v)
+    for ligne in session.execute(requete):
+        fiche_id, eleve_id, prenom, nom, login, *champs = ligne
+        contenu = ContenuFiche(**dict(zip(CHAMPS_CONTENU, champs)))
+        eleve = f"{prenom} {nom}".strip() or login  # as Compte.nom_complet
         if contenu.situation not in vocabulaires:
             vocabulaires[contenu.situation] = (ecriture.vocabulaire_du_referentiel(ref, contenu.situation)
                                                if contenu.situation in ref.situations else frozenset())
         indicateurs = ecriture.indicateurs(contenu, vocabulaires[contenu.situation])
-        ecrits.append(Ecrit(f.id, f.eleve_id, c.nom_complet, v.date_debut, contenu, indicateurs))
-        lignes.append((f.eleve_id, c.nom_complet, v.date_debut, indicateurs))
-    for eleve_id in session.scalars(select(Eleve.id).where(Eleve.division_id == division_id)):
-        journaliser_consultation(session, acteur, eleve_id)
+        ecrits.append(Ecrit(fiche_id, eleve_id, eleve, contenu.date_debut, contenu, indicateurs))
+        lignes.append((eleve_id, eleve, contenu.date_debut, indicateurs))
+    journaliser_consultation(session, acteur, *session.scalars(select(Eleve.id).where(
+        Eleve.division_id == division_id)))
     par_periode = ecriture.tableau_des_indicateurs(lignes, periode)
     return EcritsDeLaDivision(ecrits, par_periode, ecriture.synthese_par_eleve(par_periode))

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from passeport import acces
-from passeport.models import Formulation, Role, maintenant
+from passeport.models import Formulation, maintenant
 from passeport.referentiel import Referentiel
 from passeport.saisie import probleme_de_texte
 
@@ -58,8 +58,7 @@ class Proposition:
 
 
 def _exiger_enseignant(acteur) -> None:
-    if acteur.role != Role.ENSEIGNANT:
-        raise acces.AccesRefuse("La bibliothèque de formulations est réservée aux enseignants.")
+    acces.exiger_enseignant(acteur, "La bibliothèque de formulations est réservée aux enseignants.")
 
 
 def du_referentiel(referentiel: Referentiel, situation: str, genre: str) -> list[str]:

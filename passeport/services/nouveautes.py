@@ -18,15 +18,14 @@ from sqlalchemy.orm import Session, aliased
 
 from passeport import acces
 from passeport.models import (
-    Appreciation, Compte, Division, Eleve, Enseignant, Fiche, FicheVersion, LectureFiche, ObjectifPfmp, Pfmp, Role,
+    Appreciation, Compte, Division, Eleve, Enseignant, Fiche, FicheVersion, LectureFiche, ObjectifPfmp, Pfmp,
     enseignant_division, maintenant,
 )
 from passeport.services import appreciations, objectifs
 
 
 def _exiger_enseignant(acteur) -> None:
-    if acteur.role != Role.ENSEIGNANT:
-        raise acces.AccesRefuse("Les nouveautés des divisions sont réservées aux enseignants.")
+    acces.exiger_enseignant(acteur, "Les nouveautés des divisions sont réservées aux enseignants.")
 
 
 PREMIERE_VISITE = dt.timedelta(days=14)
@@ -44,7 +43,7 @@ def _requete(acteur, depuis: dt.datetime):
     lecture = aliased(LectureFiche)
     return (
         select(Fiche.id, Fiche.eleve_id, Fiche.version_courante, courante.situation, courante.titre, courante.cree_le,
-               Compte.prenom, Compte.nom, Division.nom.label("division"), lecture.version_lue)
+               Compte.prenom, Compte.nom, Compte.login, Division.nom.label("division"), lecture.version_lue)
         .join(courante, (courante.fiche_id == Fiche.id) & (courante.numero == Fiche.version_courante))
         .join(Eleve, Eleve.id == Fiche.eleve_id)
         .join(Compte, Compte.id == Eleve.compte_id)
@@ -85,7 +84,7 @@ def fiches_nouvelles(session: Session, acteur) -> list[FicheNouvelle]:
         .where(FicheVersion.fiche_id.in_(ids), FicheVersion.cree_le <= depuis)
         .group_by(FicheVersion.fiche_id)).all()) if ids else {}
     nouvelles = [
-        FicheNouvelle(l.id, l.eleve_id, f"{l.prenom} {l.nom}".strip(), l.division, l.situation, l.titre,
+        FicheNouvelle(l.id, l.eleve_id, f"{l.prenom} {l.nom}".strip() or l.login, l.division, l.situation, l.titre,
                       l.version_courante, l.cree_le,
                       l.version_lue if l.version_lue is not None else avant_visite.get(l.id))
         for l in lignes
@@ -107,18 +106,22 @@ def marquer_lue(session: Session, acteur, fiche_id: int) -> None:
 def marquer_lues(session: Session, acteur, fiche_ids: list[int]) -> None:
     """Several fiches read at once (the ones a filtered inbox shows); all or nothing."""
     _exiger_enseignant(acteur)
-    for fiche_id in fiche_ids:
-        fiche = session.get(Fiche, fiche_id)
-        if fiche is None:
-            raise acces.AccesRefuse("Cette fiche n'existe pas.")
-        acces.exiger_enseignant_de_l_eleve(session, acteur, fiche.eleve_id)
-        lecture = session.scalar(select(LectureFiche).where(LectureFiche.compte_id == acteur.compte_id,
-                                                            LectureFiche.fiche_id == fiche_id))
+    # Three queries whatever the number of fiches: the fiches, one access check per student, the marks.
+    fiches = {f.id: f for f in session.scalars(select(Fiche).where(Fiche.id.in_(fiche_ids)))}
+    if len(fiches) != len(set(fiche_ids)):
+        raise acces.AccesRefuse("Cette fiche n'existe pas.")
+    for eleve_id in {f.eleve_id for f in fiches.values()}:
+        acces.exiger_enseignant_de_l_eleve(session, acteur, eleve_id)
+    lectures = {l.fiche_id: l for l in session.scalars(select(LectureFiche).where(
+        LectureFiche.compte_id == acteur.compte_id, LectureFiche.fiche_id.in_(fiches)))}
+    instant = maintenant()
+    for fiche in fiches.values():
+        lecture = lectures.get(fiche.id)
         if lecture is None:
-            session.add(LectureFiche(compte_id=acteur.compte_id, fiche_id=fiche_id,
-                                     version_lue=fiche.version_courante, lue_le=maintenant()))
+            session.add(LectureFiche(compte_id=acteur.compte_id, fiche_id=fiche.id,
+                                     version_lue=fiche.version_courante, lue_le=instant))
         else:
-            lecture.version_lue, lecture.lue_le = fiche.version_courante, maintenant()
+            lecture.version_lue, lecture.lue_le = fiche.version_courante, instant
     session.flush()
 
 
@@ -174,9 +177,9 @@ def marquer_vues(session: Session, acteur, jusqua: dt.datetime | None = None) ->
     stays new."""
     eleve_id = acces.exiger_eleve(acteur)
     jusqua = jusqua or maintenant()
-    ids = [a.id for a in appreciations.pour_l_eleve(session, acteur, eleve_id)
-           if a.nouvelle and (a.modifiee_le or a.cree_le) <= jusqua]
-    appreciations.marquer_lues(session, acteur, ids)
+    session.execute(update(Appreciation).where(
+        Appreciation.eleve_id == eleve_id, Appreciation.lue_le.is_(None), Appreciation.retiree_le.is_(None),
+        func.coalesce(Appreciation.modifiee_le, Appreciation.cree_le) <= jusqua).values(lue_le=maintenant()))
     pfmp_ids = select(Pfmp.id).where(Pfmp.eleve_id == eleve_id)
     session.execute(update(ObjectifPfmp).where(ObjectifPfmp.pfmp_id.in_(pfmp_ids), ObjectifPfmp.vu_le.is_(None),
                                                ObjectifPfmp.cree_le <= jusqua)

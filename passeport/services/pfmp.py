@@ -24,7 +24,9 @@ from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
     Pfmp, Role, Tuteur, maintenant,
 )
 from passeport.saisie import probleme_de_texte
+from passeport.services.appreciations import dans_le_delai, nouvelle_version, verifier_delai
 from passeport.services.audit import journaliser
+from passeport.services.fiches import referentiel_de_l_eleve
 
 DELAI_APRES_PFMP = dt.timedelta(days=30)
 
@@ -214,9 +216,7 @@ class CommentaireDuTuteur:
     versions: int
 
     def modifiable(self, instant: dt.datetime | None = None) -> bool:
-        from passeport.services.appreciations import DELAI_CORRECTION
-
-        return (instant or maintenant()) - self.cree_le <= DELAI_CORRECTION
+        return dans_le_delai(self.cree_le, instant)
 
 
 def commentaires_du_lien(session: Session, acces_tuteur: AccesTuteur) -> list[CommentaireDuTuteur]:
@@ -230,8 +230,6 @@ def commentaires_du_lien(session: Session, acces_tuteur: AccesTuteur) -> list[Co
 def corriger_commentaire(session: Session, acces_tuteur: AccesTuteur, appreciation_id: int, texte: str,
                          instant: dt.datetime | None = None) -> Appreciation:
     """The tutor corrects a comment sent through this same link, within 15 minutes; every version is kept."""
-    from passeport.services.appreciations import nouvelle_version, verifier_delai
-
     _exiger_nom(acces_tuteur)
     appreciation = session.get(Appreciation, appreciation_id)
     if appreciation is None or appreciation.lien_tuteur_id != acces_tuteur.lien_id:
@@ -258,8 +256,6 @@ class SituationDuBilan:
 
 def situations_du_bilan(session: Session, acces_tuteur: AccesTuteur) -> list[SituationDuBilan]:
     """What the tutor positions: the situations of the fiches written for this PFMP and the PFMP's goals."""
-    from passeport.services.fiches import referentiel_de_l_eleve
-
     _exiger_nom(acces_tuteur)
     comptes: dict[str, int] = {}
     for _, v in session.execute(_fiches_visibles(session, acces_tuteur).where(_de_la_pfmp(acces_tuteur))):
