@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -166,6 +167,8 @@ class Eleve(Base):
     # The identifiant of the school's information system (INE or local number), used by imports.
     identifiant: Mapped[str] = mapped_column(String(40), unique=True)
     division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), index=True)
+    # The day the student left the school: the account stays, read-only, so that they can take their passport.
+    sorti_le: Mapped[dt.date | None] = mapped_column(Date)
 
     compte: Mapped[Compte] = relationship()
     division: Mapped[Division] = relationship(back_populates="eleves")
@@ -485,3 +488,136 @@ class EvenementAudit(Base):
     eleve_id: Mapped[int | None] = mapped_column(ForeignKey("eleve.id"), index=True)
     details: Mapped[str] = mapped_column(Text, default="")
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
+# --- what comes out of the passport: extracts, CCF ------------------------------------------------------------------
+
+
+class Extrait(Base):
+    """Fiches a student chose to show (CV, job interview, PFMP negotiation): a short PDF and/or a read-only link.
+
+    As for tutors' links, the token is only in the link; the database keeps its SHA-256 (empty: no link yet)."""
+
+    __tablename__ = "extrait"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    titre: Mapped[str] = mapped_column(String(200), default="")
+    # How the fiches were chosen: "choix", "pole" or "offre" (the pasted offer is kept in ``offre``).
+    origine: Mapped[str] = mapped_column(String(20), default="choix")
+    offre: Mapped[str] = mapped_column(Text, default="")
+    jeton_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    expire_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoque_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+    fiches: Mapped[list[ExtraitFiche]] = relationship(order_by="ExtraitFiche.rang", cascade="all, delete-orphan")
+
+
+class ExtraitFiche(Base):
+    __tablename__ = "extrait_fiche"
+
+    extrait_id: Mapped[int] = mapped_column(ForeignKey("extrait.id", ondelete="CASCADE"), primary_key=True)
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id"), primary_key=True)
+    rang: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EpreuveLocale(Base):
+    """A CCF épreuve entered by a school's team (AGORA's are not in referentiels/epreuves.csv).
+
+    ``poles``: the pôle (bloc) codes it covers, "|"-separated. Withdrawn, never deleted."""
+
+    __tablename__ = "epreuve_locale"
+    __table_args__ = (UniqueConstraint("etablissement_id", "referentiel", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    etablissement_id: Mapped[int] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    referentiel: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(20))
+    titre: Mapped[str] = mapped_column(String(200))
+    poles: Mapped[str] = mapped_column(String(60))
+    mode: Mapped[str] = mapped_column(String(60), default="CCF")
+    cree_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    retiree_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SelectionCcf(Base):
+    """A fiche the team chose to support an épreuve of the CCF; withdrawn selections stay (who, when)."""
+
+    __tablename__ = "selection_ccf"
+    __table_args__ = (
+        # A fiche is selected at most once per épreuve at a time.
+        Index("uq_selection_ccf_active", "epreuve", "fiche_id", unique=True,
+              sqlite_where=text("retiree_le IS NULL"), postgresql_where=text("retiree_le IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    epreuve: Mapped[str] = mapped_column(String(20))
+    fiche_id: Mapped[int] = mapped_column(ForeignKey("fiche.id"), index=True)
+    choisie_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    choisie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    retiree_par_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
+    retiree_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+reunion_present = Table(
+    "reunion_present",
+    Base.metadata,
+    Column("reunion_id", ForeignKey("reunion_ccf.id", ondelete="CASCADE"), primary_key=True),
+    Column("compte_id", ForeignKey("compte.id"), primary_key=True),
+)
+
+
+class ReunionCcf(Base):
+    """A team meeting preparing one épreuve for one division: its date and the teachers present."""
+
+    __tablename__ = "reunion_ccf"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), index=True)
+    epreuve: Mapped[str] = mapped_column(String(20))
+    date_reunion: Mapped[dt.date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    cree_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+    presents: Mapped[list[Compte]] = relationship(secondary=reunion_present)
+
+
+class DecisionCcf(Base):
+    """The team's decision on a student × situation for an épreuve (``situation`` "" = the overall opinion).
+
+    Never overwritten: a new decision points to the one it replaces. The database keeps the history one chain:
+    one first decision per student × épreuve × situation, and each decision replaced at most once."""
+
+    __tablename__ = "decision_ccf"
+    __table_args__ = (
+        CheckConstraint("niveau IS NULL OR niveau BETWEEN 1 AND 4", name="niveau"),
+        Index("uq_decision_ccf_premiere", "eleve_id", "epreuve", "situation", unique=True,
+              sqlite_where=text("remplace_id IS NULL"), postgresql_where=text("remplace_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    epreuve: Mapped[str] = mapped_column(String(20))
+    situation: Mapped[str] = mapped_column(String(20), default="")
+    niveau: Mapped[int | None] = mapped_column(Integer)
+    commentaire: Mapped[str] = mapped_column(Text, default="")
+    reunion_id: Mapped[int | None] = mapped_column(ForeignKey("reunion_ccf.id"), index=True)
+    auteur_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    remplace_id: Mapped[int | None] = mapped_column(ForeignKey("decision_ccf.id"), unique=True)
+
+
+class PublicationCcf(Base):
+    """The team made the decisions of an épreuve for a division visible to its students, up to ``publiee_le``."""
+
+    __tablename__ = "publication_ccf"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id"), index=True)
+    epreuve: Mapped[str] = mapped_column(String(20))
+    publiee_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
+    publiee_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)

@@ -106,7 +106,8 @@ def noms_disponibles() -> list[str]:
     autres = sorted(
         p.stem
         for p in (RACINE / "referentiels").glob("*.csv")
-        if not p.stem.endswith("-complexite-aleas") and p.stem != REFERENTIEL_PAR_DEFAUT
+        # epreuves.csv maps the CCF épreuves to pôles (passeport.epreuves): data beside the référentiels, not one.
+        if not p.stem.endswith("-complexite-aleas") and p.stem not in (REFERENTIEL_PAR_DEFAUT, "epreuves")
     )
     return [REFERENTIEL_PAR_DEFAUT, *autres]
 
