@@ -7,12 +7,12 @@ BIN := $(VENV)/bin
 INSTALLE := $(VENV)/.installe
 PORT ?= 8501
 
-.PHONY: run test installer base bench clean
+.PHONY: run test installer base bench clean verrou
 
-$(INSTALLE): pyproject.toml
+$(INSTALLE): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
 installer: $(INSTALLE)
@@ -34,6 +34,13 @@ bench: base
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_cockpit.py
 	$(BIN)/python bench/bench_suivi.py
+
+# Réécrit requirements.lock d'après l'environnement installé (après un changement de pyproject.toml).
+verrou: $(INSTALLE)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Versions exactes installées par make et par la CI (pip install -c requirements.lock)."; \
+	  echo "# Régénérer après un changement de pyproject.toml : make verrou"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
