@@ -17,9 +17,9 @@ from analytics import Entrepot
 from passeport import services
 from passeport.acces import AccesRefuse
 from passeport.db import transaction
-from passeport.models import Appreciation, Base, Lieu, Nature
+from passeport.models import Appreciation, Base, Lieu, Nature, ReunionCcf
 from passeport.services import (
-    accueil, administration, appreciations, audit, cockpit, contextes, couverture, ecrits, etablissement, fiches,
+    accueil, administration, appreciations, audit, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
     formulations, nouveautes, objectifs, pfmp, pieces, suivi,
 )
 from passeport.referentiel import charger
@@ -132,6 +132,12 @@ ACTIONS = {
     "nouveautes.marquer_vues": (SOI, lambda s, a, x: nouveautes.marquer_vues(s, a)),
     "pfmp.bilans_de_l_eleve": (LIRE, lambda s, a, x: pfmp.bilans_de_l_eleve(s, a, x["eleve"])),
     "ecrits.ecrits_de_la_division": (ENSEIGNER, lambda s, a, x: ecrits.ecrits_de_la_division(s, a, x["division"])),
+    "dossier_ccf.synthese_division": (ENSEIGNER, lambda s, a, x: dossier_ccf.synthese_division(
+        s, a, x["division"], "E31")),
+    "dossier_ccf.dossier_eleve": (ENSEIGNER, lambda s, a, x: dossier_ccf.dossier_eleve(s, a, x["eleve"], "E31")),
+    "dossier_ccf.dossiers_division": (ENSEIGNER, lambda s, a, x: dossier_ccf.dossiers_division(
+        s, a, x["division"], "E31")),
+    "dossier_ccf.compte_rendu": (ENSEIGNER, lambda s, a, x: dossier_ccf.compte_rendu(s, a, x["reunion_ccf"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
 
@@ -150,10 +156,14 @@ def monde(fresh_db, tmp_path, monkeypatch):
         periode = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", dt.date(2026, 11, 16),
                                         dt.date(2026, 12, 11), "Julien Garnier")
         formulation = formulations.ajouter(s, ecole.martin, "Cherche un aléa.", "alea")
+        reunion_ccf = ReunionCcf(division_id=fiche.eleve.division_id, epreuve="E31", date_reunion=dt.date(2027, 3, 4),
+                                 cree_par_id=ecole.martin.compte_id)
+        s.add(reunion_ccf)
         s.flush()
         ids = {"formulation": formulation.id, "fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
-               "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id}
+               "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id,
+               "reunion_ccf": reunion_ccf.id}
     entrepot = Entrepot(fresh_db.url.render_as_string(hide_password=False))
     yield fresh_db, ecole, {**ids, "entrepot": entrepot}
     entrepot.fermer()
