@@ -1,4 +1,4 @@
-"""Teachers and divisions: accounts, who teaches which division, next year's divisions, moving students."""
+"""Teachers and divisions: accounts, who teaches which division, next year's divisions, moving students, leavers."""
 
 import streamlit as st
 
@@ -96,6 +96,37 @@ if recherche.strip():
             with session() as s:
                 try:
                     administration.changer_de_division(s, utilisateur, e.eleve_id, cible)
+                    s.commit()
+                except administration.ReglageRefuse as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()
+
+st.subheader("Élève sorti de l'établissement")
+st.write("Un élève qui quitte le lycée garde son compte en lecture seule : il se connecte, relit son passeport et "
+         "le télécharge (ZIP), sans pouvoir rien y écrire.")
+recherche_sortie = st.text_input("Nom ou identifiant de l'élève", key="recherche_sortie")
+if recherche_sortie.strip():
+    with session() as s:
+        trouves_sortie = administration.chercher_eleves(s, utilisateur, recherche_sortie)
+    if not trouves_sortie:
+        st.caption("Aucun élève ne correspond.")
+    for e in trouves_sortie:
+        ligne = st.columns([3, 2, 1])
+        etat = f" — sorti le {e.sorti_le:%d/%m/%Y}" if e.sorti_le else ""
+        ligne[0].markdown(texte_brut(f"{e.nom_complet} ({e.identifiant}) — {e.division}{etat}"))
+        if e.sorti_le is None:
+            jour = ligne[1].date_input("Date de départ", format="DD/MM/YYYY", key=f"sortie_{e.eleve_id}",
+                                       label_visibility="collapsed")
+            faire, libelle = (lambda s, e=e, jour=jour: administration.enregistrer_sortie(
+                s, utilisateur, e.eleve_id, jour)), "Marquer sorti"
+        else:
+            faire, libelle = (lambda s, e=e: administration.enregistrer_sortie(
+                s, utilisateur, e.eleve_id, None)), "Annuler la sortie"
+        if ligne[2].button(libelle, key=f"sortir_{e.eleve_id}"):
+            with session() as s:
+                try:
+                    faire(s)
                     s.commit()
                 except administration.ReglageRefuse as exc:
                     st.error(str(exc))

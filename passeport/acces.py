@@ -26,15 +26,24 @@ class AccesRefuse(PermissionError):
         super().__init__(message)
 
 
-def exiger_eleve(acteur: Utilisateur) -> int:
-    """The student id of ``acteur``; only a student writes fiches."""
+LECTURE_SEULE = ("Votre passeport est en lecture seule depuis votre départ de l'établissement : "
+                 "vous pouvez le télécharger.")
+
+
+def exiger_eleve(acteur: Utilisateur, lecture: bool = False) -> int:
+    """The student id of ``acteur``; only a student writes fiches.
+
+    A student who left the school (``lecture_seule``) is refused unless the caller only reads (``lecture=True``):
+    writing is the default, so that a new write service is closed to former students without thinking of it."""
     if acteur.role != Role.ELEVE or acteur.eleve_id is None:
         raise AccesRefuse("Seul l'élève auteur peut écrire ou modifier ses fiches.")
+    if not lecture and getattr(acteur, "lecture_seule", False):
+        raise AccesRefuse(LECTURE_SEULE)
     return acteur.eleve_id
 
 
 def exiger_proprietaire(acteur: Utilisateur, eleve_id: int) -> None:
-    """Only the owner student may change the text of their passport (rule 1 of DESIGN.md)."""
+    """Only the owner student may change the text of their passport (rule 1 of DESIGN.md); never after leaving."""
     if exiger_eleve(acteur) != eleve_id:
         raise AccesRefuse("Seul l'élève auteur peut écrire ou modifier ses fiches.")
 

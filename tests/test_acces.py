@@ -17,12 +17,13 @@ from analytics import Entrepot
 from passeport import services
 from passeport.acces import AccesRefuse
 from passeport.db import transaction
-from passeport.models import Appreciation, Base, Lieu, Nature, ReunionCcf
+from passeport.models import Appreciation, Base, EpreuveLocale, Lieu, Nature, ReunionCcf, SelectionCcf
 from passeport.services import (
-    accueil, administration, appreciations, audit, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
+    accueil, administration, appreciations, audit, ccf, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
     formulations, nouveautes, objectifs, pfmp, pieces, suivi,
 )
 from passeport.referentiel import charger
+from passeport.services import archive
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
 from tests.ecole import creer_ecole
@@ -75,6 +76,9 @@ ACTIONS = {
         s, a, x["division"], "2027-2028", "ga-2012")),
     "administration.ouvrir_consultation": (ADMINISTRER, lambda s, a, x: administration.ouvrir_consultation(
         s, a, x["eleve"], "Demande de la famille")),
+    "administration.enregistrer_sortie": (ADMINISTRER, lambda s, a, x: administration.enregistrer_sortie(
+        s, a, x["eleve"], dt.date(2027, 7, 4))),
+    "archive.archive_de_l_eleve": ({"lea"}, lambda s, a, x: archive.archive_de_l_eleve(s, a, x["eleve"])),
     "administration.enseignants": (ADMINISTRER, lambda s, a, x: administration.enseignants(s, a)),
     "administration.creer_enseignant": (ADMINISTRER, lambda s, a, x: administration.creer_enseignant(s, a, "Jo", "Roy")),
     "administration.lier_enseignant": (ADMINISTRER, lambda s, a, x: administration.lier_enseignant(
@@ -138,8 +142,43 @@ ACTIONS = {
     "dossier_ccf.dossiers_division": (ENSEIGNER, lambda s, a, x: dossier_ccf.dossiers_division(
         s, a, x["division"], "E31")),
     "dossier_ccf.compte_rendu": (ENSEIGNER, lambda s, a, x: dossier_ccf.compte_rendu(s, a, x["reunion_ccf"])),
+    "ccf.epreuves_de_la_division": (ENSEIGNER, lambda s, a, x: ccf.epreuves_de_la_division(s, a, x["division"])),
+    "ccf.epreuves_saisies": (ENSEIGNANTS, lambda s, a, x: ccf.epreuves_saisies(s, a, "agora-2020")),
+    "ccf.ajouter_epreuve": (ENSEIGNANTS, lambda s, a, x: ccf.ajouter_epreuve(s, a, "agora-2020", "E1", "Clients", ["1"])),
+    "ccf.retirer_epreuve": (ENSEIGNANTS, lambda s, a, x: ccf.retirer_epreuve(s, a, _epreuve_locale(s, x))),
+    "ccf.selectionner": (ENSEIGNER, lambda s, a, x: ccf.selectionner(s, a, x["fiche"], "E31")),
+    "ccf.retirer_selection": (ENSEIGNER, lambda s, a, x: ccf.retirer_selection(s, a, _selection(s, x), "E31")),
+    "ccf.fiches_pour_l_epreuve": (ENSEIGNER, lambda s, a, x: ccf.fiches_pour_l_epreuve(s, a, x["eleve"], "E31")),
+    "ccf.equipe_de_la_division": (ENSEIGNER, lambda s, a, x: ccf.equipe_de_la_division(s, a, x["division"])),
+    "ccf.enregistrer_reunion": (ENSEIGNER, lambda s, a, x: ccf.enregistrer_reunion(
+        s, a, x["division"], "E31", dt.date(2027, 3, 5), [x["martin"]])),
+    "ccf.reunions": (ENSEIGNER, lambda s, a, x: ccf.reunions(s, a, x["division"], "E31")),
+    "ccf.decider": (ENSEIGNER, lambda s, a, x: ccf.decider(
+        s, a, x["eleve"], "E31", "1.1.2", 3, "Autonome", None, x["reunion_ccf"])),
+    "ccf.historique": (ENSEIGNER, lambda s, a, x: ccf.historique(s, a, x["eleve"], "E31", "1.1.2")),
+    "ccf.decisions_courantes": (ENSEIGNER, lambda s, a, x: ccf.decisions_courantes(s, a, x["division"], "E31")),
+    "ccf.publier": (ENSEIGNER, lambda s, a, x: ccf.publier(s, a, x["division"], "E31")),
+    "ccf.derniere_publication": (ENSEIGNER, lambda s, a, x: ccf.derniere_publication(s, a, x["division"], "E31")),
+    "ccf.ccf_de_l_eleve": (LIRE, lambda s, a, x: ccf.ccf_de_l_eleve(s, a, x["eleve"])),
+    "ccf.grille_de_la_division": (ENSEIGNER, lambda s, a, x: ccf.grille_de_la_division(s, a, x["division"], "E31")),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
+
+
+def _selection(s, x) -> int:
+    """A fiche of Léa selected for E31 by Claire Martin, to be unselected (rolled back with a refused call)."""
+    s.add(SelectionCcf(eleve_id=x["eleve"], epreuve="E31", fiche_id=x["fiche"], choisie_par_id=x["martin"]))
+    s.flush()
+    return x["fiche"]
+
+
+def _epreuve_locale(s, x) -> int:
+    """An AGORA épreuve of the school, to be withdrawn."""
+    locale = EpreuveLocale(etablissement_id=x["etab"], referentiel="agora-2020", code="E9", titre="Test", poles="1",
+                           cree_par_id=x["martin"])
+    s.add(locale)
+    s.flush()
+    return locale.id
 
 
 @pytest.fixture
@@ -200,3 +239,32 @@ def test_the_table_covers_every_service_function_that_takes_an_actor():
                     trouvees.add(f"{module.name}.{nom}")
     # comptes.changer_mot_de_passe acts on the actor's own account only, tested in test_comptes.
     assert trouvees - {"comptes.changer_mot_de_passe", "audit.journaliser_consultation"} == set(ACTIONS)
+
+
+# A student who left the school (Eleve.sorti_le → Utilisateur.lecture_seule) reads and downloads, writes nothing.
+ECRITURES_DE_L_ELEVE = [
+    "fiches.nouvelle_fiche", "fiches.enregistrer", "fiches.revenir_a", "fiches.supprimer", "fiches.restaurer",
+    "fiches.retenir", "fiches.partager_avec_tuteur", "fiches.contenu_a_dupliquer", "fiches.creer_depuis_poste",
+    "pieces.ajouter", "pieces.retirer", "contextes.enregistrer", "contextes.supprimer", "pfmp.enregistrer_pfmp",
+    "pfmp.creer_lien", "pfmp.revoquer_lien", "appreciations.marquer_lues", "nouveautes.marquer_vues",
+]
+LECTURES_DE_L_ELEVE = [
+    "archive.archive_de_l_eleve", "fiches.lire_fiche", "fiches.historique", "fiches.fiches_de_l_eleve",
+    "couverture.couverture_eleve", "couverture.entete_eleve", "appreciations.pour_l_eleve", "pieces.lister",
+    "pieces.lire", "contextes.lister", "pfmp.pfmp_de_l_eleve", "pfmp.bilans_de_l_eleve",
+    "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
+]
+
+
+def test_a_former_student_reads_and_downloads_but_writes_nothing(monde):
+    engine, ecole, ids = monde
+    ancienne = dataclasses.replace(ecole.lea, lecture_seule=True)
+    for action in ECRITURES_DE_L_ELEVE:
+        assert "lea" in ACTIONS[action][0]
+        avant = _etat(engine)
+        with pytest.raises(AccesRefuse, match="lecture seule depuis votre départ"), transaction(engine) as s:
+            ACTIONS[action][1](s, ancienne, ids)
+        assert _etat(engine) == avant, action
+    for action in LECTURES_DE_L_ELEVE:
+        with transaction(engine) as s:
+            ACTIONS[action][1](s, ancienne, ids)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passeport import acces
-from passeport.models import Compte, Division, Eleve
+from passeport.models import Compte, Division, Eleve, maintenant
 from passeport.mots import mot_de_passe_lisible
 from passeport.services.audit import journaliser
 from passeport.services.comptes import hacher
@@ -216,6 +217,7 @@ class LigneEleveAdmin:
     identifiant: str
     division: str
     actif: bool
+    sorti_le: dt.date | None = None
 
 
 def chercher_eleves(session: Session, acteur, texte: str, limite: int = 20) -> list[LigneEleveAdmin]:
@@ -229,8 +231,8 @@ def chercher_eleves(session: Session, acteur, texte: str, limite: int = 20) -> l
         .where(Compte.nom.ilike(motif) | Compte.prenom.ilike(motif) | Eleve.identifiant.ilike(motif))
         .order_by(Compte.nom, Compte.prenom).limit(limite)
     )
-    return [LigneEleveAdmin(e.id, c.nom_complet, e.identifiant, f"{d.nom} ({d.annee_scolaire})", c.actif)
-            for e, c, d in lignes]
+    return [LigneEleveAdmin(e.id, c.nom_complet, e.identifiant, f"{d.nom} ({d.annee_scolaire})", c.actif,
+                            e.sorti_le) for e, c, d in lignes]
 
 
 def regler_division(session: Session, acteur, division_id: int, annee_scolaire: str, nom_referentiel: str) -> None:
@@ -274,3 +276,18 @@ def ouvrir_consultation(session: Session, acteur, eleve_id: int, motif: str) -> 
         raise ReglageRefuse("Indiquez le motif de la consultation (il est inscrit au journal).")
     journaliser(session, "consultation_admin", acteur.compte_id, acteur.role.value, "passeport", eleve_id, eleve_id,
                 details=motif.strip()[:500])
+
+
+def enregistrer_sortie(session: Session, acteur, eleve_id: int, sorti_le: dt.date | None) -> None:
+    """Mark a student as having left the school on ``sorti_le`` (None: back in the school).
+
+    The account stays and still signs in, read-only: the former student reads and downloads their passport."""
+    etablissement_id = acces.exiger_admin(acteur)
+    eleve = session.get(Eleve, eleve_id)
+    if eleve is None or eleve.division.etablissement_id != etablissement_id:
+        raise acces.AccesRefuse("Cet élève n'est pas de votre établissement.")
+    if sorti_le is not None and sorti_le > maintenant().date() + dt.timedelta(days=366):
+        raise ReglageRefuse("La date de départ est trop loin dans l'avenir.")
+    eleve.sorti_le = sorti_le
+    journaliser(session, "eleve_sorti" if sorti_le else "eleve_revenu", acteur.compte_id, acteur.role.value,
+                "eleve", eleve.id, eleve.id, details=sorti_le.isoformat() if sorti_le else "")

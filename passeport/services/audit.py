@@ -54,17 +54,24 @@ def consultations_de_mon_passeport(session: Session, acteur) -> list[Consultatio
     """Who read the student's passport, newest first (the student's own reads are not listed)."""
     from passeport import acces
 
-    eleve_id = acces.exiger_eleve(acteur)
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
+    from passeport.models import Extrait
+
+    # An opening of a share link (passeport.services.extraits) has no account: it is named by the extract's title.
     lignes = session.execute(
-        select(EvenementAudit.cree_le, Compte.prenom, Compte.nom, EvenementAudit.role)
-        .join(Compte, Compte.id == EvenementAudit.compte_id)
-        .where(EvenementAudit.action.in_(("consultation", "consultation_admin")), EvenementAudit.eleve_id == eleve_id)
-        .order_by(EvenementAudit.cree_le.desc())
+        select(EvenementAudit.cree_le, Compte.prenom, Compte.nom, EvenementAudit.role, Extrait.titre)
+        .outerjoin(Compte, Compte.id == EvenementAudit.compte_id)
+        .outerjoin(Extrait, (EvenementAudit.objet_type == "extrait") & (Extrait.id == EvenementAudit.objet_id))
+        .where(EvenementAudit.action.in_(("consultation", "consultation_admin", "consultation_extrait")),
+               EvenementAudit.eleve_id == eleve_id)
+        .order_by(EvenementAudit.cree_le.desc(), EvenementAudit.id.desc())
     )
-    return [Consultation(quand, f"{prenom} {nom}".strip(), ROLES.get(role, role)) for quand, prenom, nom, role in lignes]
+    return [Consultation(quand, f"Lien de partage « {titre} »" if titre is not None else f"{prenom} {nom}".strip(),
+                         ROLES.get(role, role)) for quand, prenom, nom, role, titre in lignes]
 
 
-ROLES = {"enseignant": "enseignant·e", "tuteur": "tuteur ou tutrice", "admin": "administration", "eleve": "élève"}
+ROLES = {"enseignant": "enseignant·e", "tuteur": "tuteur ou tutrice", "admin": "administration", "eleve": "élève",
+         "lien": "personne ayant le lien"}
 COLONNES_JOURNAL = ["date", "compte", "role", "action", "objet", "objet_id", "eleve", "details"]
 
 

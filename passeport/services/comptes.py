@@ -37,6 +37,8 @@ class Utilisateur:
     etablissement_id: int | None
     eleve_id: int | None = None  # set for students: the passport they own
     doit_changer_mot_de_passe: bool = False
+    # A student who left the school (Eleve.sorti_le): signs in, reads and downloads their passport, writes nothing.
+    lecture_seule: bool = False
 
 
 def hacher(mot_de_passe: str) -> str:
@@ -89,9 +91,12 @@ def authentifier(session: Session, login: str, mot_de_passe: str, instant: dt.da
 
 def utilisateur_de(session: Session, compte: Compte) -> Utilisateur:
     """What the interface keeps of an account (with the student's passport id for students)."""
-    eleve_id = session.scalar(select(Eleve.id).where(Eleve.compte_id == compte.id)) if compte.role == Role.ELEVE else None
+    eleve_id, sorti_le = None, None
+    if compte.role == Role.ELEVE:
+        eleve_id, sorti_le = session.execute(
+            select(Eleve.id, Eleve.sorti_le).where(Eleve.compte_id == compte.id)).one_or_none() or (None, None)
     return Utilisateur(compte.id, compte.login, compte.role, compte.nom_complet, compte.etablissement_id, eleve_id,
-                       compte.doit_changer_mot_de_passe)
+                       compte.doit_changer_mot_de_passe, lecture_seule=sorti_le is not None)
 
 
 def _ascii(texte: str) -> str:

@@ -26,7 +26,7 @@ class Contexte:
 
 
 def lister(session: Session, acteur) -> list[ContexteReutilisable]:
-    eleve_id = acces.exiger_eleve(acteur)
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
     return list(session.scalars(
         select(ContexteReutilisable)
         .where(ContexteReutilisable.eleve_id == eleve_id, ContexteReutilisable.supprime_le.is_(None))

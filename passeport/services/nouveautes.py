@@ -155,7 +155,7 @@ def _objectifs_non_vus(session: Session, eleve_id: int):
 
 def pour_l_eleve(session: Session, acteur) -> NouveautesEleve:
     """The student's new appréciations (unread) and goals (unseen)."""
-    eleve_id = acces.exiger_eleve(acteur)
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
     nouvelles = [a for a in appreciations.pour_l_eleve(session, acteur, eleve_id) if a.nouvelle]
     periodes = dict.fromkeys(p for _, p in session.execute(_objectifs_non_vus(session, eleve_id)))
     buts = [(f"{p.organisation.nom}, du {p.date_debut:%d/%m/%Y} au {p.date_fin:%d/%m/%Y}",
@@ -164,7 +164,7 @@ def pour_l_eleve(session: Session, acteur) -> NouveautesEleve:
 
 
 def nombre_pour_l_eleve(session: Session, acteur) -> int:
-    eleve_id = acces.exiger_eleve(acteur)
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
     appreciations_non_lues = session.scalar(
         select(func.count()).select_from(Appreciation)
         .where(Appreciation.eleve_id == eleve_id, Appreciation.lue_le.is_(None), Appreciation.retiree_le.is_(None)))

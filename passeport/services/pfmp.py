@@ -39,9 +39,10 @@ def _empreinte(jeton: str) -> str:
     return hashlib.sha256(jeton.encode()).hexdigest()
 
 
-def _exiger_gestion(session: Session, acteur, eleve_id: int) -> None:
+def _exiger_gestion(session: Session, acteur, eleve_id: int, lecture: bool = False) -> None:
     """The student themself, or a teacher of the student's division, manages the student's PFMP."""
     if acteur.role == Role.ELEVE and acteur.eleve_id == eleve_id:
+        acces.exiger_eleve(acteur, lecture)  # writes refused once the student has left the school (read-only)
         return
     if acteur.role == Role.ENSEIGNANT and acces.peut_lire_passeport(session, acteur, eleve_id):
         return
@@ -77,7 +78,7 @@ def enregistrer_pfmp(
 
 
 def pfmp_de_l_eleve(session: Session, acteur, eleve_id: int) -> list[Pfmp]:
-    _exiger_gestion(session, acteur, eleve_id)
+    _exiger_gestion(session, acteur, eleve_id, lecture=True)
     return list(session.scalars(select(Pfmp).where(Pfmp.eleve_id == eleve_id).order_by(Pfmp.date_debut.desc())))
 
 
