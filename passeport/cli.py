@@ -124,6 +124,80 @@ def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
     _importer(engine, lambda s: importer_fiches(s, args.fichier).resume("fiche", feminin=True))
 
 
+def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.services.archive import ecrire_archive
+
+    _base_prete(engine)
+    with Session(engine) as session:
+        eleve = session.scalar(select(Eleve).where(Eleve.identifiant == args.eleve))
+        if eleve is None:
+            raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {args.eleve}.")
+        try:
+            with open(args.sortie, "wb") as sortie:
+                document = ecrire_archive(session, eleve.id, sortie)
+        except OSError as exc:
+            raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
+    pieces = sum(len(f["pieces"]) for f in document["fiches"])
+    print(f"Passeport de {args.eleve} exporté dans {args.sortie} : {len(document['fiches'])} fiche(s), "
+          f"{pieces} pièce(s) jointe(s).")
+
+
+def cmd_importer_passeport(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.archive_lecture import ArchiveInvalide
+    from passeport.services.reimport import importer_passeport
+
+    _base_prete(engine)
+    try:
+        with transaction(engine) as session:
+            bilan = importer_passeport(session, args.fichier, division=args.division,
+                                       etablissement=_etablissement(session, args.etablissement))
+    except ArchiveInvalide as exc:
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        raise ErreurCommande("Import refusé : rien n'a été enregistré.") from None
+    except FileNotFoundError as exc:
+        raise ErreurCommande(f"Fichier introuvable : {exc.filename}") from None
+    except OSError as exc:
+        raise ErreurCommande(f"Fichier illisible : {exc.filename} ({_raison(exc)}).") from None
+    print(bilan.resume())
+
+
+def _verifier_sortie(chemin: str) -> None:
+    """Refuse before any long work a file that cannot be written (missing folder, a folder, no right)."""
+    cible = os.path.abspath(chemin)
+    if os.path.isdir(cible):
+        raise ErreurCommande(f"Impossible d'écrire {chemin} (c'est un dossier).")
+    dossier = os.path.dirname(cible)
+    if not os.path.isdir(dossier):
+        raise ErreurCommande(f"Impossible d'écrire {chemin} (dossier introuvable : {dossier}).")
+    if not os.access(dossier, os.W_OK) or (os.path.exists(cible) and not os.access(cible, os.W_OK)):
+        raise ErreurCommande(f"Impossible d'écrire {chemin} (accès refusé).")
+
+
+def cmd_exporter_livret(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.documents.livret import html_livret, pdf_livret
+    from passeport.services.livret import PoleInconnu, assembler_livret
+
+    _base_prete(engine)
+    _verifier_sortie(args.sortie)
+    with Session(engine) as session:
+        eleve = session.scalar(select(Eleve).where(Eleve.identifiant == args.eleve))
+        if eleve is None:
+            raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {args.eleve}.")
+        try:
+            livret = assembler_livret(session, eleve.id, pole=args.pole, toutes_les_fiches=args.toutes_les_fiches)
+        except PoleInconnu as exc:
+            raise ErreurCommande(str(exc)) from None
+    contenu = html_livret(livret).encode() if args.format == "html" else pdf_livret(livret)
+    try:
+        with open(args.sortie, "wb") as sortie:
+            sortie.write(contenu)
+    except OSError as exc:
+        raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
+    print(f"Livret de {livret.eleve} ({args.eleve}) écrit dans {args.sortie} : {livret.nombre_de_fiches} fiche(s), "
+          f"format {args.format}.")
+
+
 def cmd_exporter_fiches(engine: Engine, args: argparse.Namespace) -> None:
     _base_prete(engine)
     try:
@@ -223,7 +297,7 @@ def construire_parseur() -> argparse.ArgumentParser:
     p.set_defaults(action=cmd_etablissement)
 
     p = sous.add_parser("importer", help="importe des élèves ou des fiches depuis un fichier CSV")
-    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches|passeport")
     pe = quoi.add_parser("eleves", help="élèves : identifiant;nom;prenom;division[;niveau;annee_scolaire;referentiel;email]")
     pe.add_argument("fichier")
     pe.add_argument("--etablissement", metavar="UAI", help="établissement des élèves (si la base en a plusieurs)")
@@ -231,12 +305,29 @@ def construire_parseur() -> argparse.ArgumentParser:
     pf = quoi.add_parser("fiches", help="fiches au format d'échange (voir README)")
     pf.add_argument("fichier")
     pf.set_defaults(action=cmd_importer_fiches)
+    pp = quoi.add_parser("passeport", help="passeport complet d'un élève (ZIP exporté par une autre instance)")
+    pp.add_argument("fichier", help="archive ZIP (passeport.json, manifeste.json, pieces/)")
+    pp.add_argument("--division", metavar="NOM", help="division d'accueil (par défaut : celle du même nom)")
+    pp.add_argument("--etablissement", metavar="UAI", help="établissement d'accueil (si la base en a plusieurs)")
+    pp.set_defaults(action=cmd_importer_passeport)
 
     p = sous.add_parser("exporter", help="exporte les fiches ou la couverture au format d'échange")
-    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture|passeport|livret")
     px = quoi.add_parser("fiches", help="version courante de chaque fiche non supprimée")
     px.add_argument("--sortie", required=True, metavar="FICHIER")
     px.set_defaults(action=cmd_exporter_fiches)
+    pl = quoi.add_parser("livret", help="livret de compétences professionnelles d'un élève (PDF ou HTML)")
+    pl.add_argument("--eleve", required=True, metavar="IDENTIFIANT", help="identifiant de l'élève (celui des imports)")
+    pl.add_argument("--sortie", required=True, metavar="FICHIER")
+    pl.add_argument("--pole", metavar="P", help="un seul pôle (par défaut : tous)")
+    pl.add_argument("--toutes-les-fiches", action="store_true",
+                    help="toutes les fiches de chaque situation (par défaut : la fiche retenue, ou la plus récente)")
+    pl.add_argument("--format", choices=["pdf", "html"], default="pdf", help="format du livret (par défaut pdf)")
+    pl.set_defaults(action=cmd_exporter_livret)
+    pz = quoi.add_parser("passeport", help="passeport complet d'un élève en ZIP réimportable (docs/format-passeport.md)")
+    pz.add_argument("--eleve", required=True, metavar="ID", help="identifiant de l'élève (celui des imports)")
+    pz.add_argument("--sortie", required=True, metavar="FICHIER.zip")
+    pz.set_defaults(action=cmd_exporter_passeport)
     pc = quoi.add_parser("couverture", help="une ligne par élève et situation : "
                                             "eleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut")
     pc.add_argument("--division", metavar="D", help="nom de la division (par défaut : toutes)")

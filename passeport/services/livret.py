@@ -259,7 +259,16 @@ def donnees_livret(session: Session, acteur, eleve_id: int, pole: str | None = N
     if the référentiel has no such pôle); ``appreciations`` adds the teachers' and tutors' appréciations,
     ``bilans`` the tutors' PFMP reports. The statut is passeport.statut's, over all the student's fiches."""
     acces.exiger_lecture_passeport(session, acteur, eleve_id)
+    return assembler_livret(session, eleve_id, pole, toutes_les_fiches, appreciations, bilans, jour)
+
+
+def assembler_livret(session: Session, eleve_id: int, pole: str | None = None, toutes_les_fiches: bool = False,
+                     appreciations: bool = False, bilans: bool = False, jour: dt.date | None = None) -> DonneesLivret:
+    """The livret's data WITHOUT access check: for the `passeport` command (the operator's tool, as the other
+    exports) and for callers that checked access themselves. Pages go through ``donnees_livret``."""
     eleve = session.get(Eleve, eleve_id)
+    if eleve is None:
+        raise LookupError("Élève introuvable.")
     ref = referentiel.charger(eleve.division.referentiel)
     if pole is not None and pole not in ref.poles:
         raise PoleInconnu(f"Pôle « {pole} » inconnu du référentiel {ref.nom} "
