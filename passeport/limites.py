@@ -35,3 +35,5 @@ class Limiteur:
 
 # Wrong, expired or revoked tutor links from one address: 10 in 15 minutes, then every link is refused there.
 LIENS_TUTEURS = Limiteur(10, 15 * 60)
+# Wrong, expired or revoked links to a student's extract (passeport.services.extraits): the same rule.
+LIENS_EXTRAITS = Limiteur(10, 15 * 60)

@@ -27,7 +27,7 @@ COOKIE = "passeport_session"
 # Per browser address: at most 10 failed sign-ins in 15 minutes, then a neutral refusal.
 CONNEXIONS = Limiteur(10, 15 * 60)
 # Paths that never need a session (Streamlit's own, our routes, static files).
-_LIBRES = ("/connexion", "/deconnexion", "/donnees-personnelles", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
+_LIBRES = ("/connexion", "/deconnexion", "/donnees-personnelles", "/extrait/", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
 
 
 @lru_cache(maxsize=1)
@@ -193,8 +193,52 @@ async def donnees_personnelles(_requete: Request) -> Response:
     return _page(DONNEES_PERSONNELLES)
 
 
+async def _ouvrir_extrait(requete: Request, forme: str):
+    """The extract a share link opens (journaled for the student), or None: one neutral answer for the rest."""
+    from passeport.services import extraits
+
+    jeton, adresse = requete.path_params["jeton"], _adresse(requete)
+
+    def ouvrir():
+        with _fabrique()() as session:
+            partage = extraits.ouvrir_lien(session, jeton, adresse, forme)
+            session.commit()
+            return partage
+
+    return await run_in_threadpool(ouvrir)
+
+
+async def extrait_partage(requete: Request) -> Response:
+    """/extrait/<jeton>: a student's chosen fiches, read-only, without an account; never indexed nor cached."""
+    from passeport.documents.page_extrait import ENTETES, html_neutre, html_page
+
+    partage = await _ouvrir_extrait(requete, "page")
+    if partage is None:
+        return HTMLResponse(html_neutre(), status_code=404, headers=ENTETES)
+    return HTMLResponse(html_page(partage, f"/extrait/{quote(requete.path_params['jeton'])}/pdf"), headers=ENTETES)
+
+
+async def extrait_partage_pdf(requete: Request) -> Response:
+    """/extrait/<jeton>/pdf: the same extract as a short PDF."""
+    from passeport.documents.page_extrait import ENTETES, html_neutre, pdf
+
+    partage = await _ouvrir_extrait(requete, "pdf")
+    if partage is None:
+        return HTMLResponse(html_neutre(), status_code=404, headers=ENTETES)
+
+    def imprimer() -> bytes:
+        with _fabrique()() as session:
+            return pdf(session, partage)
+
+    contenu = await run_in_threadpool(imprimer)
+    return Response(contenu, media_type="application/pdf",
+                    headers={**ENTETES, "Content-Disposition": 'attachment; filename="extrait-passeport.pdf"'})
+
+
 ROUTES = [
     Route("/donnees-personnelles", donnees_personnelles, methods=["GET"]),
+    Route("/extrait/{jeton}", extrait_partage, methods=["GET"]),
+    Route("/extrait/{jeton}/pdf", extrait_partage_pdf, methods=["GET"]),
     Route("/connexion", page_connexion, methods=["GET"]),
     Route("/connexion", connexion, methods=["POST"]),
     Route("/deconnexion", deconnexion, methods=["GET", "POST"]),
@@ -206,4 +250,7 @@ def reinitialiser_pour_les_tests() -> None:
     """Forget the engine and the per-address counters (tests change DATABASE_URL between cases)."""
     _fabrique.cache_clear()
     CONNEXIONS.oublier()
+    from passeport.limites import LIENS_EXTRAITS
+
+    LIENS_EXTRAITS.oublier()
 
