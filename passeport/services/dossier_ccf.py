@@ -135,6 +135,24 @@ class SyntheseCcf:
 
 
 @dataclass(frozen=True)
+class AppreciationCcf:
+    fiche_id: int | None  # None: on the whole passport
+    fiche_titre: str
+    auteur: str
+    origine: str  # "enseignant" or "tuteur"
+    texte: str
+    le: dt.datetime
+
+    @property
+    def date(self) -> dt.date:
+        return self.le.date()
+
+    @property
+    def qui(self) -> str:
+        return "tuteur (depuis l'entreprise)" if self.origine == "tuteur" else "enseignant·e"
+
+
+@dataclass(frozen=True)
 class FicheSelectionnee:
     """A fiche the team selected for the épreuve, with every block of the student's text (never edited)."""
 
@@ -158,6 +176,14 @@ class FicheSelectionnee:
     version: int
     choisie_par: str
     choisie_le: dt.datetime
+    retenue: bool = False
+    pieces: list = field(default_factory=list)  # passeport.services.livret.PieceImprimee (images shown small)
+    appreciations: list[AppreciationCcf] = field(default_factory=list)  # on this fiche, oldest first
+    la_plus_recente: bool = False  # (the livret's fiche block asks)
+
+    @property
+    def id(self) -> int:
+        return self.fiche_id
 
 
 @dataclass(frozen=True)
@@ -169,16 +195,6 @@ class BilanTuteur:
     texte: str
     niveaux: dict[str, int]  # restricted to the épreuve's situations
     rempli_le: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class AppreciationCcf:
-    fiche_id: int | None  # None: on the whole passport
-    fiche_titre: str
-    auteur: str
-    origine: str  # "enseignant" or "tuteur"
-    texte: str
-    le: dt.datetime
 
 
 @dataclass
@@ -435,33 +451,18 @@ def construire_dossiers(session: Session, division_id: int, epreuve_code: str,
     codes = [s.code for s in synthese.situations]
     titres = {s.code: s.titre for s in synthese.situations}
 
-    fiches: dict[int, list[FicheSelectionnee]] = defaultdict(list)
-    fiche_ids: set[int] = set()
-    for sel, fiche, version, prenom, nom, login in session.execute(
-            select(SelectionCcf, Fiche, FicheVersion, Compte.prenom, Compte.nom, Compte.login)
-            .join(Fiche, Fiche.id == SelectionCcf.fiche_id)
-            .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
-            .join(Compte, Compte.id == SelectionCcf.choisie_par_id)
-            .where(SelectionCcf.eleve_id.in_(ids), SelectionCcf.epreuve == ep.code, SelectionCcf.retiree_le.is_(None),
-                   Fiche.supprimee_le.is_(None))):
-        fiche_ids.add(fiche.id)
-        fiches[sel.eleve_id].append(FicheSelectionnee(
-            fiche.id, version.situation, titres.get(version.situation, ""), version.titre, version.date_debut,
-            version.date_fin, LIBELLES_LIEU.get(version.lieu, str(version.lieu)),
-            LIBELLES_NATURE.get(version.nature, str(version.nature)), version.organisation, version.contexte,
-            version.conditions, version.demarche, version.productions, version.complexite,
-            details(version.complexite_details), version.aleas, details(version.aleas_details), version.numero,
-            _nom(prenom, nom, login), sel.choisie_le))
-    ordre = {c: i for i, c in enumerate(codes)}
-    for liste in fiches.values():
-        liste.sort(key=lambda f: (ordre.get(f.situation, len(ordre)), f.date_debut, f.fiche_id))
+    choisies = session.execute(
+        select(SelectionCcf, Fiche, FicheVersion, Compte.prenom, Compte.nom, Compte.login)
+        .join(Fiche, Fiche.id == SelectionCcf.fiche_id)
+        .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
+        .join(Compte, Compte.id == SelectionCcf.choisie_par_id)
+        .where(SelectionCcf.eleve_id.in_(ids), SelectionCcf.epreuve == ep.code, SelectionCcf.retiree_le.is_(None),
+               Fiche.supprimee_le.is_(None))).all()
+    fiche_ids = {fiche.id for _, fiche, *_ in choisies}
 
-    bilans: dict[int, list[BilanTuteur]] = defaultdict(list)
-    for p, organisation in _pfmp_avec_bilan(session, ids):
-        bilans[p.eleve_id].append(BilanTuteur(organisation, p.date_debut, p.date_fin, _tuteur(p), p.bilan_tuteur,
-                                              _niveaux(p.bilan_situations, set(codes)), p.bilan_le))
-
+    # Appréciations on the selected fiches and on the whole passport (withdrawn ones are not shown).
     appreciations: dict[int, list[AppreciationCcf]] = defaultdict(list)
+    sur_fiche: dict[int, list[AppreciationCcf]] = defaultdict(list)
     for a, prenom, nom, titre in session.execute(
             select(Appreciation, Compte.prenom, Compte.nom, FicheVersion.titre)
             .outerjoin(Compte, Compte.id == Appreciation.auteur_id)
@@ -471,8 +472,33 @@ def construire_dossiers(session: Session, division_id: int, epreuve_code: str,
             .where(Appreciation.eleve_id.in_(ids), Appreciation.retiree_le.is_(None))
             .order_by(Appreciation.cree_le, Appreciation.id)):
         if a.fiche_id is None or a.fiche_id in fiche_ids:
-            appreciations[a.eleve_id].append(AppreciationCcf(a.fiche_id, titre or "", a.auteur_nom or _nom(prenom, nom),
-                                                             a.origine, a.texte, a.cree_le))
+            ligne = AppreciationCcf(a.fiche_id, titre or "", a.auteur_nom or _nom(prenom, nom), a.origine, a.texte,
+                                    a.cree_le)
+            appreciations[a.eleve_id].append(ligne)
+            if a.fiche_id is not None:
+                sur_fiche[a.fiche_id].append(ligne)
+
+    from passeport.services.livret import _pieces  # the livret's attachments, images embedded small
+
+    pieces = _pieces(session, sorted(fiche_ids))
+    fiches: dict[int, list[FicheSelectionnee]] = defaultdict(list)
+    for sel, fiche, version, prenom, nom, login in choisies:
+        fiches[sel.eleve_id].append(FicheSelectionnee(
+            fiche.id, version.situation, titres.get(version.situation, ""), version.titre, version.date_debut,
+            version.date_fin, LIBELLES_LIEU.get(version.lieu, str(version.lieu)),
+            LIBELLES_NATURE.get(version.nature, str(version.nature)), version.organisation, version.contexte,
+            version.conditions, version.demarche, version.productions, version.complexite,
+            details(version.complexite_details), version.aleas, details(version.aleas_details), version.numero,
+            _nom(prenom, nom, login), sel.choisie_le, fiche.retenue, pieces.get(fiche.id, []),
+            sur_fiche.get(fiche.id, [])))
+    ordre = {c: i for i, c in enumerate(codes)}
+    for liste in fiches.values():
+        liste.sort(key=lambda f: (ordre.get(f.situation, len(ordre)), f.date_debut, f.fiche_id))
+
+    bilans: dict[int, list[BilanTuteur]] = defaultdict(list)
+    for p, organisation in _pfmp_avec_bilan(session, ids):
+        bilans[p.eleve_id].append(BilanTuteur(organisation, p.date_debut, p.date_fin, _tuteur(p), p.bilan_tuteur,
+                                              _niveaux(p.bilan_situations, set(codes)), p.bilan_le))
 
     dossiers = []
     for ligne in synthese.eleves:
