@@ -46,6 +46,11 @@ def pas_connecte() -> None:
 
 def pages_du_role(role: Role) -> list:
     """The navigation of a role; the Nouveautés entry carries its count."""
+    if role == Role.ELEVE and utilisateur.lecture_seule:  # a former student: read and take away, nothing else
+        return [
+            st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
+            st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
+        ]
     if role == Role.ELEVE:
         return [
             st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
@@ -54,6 +59,7 @@ def pages_du_role(role: Role) -> list:
             st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
             st.Page("pages/eleve_contextes.py", title="Mes contextes", icon=":material/bookmarks:"),
             st.Page("pages/eleve_pfmp.py", title="Mes PFMP", icon=":material/apartment:"),
+            st.Page("pages/eleve_ccf.py", title="Mon CCF", icon=":material/workspace_premium:"),
             st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
         ]
     if role == Role.ENSEIGNANT:
@@ -65,6 +71,7 @@ def pages_du_role(role: Role) -> list:
             st.Page("pages/enseignant_fiche.py", title="Suivi d'une fiche", icon=":material/rate_review:"),
             st.Page("pages/enseignant_ecrits.py", title="Écrits de la division", icon=":material/edit_document:"),
             st.Page("pages/enseignant_pfmp.py", title="PFMP", icon=":material/apartment:"),
+            st.Page("pages/enseignant_ccf.py", title="Réunion CCF", icon=":material/gavel:"),
         ]
     if role == Role.TUTEUR:
         return [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)]

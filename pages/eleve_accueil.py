@@ -1,7 +1,9 @@
 import pandas as pd
 import streamlit as st
 
+from pages.archive_ui import bloc_emporter
 from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
+from pages.livret_ui import bloc_livret
 from pages.suivi_ui import carte_appreciation
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
@@ -25,7 +27,10 @@ with session() as s:
 st.title("Mon passeport")
 haut = st.columns([3, 1])
 haut[0].markdown(texte_brut(f"{entete.nom_complet} · division {entete.division} · référentiel {entete.referentiel}"))
-if haut[1].button("Nouvelle fiche", type="primary", icon=":material/add:", key="nouvelle_fiche"):
+if utilisateur.lecture_seule:  # a former student: read and download only
+    st.info("Votre passeport est en lecture seule depuis votre départ de l'établissement : relisez-le ici et "
+            "emportez-le avec « Emporter mon passeport (ZIP) » en bas de la page.", icon=":material/lock:")
+elif haut[1].button("Nouvelle fiche", type="primary", icon=":material/add:", key="nouvelle_fiche"):
     ouvrir_fiche(None)
 
 par_statut = {s_: sum(1 for l in situations if l.statut == s_) for s_ in Statut}
@@ -37,6 +42,8 @@ st.markdown(
     f"**{par_statut[Statut.REPETEE]}** répétées · **{par_statut[Statut.UNE_FOIS]}** traversées une fois · "
     f"**{par_statut[Statut.NON_TRAVERSEE]}** non traversées"
 )
+bloc_livret(utilisateur, utilisateur.eleve_id, entete.nom_complet, {l.pole_code: l.pole_titre for l in situations},
+            "livret_eleve")
 nouvelles = sum(1 for a in retours if a.nouvelle)
 if nouvelles:
     st.info(f"Vous avez {nouvelles} nouvelle(s) appréciation(s) : voyez « Nouveautés » ou l'onglet "
@@ -98,7 +105,7 @@ with onglet_fiches:
         )
         choix = st.dataframe(tableau, hide_index=True, width="stretch", on_select="rerun",
                              selection_mode="single-row", key="liste_fiches")
-        if choix.selection.rows:
+        if choix.selection.rows and not utilisateur.lecture_seule:
             ouvrir_fiche(visibles[choix.selection.rows[0]].id)
 
 with onglet_retours:
@@ -106,7 +113,7 @@ with onglet_retours:
         st.info("Aucune appréciation pour l'instant.")
     for a in retours:
         carte_appreciation(a, nouvelle=a.nouvelle)
-    if nouvelles and st.button("Marquer tout comme lu", key="tout_lu"):
+    if nouvelles and not utilisateur.lecture_seule and st.button("Marquer tout comme lu", key="tout_lu"):
         with session() as s:
             appreciations.marquer_lues(s, utilisateur, [a.id for a in retours if a.nouvelle])
             s.commit()
@@ -118,9 +125,12 @@ with onglet_corbeille:
     for f in corbeille:
         ligne = st.columns([4, 1])
         ligne[0].markdown(texte_brut(f"{f.situation} — {f.titre} (supprimée le {f.supprimee_le:%d/%m/%Y})"))
-        if ligne[1].button("Restaurer", key=f"restaurer_{f.id}", icon=":material/restore_from_trash:"):
+        if not utilisateur.lecture_seule and ligne[1].button("Restaurer", key=f"restaurer_{f.id}",
+                                                             icon=":material/restore_from_trash:"):
             with session() as s:
                 fiches.restaurer(s, utilisateur, f.id)
                 s.commit()
             annoncer("Fiche restaurée.")
             st.rerun()
+
+bloc_emporter(utilisateur)

@@ -249,6 +249,32 @@ def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
     print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie}.")
 
 
+def cmd_exporter_dossier_ccf(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.documents.ccf import zip_dossiers_division
+    from passeport.epreuves import EpreuveInconnue
+    from passeport.services.dossier_ccf import construire_dossiers, construire_synthese
+
+    _base_prete(engine)
+    _verifier_sortie(args.sortie)
+    with Session(engine) as session:
+        division = _division(session, args.division, args.annee)
+        try:
+            synthese = construire_synthese(session, division.id, args.epreuve)
+        except EpreuveInconnue as exc:
+            raise ErreurCommande(exc.message) from None
+        dossiers = construire_dossiers(session, division.id, args.epreuve)
+    contenu = zip_dossiers_division(synthese, dossiers)
+    try:
+        with open(args.sortie, "wb") as sortie:
+            sortie.write(contenu)
+    except OSError as exc:
+        raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
+    ep = synthese.epreuve
+    print(f"Dossiers CCF {ep.code} de {division.nom} ({division.annee_scolaire}) écrits dans {args.sortie} : "
+          f"{len(dossiers)} élève(s), synthèse en PDF et xlsx."
+          + ("" if ep.en_ccf else f" Attention : {ep.code} est une épreuve ponctuelle écrite ({ep.mode}), pas un CCF."))
+
+
 def cmd_objectifs(engine: Engine, args: argparse.Namespace) -> None:
     from analytics import export_objectifs, objectifs
     from analytics.exports import lignes_csv
@@ -312,7 +338,7 @@ def construire_parseur() -> argparse.ArgumentParser:
     pp.set_defaults(action=cmd_importer_passeport)
 
     p = sous.add_parser("exporter", help="exporte les fiches ou la couverture au format d'échange")
-    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture|passeport|livret")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture|passeport|livret|dossier-ccf")
     px = quoi.add_parser("fiches", help="version courante de chaque fiche non supprimée")
     px.add_argument("--sortie", required=True, metavar="FICHIER")
     px.set_defaults(action=cmd_exporter_fiches)
@@ -334,6 +360,13 @@ def construire_parseur() -> argparse.ArgumentParser:
     pc.add_argument("--annee", metavar="AAAA-AAAA", help="année scolaire, si plusieurs divisions portent ce nom")
     pc.add_argument("--sortie", required=True, metavar="FICHIER")
     pc.set_defaults(action=cmd_exporter_couverture)
+    pd = quoi.add_parser("dossier-ccf", help="dossiers CCF d'une division pour une épreuve : un PDF par élève et la "
+                                             "synthèse (PDF, xlsx), en ZIP")
+    pd.add_argument("--division", required=True, metavar="NOM", help="nom de la division")
+    pd.add_argument("--epreuve", required=True, metavar="E", help="code de l'épreuve (E31, E32…)")
+    pd.add_argument("--annee", metavar="AAAA-AAAA", help="année scolaire, si plusieurs divisions portent ce nom")
+    pd.add_argument("--sortie", required=True, metavar="FICHIER.zip")
+    pd.set_defaults(action=cmd_exporter_dossier_ccf)
 
     p = sous.add_parser("objectifs", help="objectifs de PFMP suggérés pour un élève : rang;situation;motif;organisations")
     p.add_argument("--eleve", required=True, metavar="ID", help="identifiant de l'élève (celui des imports)")
