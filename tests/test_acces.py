@@ -22,8 +22,10 @@ from passeport.services import (
     accueil, administration, appreciations, audit, ccf, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
     formulations, nouveautes, objectifs, pfmp, pieces, suivi,
 )
+from passeport.services import grille, livret
 from passeport.referentiel import charger
 from passeport.services import archive
+from passeport.services import extraits
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
 from tests.ecole import creer_ecole
@@ -136,6 +138,19 @@ ACTIONS = {
     "nouveautes.marquer_vues": (SOI, lambda s, a, x: nouveautes.marquer_vues(s, a)),
     "pfmp.bilans_de_l_eleve": (LIRE, lambda s, a, x: pfmp.bilans_de_l_eleve(s, a, x["eleve"])),
     "ecrits.ecrits_de_la_division": (ENSEIGNER, lambda s, a, x: ecrits.ecrits_de_la_division(s, a, x["division"])),
+    "extraits.situations_pour_l_offre": (SOI, lambda s, a, x: extraits.situations_pour_l_offre(
+        s, a, "Devis et factures")),
+    "extraits.fiches_a_choisir": (SOI, lambda s, a, x: extraits.fiches_a_choisir(s, a, pole="1")),
+    "extraits.creer_extrait": (ECRIRE, lambda s, a, x: extraits.creer_extrait(s, a, "Candidature", [x["fiche"]])),
+    "extraits.mes_extraits": (SOI, lambda s, a, x: extraits.mes_extraits(s, a)),
+    "extraits.creer_lien": (ECRIRE, lambda s, a, x: extraits.creer_lien(s, a, x["extrait"], 30)),
+    "extraits.revoquer_lien": (ECRIRE, lambda s, a, x: extraits.revoquer_lien(s, a, x["extrait"])),
+    "extraits.apercu": (ECRIRE, lambda s, a, x: extraits.apercu(s, a, x["extrait"])),
+    "extraits.pdf_de_l_extrait": (ECRIRE, lambda s, a, x: extraits.pdf_de_l_extrait(s, a, x["extrait"])),
+    "livret.donnees_livret": (LIRE, lambda s, a, x: livret.donnees_livret(s, a, x["eleve"], appreciations=True,
+                                                                          bilans=True)),
+    "grille.grille_de_la_division": (ENSEIGNER, lambda s, a, x: grille.grille_de_la_division(
+        s, a, x["entrepot"], x["division"])),
     "dossier_ccf.synthese_division": (ENSEIGNER, lambda s, a, x: dossier_ccf.synthese_division(
         s, a, x["division"], "E31")),
     "dossier_ccf.dossier_eleve": (ENSEIGNER, lambda s, a, x: dossier_ccf.dossier_eleve(s, a, x["eleve"], "E31")),
@@ -160,7 +175,6 @@ ACTIONS = {
     "ccf.publier": (ENSEIGNER, lambda s, a, x: ccf.publier(s, a, x["division"], "E31")),
     "ccf.derniere_publication": (ENSEIGNER, lambda s, a, x: ccf.derniere_publication(s, a, x["division"], "E31")),
     "ccf.ccf_de_l_eleve": (LIRE, lambda s, a, x: ccf.ccf_de_l_eleve(s, a, x["eleve"])),
-    "ccf.grille_de_la_division": (ENSEIGNER, lambda s, a, x: ccf.grille_de_la_division(s, a, x["division"], "E31")),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
 
@@ -195,6 +209,7 @@ def monde(fresh_db, tmp_path, monkeypatch):
         periode = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", dt.date(2026, 11, 16),
                                         dt.date(2026, 12, 11), "Julien Garnier")
         formulation = formulations.ajouter(s, ecole.martin, "Cherche un aléa.", "alea")
+        extrait = extraits.creer_extrait(s, ecole.lea, "Pour un stage", [fiche.id])
         reunion_ccf = ReunionCcf(division_id=fiche.eleve.division_id, epreuve="E31", date_reunion=dt.date(2027, 3, 4),
                                  cree_par_id=ecole.martin.compte_id)
         s.add(reunion_ccf)
@@ -202,7 +217,7 @@ def monde(fresh_db, tmp_path, monkeypatch):
         ids = {"formulation": formulation.id, "fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
                "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id,
-               "reunion_ccf": reunion_ccf.id}
+               "reunion_ccf": reunion_ccf.id, "extrait": extrait.id}
     entrepot = Entrepot(fresh_db.url.render_as_string(hide_password=False))
     yield fresh_db, ecole, {**ids, "entrepot": entrepot}
     entrepot.fermer()
