@@ -338,19 +338,3 @@ def test_an_agora_epreuve_is_entered_validated_and_withdrawn(monde):
     with transaction(engine) as s:
         de_retour = ccf.ajouter_epreuve(s, ecole.leroy, "agora-2020", "E1", "Relations clients", ["1", "3"])
     assert (de_retour.id, de_retour.poles) == (saisie.id, ("1", "3"))
-
-
-def test_the_grid_counts_fiches_levels_and_selections(monde):
-    engine, ecole, _, x = monde
-    with transaction(engine) as s:
-        fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(CONTENU, titre="Relance", complexite=1, aleas=0))
-        ccf.selectionner(s, ecole.martin, x["f1"], "E31")
-    with Session(engine) as s:
-        grille = ccf.grille_de_la_division(s, ecole.martin, x["division"], "E31")
-    assert len(grille.situations) == 14 and grille.situations[:2] == ["1.1.1", "1.1.2"]
-    assert [e.nom_complet for e in grille.eleves] == ["Léa Moreau"]
-    case = grille.cases[(ecole.lea.eleve_id, "1.1.2")]
-    assert (case.fiches, case.complexite_max, case.aleas_max, case.selectionnees, case.statut) == (
-        2, 2, 1, 1, "evaluable")
-    assert grille.cases[(ecole.lea.eleve_id, "1.2.1")].statut == "une_fois"
-    assert (ecole.lea.eleve_id, "1.1.1") not in grille.cases

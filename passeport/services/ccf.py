@@ -26,7 +26,6 @@ from passeport.models import (
 )
 from passeport.positionnement import NIVEAUX
 from passeport.saisie import probleme_de_texte
-from passeport.statut import Statut, statut
 from passeport.services.fiches import FicheIntrouvable
 
 LONGUEUR_COMMENTAIRE = 500
@@ -524,60 +523,3 @@ def ccf_de_l_eleve(session: Session, acteur, eleve_id: int) -> list[CcfDeLEleve]
             decisions = sorted(par_situation.values(), key=lambda d: ordre.get(d.situation, len(ordre)))
         resultat.append(CcfDeLEleve(epreuve, selections, publication, decisions))
     return resultat
-
-
-# --- the meeting's grid (until the dossier's class synthesis is available) ----------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseGrille:
-    fiches: int
-    complexite_max: int | None
-    aleas_max: int | None
-    selectionnees: int
-
-    @property
-    def statut(self) -> Statut:
-        """The statut of DESIGN.md, from the count and the highest levels (same rule as passeport.statut)."""
-        return statut([(self.complexite_max or 1, self.aleas_max or 0)] + [(1, 0)] * (self.fiches - 1)
-                      if self.fiches else [])
-
-
-@dataclass(frozen=True)
-class EleveGrille:
-    eleve_id: int
-    nom_complet: str
-
-
-@dataclass(frozen=True)
-class GrilleReunion:
-    situations: list[str]
-    eleves: list[EleveGrille]
-    cases: dict[tuple[int, str], CaseGrille]  # (student, situation) → what the student's fiches reach
-
-
-def grille_de_la_division(session: Session, acteur, division_id: int, code_epreuve: str) -> GrilleReunion:
-    """Students × situations of the épreuve: fiches, highest complexity and aléas, selected fiches."""
-    acces.exiger_enseignant_de_division(session, acteur, division_id)
-    division = _division(session, division_id)
-    epreuve = _epreuve(session, division, code_epreuve)
-    situations = epreuve.situations(referentiel.charger(division.referentiel))
-    eleves = [EleveGrille(e.id, c.nom_complet) for e, c in session.execute(
-        select(Eleve, Compte).join(Compte, Compte.id == Eleve.compte_id)
-        .where(Eleve.division_id == division_id, Compte.actif.is_(True)).order_by(Compte.nom, Compte.prenom))]
-    selectionnees = set(session.scalars(select(SelectionCcf.fiche_id).join(Eleve, Eleve.id == SelectionCcf.eleve_id)
-                                        .where(Eleve.division_id == division_id, SelectionCcf.epreuve == epreuve.code,
-                                               SelectionCcf.retiree_le.is_(None))))
-    requete = (select(Fiche.id, Fiche.eleve_id, FicheVersion.situation, FicheVersion.complexite, FicheVersion.aleas)
-               .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
-               .join(Eleve, Eleve.id == Fiche.eleve_id)
-               .where(Eleve.division_id == division_id, Fiche.supprimee_le.is_(None),
-                      FicheVersion.situation.in_(situations)))
-    cumul: dict[tuple[int, str], list] = {}
-    for fiche_id, eleve_id, situation, complexite, aleas in session.execute(requete):
-        c = cumul.setdefault((eleve_id, situation), [0, 0, 0, 0])
-        c[0] += 1
-        c[1], c[2] = max(c[1], complexite), max(c[2], aleas)
-        c[3] += fiche_id in selectionnees
-    cases = {cle: CaseGrille(n, cx, al, sel) for cle, (n, cx, al, sel) in cumul.items()}
-    return GrilleReunion(situations, eleves, cases)
