@@ -262,6 +262,7 @@ ECRITURES_DE_L_ELEVE = [
     "fiches.retenir", "fiches.partager_avec_tuteur", "fiches.contenu_a_dupliquer", "fiches.creer_depuis_poste",
     "pieces.ajouter", "pieces.retirer", "contextes.enregistrer", "contextes.supprimer", "pfmp.enregistrer_pfmp",
     "pfmp.creer_lien", "pfmp.revoquer_lien", "appreciations.marquer_lues", "nouveautes.marquer_vues",
+    *[a for a in ("extraits.creer_extrait", "extraits.creer_lien") if a in ACTIONS],
 ]
 LECTURES_DE_L_ELEVE = [
     "archive.archive_de_l_eleve", "fiches.lire_fiche", "fiches.historique", "fiches.fiches_de_l_eleve",

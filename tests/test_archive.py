@@ -375,3 +375,42 @@ def test_cli_exports_and_imports_a_passport(source, db_env, tmp_path, monkeypatc
     assert erreur.rstrip().endswith("Import refusé : rien n'a été enregistré.")
     assert main(["importer", "passeport", str(tmp_path / "absent.zip")]) == 1
     assert "Fichier introuvable" in capsys.readouterr().err
+
+
+# --- a former student in the app -------------------------------------------------------------------------------------
+
+
+def test_a_former_student_signs_in_read_only_and_takes_the_zip(source, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from passeport.services import administration
+    from tests.conftest import RACINE, jeton_de_session
+
+    url, pieces_source, _ = source
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(pieces_source.parent))
+    engine = creer_engine(url)
+    with transaction(engine) as s:
+        admin = utilisateur_de(s, _compte(s, "admin"))
+        eleve_id = s.scalar(select(Eleve.id).where(Eleve.identifiant == IDENTIFIANT))
+        administration.enregistrer_sortie(s, admin, eleve_id, dt.date(2026, 11, 27))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+        at.session_state["jeton"] = jeton_de_session(url, "lea.moreau")
+        at.run()
+        assert not at.exception and at.title[0].value == "Mon passeport"
+        assert at.session_state["utilisateur"].lecture_seule
+        assert "lecture seule depuis votre départ" in at.info[0].value
+        assert "Nouvelle fiche" not in [b.label for b in at.button]
+        at.button(key="preparer_archive").click().run()
+        assert not at.exception
+        bouton = next(b.proto for b in at.get("download_button") if "telecharger_archive" in b.proto.id)
+        assert bouton.label.startswith("Télécharger passeport-moreau-lea-")
+    finally:
+        with transaction(engine) as s:
+            administration.enregistrer_sortie(s, admin, eleve_id, None)
+        engine.dispose()
+        st.cache_resource.clear()
