@@ -8,6 +8,7 @@ import streamlit as st
 import analytics
 from pages.cockpit_ui import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
 from pages.commun import exiger_role, session
+from pages.livret_ui import bouton_grille
 from passeport.acces import AccesRefuse
 from passeport.csvio import csv_octets
 from passeport.models import Role
@@ -76,6 +77,7 @@ with onglet_carte:
         "Exporter la couverture (CSV)",
         lambda: csv_octets(list(export.columns), analytics.exports.lignes_csv(export)),
         file_name=f"couverture-{division.nom}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+    bouton_grille(utilisateur, division.id, division.nom, filtres)
 
 with onglet_synthese:
     colonnes = st.columns(2)

@@ -10,6 +10,7 @@ from analytics.objectifs import MOTIFS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from pages.cockpit_ui import choisir_filtres, entrepot, graphique
 from pages.commun import afficher_texte, annoncer, exiger_role, session
+from pages.livret_ui import bloc_livret
 from pages.suivi_ui import badge_niveau, carte_appreciation, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
@@ -54,6 +55,8 @@ colonnes[0].metric("Fiches", int(cov["nb_fiches"].sum()))
 colonnes[1].metric("Situations traversées", f"{int((cov['nb_fiches'] > 0).sum())} / {len(cov)}")
 colonnes[2].metric("Évaluables", int(statuts.get("evaluable", 0)))
 colonnes[3].metric("Fiches retenues", len(profil.retenues))
+bloc_livret(utilisateur, eleve_id, profil.entete.nom_complet,
+            dict(zip(cov["pole_code"].astype(str), cov["pole_titre"])), f"livret_{eleve_id}", "Livret de l'élève")
 
 situation = st.session_state.get("cockpit_situation")
 if situation and situation in set(cov["situation"]):

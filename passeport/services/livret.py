@@ -242,7 +242,7 @@ def _courantes(session: Session, eleve_id: int) -> list[tuple[Fiche, FicheVersio
         .where(Fiche.eleve_id == eleve_id, Fiche.supprimee_le.is_(None))
         .order_by(FicheVersion.date_debut, Fiche.id)
     )
-    return list(session.execute(requete).tuples())
+    return [(f, v) for f, v in session.execute(requete)]
 
 
 def _ordre_annees(dates: list[dt.date]) -> list[str]:
