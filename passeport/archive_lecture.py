@@ -213,8 +213,8 @@ class _Lecteur:
 
     def texte(self, o: dict, cle: str, chemin: str, defaut: str = "") -> str:
         v = o.get(cle, defaut)
-        if not isinstance(v, str):
-            self._err(f"{chemin}.{cle}", "texte attendu")
+        if not isinstance(v, str) or "\x00" in v:
+            self._err(f"{chemin}.{cle}", "texte attendu (sans caractère nul)")
             return defaut
         return v
 

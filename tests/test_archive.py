@@ -274,6 +274,10 @@ def _bombe(e):
     return _zip({**e, "manifeste.json": json.dumps(manifeste).encode(), f"pieces/{sha}": zeros}, False)
 
 
+def _caractere_nul(document):
+    document["fiches"][0]["versions"][0]["demarche"] = "J'ai\x00 appelé"
+
+
 def _situation_inconnue(document):
     document["fiches"][5]["versions"][0]["situation"] = "9.9.9"
 
@@ -290,6 +294,8 @@ DOMMAGES = {
     "bombe": (_bombe, {}, "L'archive est trop volumineuse une fois décompressée"),
     "pas un zip": (lambda e: b"PK\x03\x04 ceci n'est pas une archive", {},
                    "Ce fichier n'est pas une archive ZIP lisible."),
+    "caractère nul": (lambda e: _zip(_document(e, _caractere_nul)), {},
+                      "passeport.json, fiches[0].versions[0].demarche : texte attendu (sans caractère nul)"),
     "situation inconnue": (lambda e: _zip(_document(e, _situation_inconnue)), {},
                            "situation 9.9.9 inconnue du référentiel ga-2012 de la division d'accueil"),
     "autre référentiel": (lambda e: _zip(e), {"division": "2AG1"},
