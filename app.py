@@ -54,6 +54,7 @@ def pages_du_role(role: Role) -> list:
     if role == Role.ELEVE:
         return [
             st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
+            st.Page("pages/eleve_extraits.py", title="Mes extraits", icon=":material/ios_share:"),
             st.Page("pages/eleve_nouveautes.py", title=titre_nouveautes(), icon=":material/notifications:"),
             st.Page("pages/eleve_fiche.py", title="Fiche en cours", icon=":material/edit_note:"),
             st.Page("pages/eleve_poste.py", title="Poste de travail", icon=":material/work:"),
