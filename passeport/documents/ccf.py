@@ -157,7 +157,7 @@ def xlsx_synthese(synthese: SyntheseCcf, jour: dt.date | None = None) -> bytes:
     f = classeur.active
     f.title = "Synthèse"
     titre(f, f"Synthèse CCF — {ep.libelle}")
-    ecrire(f, 4, ["Nom", "Prénom", *[f"{sit.code} {sit.titre_court}" for sit in s.situations],
+    ecrire(f, 4, ["Nom", "Prénom", *[f"{sit.code} {sit.titre}" for sit in s.situations],
                   "Avis global de l'équipe", "Fiches sélectionnées"], style_entete=True)
     for i, l in enumerate(s.eleves, start=5):
         cases = []
@@ -172,7 +172,7 @@ def xlsx_synthese(synthese: SyntheseCcf, jour: dt.date | None = None) -> bytes:
             avis = f"{avis} — {l.avis.commentaire}" if avis else l.avis.commentaire
         ecrire(f, i, [l.nom, l.prenom, *cases, avis, l.selectionnees])
     f.freeze_panes = "C5"
-    f.row_dimensions[4].height = 45
+    f.row_dimensions[4].height = 75
     f.column_dimensions["A"].width, f.column_dimensions["B"].width = 22, 16
     for colonne in range(3, 3 + len(s.situations)):
         f.column_dimensions[get_column_letter(colonne)].width = 16

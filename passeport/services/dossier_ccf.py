@@ -463,8 +463,8 @@ def construire_dossiers(session: Session, division_id: int, epreuve_code: str,
     # Appréciations on the selected fiches and on the whole passport (withdrawn ones are not shown).
     appreciations: dict[int, list[AppreciationCcf]] = defaultdict(list)
     sur_fiche: dict[int, list[AppreciationCcf]] = defaultdict(list)
-    for a, prenom, nom, titre in session.execute(
-            select(Appreciation, Compte.prenom, Compte.nom, FicheVersion.titre)
+    for a, prenom, nom, login, titre in session.execute(
+            select(Appreciation, Compte.prenom, Compte.nom, Compte.login, FicheVersion.titre)
             .outerjoin(Compte, Compte.id == Appreciation.auteur_id)
             .outerjoin(Fiche, Fiche.id == Appreciation.fiche_id)
             .outerjoin(FicheVersion, (FicheVersion.fiche_id == Fiche.id)
@@ -472,8 +472,8 @@ def construire_dossiers(session: Session, division_id: int, epreuve_code: str,
             .where(Appreciation.eleve_id.in_(ids), Appreciation.retiree_le.is_(None))
             .order_by(Appreciation.cree_le, Appreciation.id)):
         if a.fiche_id is None or a.fiche_id in fiche_ids:
-            ligne = AppreciationCcf(a.fiche_id, titre or "", a.auteur_nom or _nom(prenom, nom), a.origine, a.texte,
-                                    a.cree_le)
+            ligne = AppreciationCcf(a.fiche_id, titre or "", a.auteur_nom or _nom(prenom, nom, login or ""),
+                                    a.origine, a.texte, a.cree_le)
             appreciations[a.eleve_id].append(ligne)
             if a.fiche_id is not None:
                 sur_fiche[a.fiche_id].append(ligne)
@@ -518,7 +518,7 @@ def construire_dossier(session: Session, eleve_id: int, epreuve_code: str) -> Do
 
 
 def construire_compte_rendu(session: Session, reunion_id: int) -> CompteRendu:
-    """The minutes of a meeting: the decisions recorded at it (the last one of each chain written at it)."""
+    """The minutes of a meeting: per student, the decisions recorded at it (the last of each chain written at it)."""
     reunion = session.get(ReunionCcf, reunion_id)
     if reunion is None:
         raise DossierIntrouvable("Réunion introuvable.")
@@ -537,10 +537,8 @@ def construire_compte_rendu(session: Session, reunion_id: int) -> CompteRendu:
     ordre = {s.code: i for i, s in enumerate(situations)}
     lignes = []
     for eleve, compte in eleves:
-        de_la_reunion: dict[str, Decision] = {}
-        for d in decisions.get(eleve.id, []):  # oldest first: the last one written at the meeting wins
-            if d.reunion_id == reunion_id:
-                de_la_reunion[d.situation] = d
+        # Along each chain, the last decision written at this meeting (later corrections belong to later meetings).
+        de_la_reunion = dernieres(d for d in decisions.get(eleve.id, []) if d.reunion_id == reunion_id)
         avis = de_la_reunion.pop("", None)
         lignes.append(LigneCompteRendu(eleve.id, _nom(compte.prenom, compte.nom, compte.login),
                                        sorted(de_la_reunion.values(), key=lambda d: ordre.get(d.situation, 999)),
