@@ -295,3 +295,56 @@ def test_cli_livret_errors_are_french_and_write_nothing(petite_ecole, capsys):
     assert main(["exporter", "livret", "--eleve", "INE1", "--sortie", str(petite_ecole)]) == 1
     assert "(c'est un dossier)" in capsys.readouterr().err
     assert not sortie.exists()
+
+
+# --- the download buttons, under AppTest ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_demo(demo, monkeypatch):
+    import streamlit as st
+
+    url = demo["engine"].url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(demo["dossier"] / "donnees"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def ouvrir(login: str, page: str, **etat):
+        from streamlit.testing.v1 import AppTest
+
+        from tests.conftest import jeton_de_session
+
+        at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+        at.session_state["jeton"] = jeton_de_session(url, login)
+        for cle, valeur in etat.items():
+            at.session_state[cle] = valeur
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    yield ouvrir
+    st.cache_resource.clear()
+
+
+def test_the_student_downloads_the_livret_from_mon_passeport(app_demo):
+    at = app_demo("lea.moreau", "pages/eleve_accueil.py")
+    assert "Mon livret" in [e.label for e in at.expander]
+    assert [b.proto.label for b in at.get("download_button") if "livret_eleve" in b.proto.id] == [
+        "Télécharger le livret (PDF)"]
+    assert at.selectbox(key="livret_eleve_pole").options == [
+        "Tous les pôles", "Pôle 1 — Gestion administrative des relations externes",
+        "Pôle 2 — Gestion administrative des relations avec le personnel", "Pôle 3 — Gestion administrative interne",
+        "Pôle 4 — Gestion administrative des projets"]
+    assert at.checkbox(key="livret_eleve_toutes").label == "Toutes les fiches"
+    assert at.checkbox(key="livret_eleve_appreciations").label == "Avec les appréciations"
+
+
+def test_a_teacher_downloads_it_from_the_student_profile(app_demo, demo):
+    eleve_id = demo["lea"].eleve_id
+    at = app_demo("claire.martin", "pages/enseignant_eleve.py", cockpit_eleve=eleve_id)
+    assert "Livret de l'élève" in [e.label for e in at.expander]
+    assert [b.proto.label for b in at.get("download_button") if f"livret_{eleve_id}" in b.proto.id] == [
+        "Télécharger le livret (PDF)"]
