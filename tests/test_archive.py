@@ -420,3 +420,33 @@ def test_a_former_student_signs_in_read_only_and_takes_the_zip(source, monkeypat
             administration.enregistrer_sortie(s, admin, eleve_id, None)
         engine.dispose()
         st.cache_resource.clear()
+
+
+def test_the_administrator_marks_a_student_as_left_and_back(source, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import RACINE, jeton_de_session
+
+    url = source[0]
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    at.session_state["jeton"] = jeton_de_session(url, "admin")
+    at.run()
+    at.switch_page("pages/admin_equipe.py").run()
+    at.text_input(key="recherche_sortie").input(IDENTIFIANT).run()
+    eleve_id = next(int(b.key.removeprefix("sortir_")) for b in at.button if b.key and b.key.startswith("sortir_"))
+    at.date_input(key=f"sortie_{eleve_id}").set_value(dt.date(2026, 11, 27)).run()
+    at.button(key=f"sortir_{eleve_id}").click().run()
+    assert not at.exception
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        assert s.get(Eleve, eleve_id).sorti_le == dt.date(2026, 11, 27)
+    assert any("sorti le 27/11/2026" in m.value for m in at.markdown)
+    at.button(key=f"sortir_{eleve_id}").click().run()
+    with Session(engine) as s:
+        assert s.get(Eleve, eleve_id).sorti_le is None
+    engine.dispose()
+    st.cache_resource.clear()
