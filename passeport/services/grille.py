@@ -16,7 +16,7 @@ from analytics.couverture import ORDRE_STATUTS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport import acces
 from passeport.models import Division
-from passeport.services.livret import SYMBOLES
+from passeport.services.livret import NOMS_DES_POLES, SYMBOLES
 from passeport.statut import Statut
 
 
@@ -50,6 +50,7 @@ class GrilleClasse:
     date: dt.date
     filtres: list[str]                     # the filters used, in words ("Période : tout le passeport", …)
     poles: list[PoleGrille]
+    nom_pole: str = "Pôle"                 # "Bloc" for AGORA
 
 
 def filtres_en_mots(filtres: Filtres) -> list[str]:
@@ -68,7 +69,8 @@ def filtres_en_mots(filtres: Filtres) -> list[str]:
 
 
 def grille_depuis(carte: analytics.Carte, division: str, annee: str, etablissement: str, filtres: Filtres,
-                  poles: list[str] | None = None, jour: dt.date | None = None) -> GrilleClasse:
+                  poles: list[str] | None = None, jour: dt.date | None = None,
+                  nom_pole: str = "Pôle") -> GrilleClasse:
     """The grid built from a class map of the statut measure (pure: no database)."""
     if carte.metrique != "statut":
         raise ValueError("La grille se construit sur la mesure « statut ».")
@@ -88,7 +90,8 @@ def grille_depuis(carte: analytics.Carte, division: str, annee: str, etablisseme
             str(code), str(titre), list(zip(codes, groupe["titre"])), lignes,
             [int((valeurs[c] > 0).sum()) for c in codes],
             [int((valeurs[c] == ORDRE_STATUTS.index(Statut.EVALUABLE)).sum()) for c in codes]))
-    return GrilleClasse(division, annee, etablissement, jour or dt.date.today(), filtres_en_mots(filtres), resultat)
+    return GrilleClasse(division, annee, etablissement, jour or dt.date.today(), filtres_en_mots(filtres), resultat,
+                        nom_pole)
 
 
 def grille_de_la_division(session: Session, acteur, entrepot: Entrepot, division_id: int,
@@ -101,4 +104,4 @@ def grille_de_la_division(session: Session, acteur, entrepot: Entrepot, division
     entrepot.actualiser()
     carte = analytics.carte(entrepot, division_id, "statut", filtres, "nom")
     return grille_depuis(carte, division.nom, division.annee_scolaire, division.etablissement.nom, filtres, poles,
-                         jour)
+                         jour, NOMS_DES_POLES.get(division.referentiel, "Pôle"))

@@ -30,10 +30,13 @@ DIPLOMES = {
     "agora-2020": "Baccalauréat professionnel Assistance à la gestion des organisations et de leurs activités (AGORA)",
 }
 NOMS_REFERENTIELS = {"ga-2012": "Référentiel Gestion-Administration (2012)", "agora-2020": "Référentiel AGORA (2020)"}
+# AGORA's blocs de compétences play the role of GA's pôles (DESIGN.md): printed under their own name.
+NOMS_DES_POLES = {"agora-2020": "Bloc"}
 
 # Statut as a sign readable in black and white (the livret's coverage table and the class grid).
 SYMBOLES = {Statut.EVALUABLE: "E", Statut.REPETEE: "R", Statut.UNE_FOIS: "1", Statut.NON_TRAVERSEE: "—"}
-LEGENDE = [(SYMBOLES[s], LIBELLES[s]) for s in (Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE)]
+LEGENDE = [(SYMBOLES[s], LIBELLES[s])
+           for s in (Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE)]
 
 # Images shown small in the fiche's productions; other files are listed by name.
 TYPES_IMAGES = {"image/png", "image/jpeg"}
@@ -166,6 +169,7 @@ class DonneesLivret:
     avec_bilans: bool = False
     appreciations_generales: list[AppreciationImprimee] = field(default_factory=list)
     bilans: list[BilanImprime] = field(default_factory=list)
+    nom_pole: str = "Pôle"
 
     def sections_du_pole(self, code: str) -> list[SectionSituation]:
         return [s for s in self.sections if s.pole_code == code]
@@ -321,6 +325,7 @@ def assembler_livret(session: Session, eleve_id: int, pole: str | None = None, t
         toutes_les_fiches=toutes_les_fiches, avec_appreciations=appreciations, avec_bilans=bilans,
         appreciations_generales=appreciations_.get(None, []),
         bilans=_bilans(session, eleve_id, ref) if bilans else [],
+        nom_pole=NOMS_DES_POLES.get(ref.nom, "Pôle"),
     )
 
 
