@@ -212,6 +212,12 @@ def _pieces(session: Session, fiche_ids: list[int]) -> dict[int, list[PieceImpri
     return par_fiche
 
 
+def pieces_imprimees(session: Session, fiche_ids: list[int]) -> dict[int, list[PieceImprimee]]:
+    """The attachments of these fiches as printed (images as data: URIs, other files by name), by fiche id.
+    No access check: for documents whose caller checked it (the CCF dossier)."""
+    return _pieces(session, fiche_ids)
+
+
 def _appreciations(session: Session, eleve_id: int) -> dict[int | None, list[AppreciationImprimee]]:
     """Appréciations not withdrawn, by fiche (None: on the whole passport), oldest first."""
     requete = (
