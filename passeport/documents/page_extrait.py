@@ -11,6 +11,8 @@ import html
 
 from sqlalchemy.orm import Session
 
+from passeport.affichage import heure_locale
+
 from passeport.services.extraits import MESSAGE_NEUTRE, ExtraitPartage, FichePartagee
 
 NIVEAUX_COMPLEXITE = {1: "situation courante", 2: "un facteur de complexité", 3: "plusieurs facteurs de complexité"}
@@ -57,7 +59,8 @@ def _liste(titre: str, elements: tuple[str, ...]) -> str:
 
 
 def _fiche(f: FichePartagee) -> str:
-    dates = f"du {f.date_debut:%d/%m/%Y} au {f.date_fin:%d/%m/%Y}" if f.date_fin else f"le {f.date_debut:%d/%m/%Y}"
+    dates = (f"du {f.date_debut:%d/%m/%Y} au {f.date_fin:%d/%m/%Y}" if f.date_fin and f.date_fin != f.date_debut
+             else f"le {f.date_debut:%d/%m/%Y}")
     lieu = f"{f.lieu}" + (f" — {f.organisation}" if f.organisation.strip() else "")
     return (
         '<article class="fiche">'
@@ -82,7 +85,7 @@ def html_page(partage: ExtraitPartage, lien_pdf: str = "") -> str:
     entete = (
         f"<header><h1>{_e(partage.titre)}</h1><div class=\"qui\">{_e(partage.eleve)}</div>"
         f'<div class="petit">Extrait du passeport professionnel · {len(partage.fiches)} fiche(s) écrites par '
-        f"l'élève · lien valable jusqu'au {partage.expire_le:%d/%m/%Y}</div>{bouton}</header>"
+        f"l'élève · lien valable jusqu'au {heure_locale(partage.expire_le):%d/%m/%Y}</div>{bouton}</header>"
     )
     fiches = "".join(_fiche(f) for f in partage.fiches) or '<p class="neutre">Aucune fiche dans cet extrait.</p>'
     return _document(f"{partage.titre} — {partage.eleve}", entete + fiches)
