@@ -11,7 +11,8 @@ from passeport.services.audit import consultations_de_mon_passeport
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Qui a vu mon passeport")
 st.write("Chaque fois qu'une autre personne que vous (enseignant, tuteur, administration) ouvre votre passeport, "
-         "c'est noté ici. Une question ? Parlez-en à votre professeur principal.")
+         "ou qu'un de vos liens de partage d'extrait est ouvert, c'est noté ici. Une question ? Parlez-en à votre "
+         "professeur principal.")
 with session() as s:
     consultations = consultations_de_mon_passeport(s, utilisateur)
 if not consultations:
