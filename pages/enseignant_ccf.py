@@ -3,7 +3,6 @@ of the pôle, per student the fiches to select and the team's decisions (never o
 students, and the printed documents."""
 
 import datetime as dt
-import importlib
 
 import pandas as pd
 import streamlit as st
@@ -13,10 +12,12 @@ from pages.commun import annoncer, exiger_role, session
 from pages.suivi_ui import badge_niveau, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
+from passeport.documents import ccf as documents_ccf
+from passeport.documents.grille import pdf_grille_classe
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
 from passeport.positionnement import COULEURS, ENCRES, NIVEAUX, libelle
-from passeport.services import ccf, cockpit, dossier_ccf
+from passeport.services import ccf, cockpit, dossier_ccf, grille
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import Statut
 
@@ -173,7 +174,7 @@ def _case(case) -> str:
 codes_situations = [sit.code for sit in synthese.situations]
 tableau = pd.DataFrame([[_case(l.cases[c]) for c in codes_situations] for l in synthese.eleves],
                        index=[f"{l.nom} {l.prenom}" for l in synthese.eleves], columns=codes_situations)
-tableau.insert(0, "Avis", [NIVEAUX[l.avis.niveau] if l.avis and l.avis.niveau else ("avis" if l.avis else "")
+tableau.insert(0, "Avis", [NIVEAUX[l.avis.niveau] if l.avis and l.avis.niveau else ("avis écrit" if l.avis else "")
                            for l in synthese.eleves])
 if vue == "decisions":
     inverse = {v: k for k, v in NIVEAUX.items()}
@@ -249,15 +250,16 @@ def formulaire_decision(situation: str, courante) -> None:
             st.markdown(texte_brut(courante.commentaire))
     else:
         st.caption("Pas encore de décision de l'équipe." if situation else "Pas encore d'avis de l'équipe.")
-    colonnes = st.columns([3, 3, 1.4])
-    colonnes[0].segmented_control("Niveau retenu par l'équipe" + ("" if situation else " (facultatif)"), list(NIVEAUX),
-                                  format_func=libelle, key=f"{cle}_niveau")
-    colonnes[1].text_input("Commentaire (500 caractères au plus)", max_chars=ccf.LONGUEUR_COMMENTAIRE,
+    st.segmented_control("Niveau retenu par l'équipe" + ("" if situation else " (facultatif)"), list(NIVEAUX),
+                         format_func=libelle, key=f"{cle}_niveau")
+    colonnes = st.columns([4, 1], vertical_alignment="bottom")
+    colonnes[0].text_input("Commentaire (500 caractères au plus)", max_chars=ccf.LONGUEUR_COMMENTAIRE,
                            key=f"{cle}_commentaire")
-    colonnes[2].button("Remplacer la décision" if courante else "Enregistrer la décision", key=f"{base}_ok",
-                       on_click=_decider, args=(situation, courante.id if courante else None, base, cle),
-                       disabled=reunion is None, icon=":material/gavel:",
-                       help=None if reunion else "Enregistrez d'abord la réunion.")
+    colonnes[1].button("Remplacer" if courante else "Enregistrer", key=f"{base}_ok", on_click=_decider,
+                       args=(situation, courante.id if courante else None, base, cle), disabled=reunion is None,
+                       icon=":material/gavel:", width="stretch",
+                       help="Enregistrez d'abord la réunion." if reunion is None else
+                       "La décision précédente reste dans l'historique." if courante else None)
     if message := st.session_state.pop(f"{base}_message", None):
         st.error(message[0])
     if courante is not None and courante.remplace_id is not None:
@@ -281,13 +283,27 @@ with st.container(border=True, key="ccf_avis"):
                                + (" — à la corbeille de l'élève" if f.a_la_corbeille else "")))
     formulaire_decision(ccf.AVIS_GLOBAL, ligne.avis)
 
+resume = pd.DataFrame([{
+    "Situation": f"{sit.code} — {sit.titre_court}", "Statut": SIGNES[ligne.cases[sit.code].statut],
+    "Fiches": ligne.cases[sit.code].fiches, "Choisies": ligne.cases[sit.code].selectionnees,
+    "Complexité": ligne.cases[sit.code].max_complexite, "Aléas": ligne.cases[sit.code].max_aleas,
+    "Positionnements": " · ".join(f"{p.enseignant} : {NIVEAUX[p.niveau]}" for p in ligne.cases[sit.code].positions),
+    "Décision": NIVEAUX[ligne.cases[sit.code].decision.niveau] if ligne.cases[sit.code].decision
+    and ligne.cases[sit.code].decision.niveau else "",
+} for sit in synthese.situations])
+st.dataframe(resume, hide_index=True, width="stretch", height=38 + 35 * len(resume), key=f"ccf_resume_{eleve_id}")
+st.caption("Ouvrez une situation pour choisir des fiches et enregistrer la décision de l'équipe.")
+
 for sit in synthese.situations:
     case = ligne.cases[sit.code]
     fiches_sit = [f for f in fiches_pole if f.situation == sit.code]
-    entete = (f"{sit.code} — {sit.titre_court} · {SIGNES[case.statut]} · {case.fiches} fiche(s)"
-              + (f" · {case.selectionnees} choisie(s)" if case.selectionnees else "")
-              + (f" · décision : {NIVEAUX[case.decision.niveau]}" if case.decision and case.decision.niveau else ""))
-    with st.expander(entete, expanded=st.session_state.get("ccf_situation_ouverte") == (eleve_id, sit.code)):
+    # A label that the team's actions do not change: the panel's identity (and so its open state) depends on it.
+    entete = f"{sit.code} — {sit.titre_court} · {SIGNES[case.statut]} · {case.fiches} fiche(s)"
+    # Keyed and tracked: it stays open across reruns, and a closed one draws nothing (14 situations × 24 students).
+    panneau = st.expander(entete, key=f"ccf_sit_{eleve_id}_{epreuve.code}_{sit.code}", on_change="rerun")
+    if not panneau.open:
+        continue
+    with panneau:
         gauche, droite = st.columns([3, 2], gap="medium")
         with gauche:
             st.markdown(f"**Fiches de l'élève** — {texte_brut(sit.titre)}")
@@ -347,63 +363,46 @@ with bas[0]:
             st.rerun()
 
 
-def _documents_ccf():
-    """The dossier's printed documents (passeport.documents.ccf), or None while that module is not there."""
-    try:
-        return importlib.import_module("passeport.documents.ccf")
-    except ImportError:
-        return None
-
-
 def _compte_rendu_pdf(reunion_id: int) -> bytes:
     with session() as s:
         cr = dossier_ccf.compte_rendu(s, utilisateur, reunion_id)
         s.commit()
-    return _documents_ccf().pdf_compte_rendu(cr)
+    return documents_ccf.pdf_compte_rendu(cr)
 
 
 def _grille_pdf() -> bytes:
-    from passeport.documents.grille import pdf_grille_classe
-    from passeport.services import grille
-
     with session() as s:
         donnees = grille.grille_de_la_division(s, utilisateur, entrepot(), division.id, poles=list(epreuve.poles))
     return pdf_grille_classe(donnees)
 
 
-def _synthese(fonction: str) -> bytes:
+def _synthese(format_: str) -> bytes:
     with session() as s:
         donnees = dossier_ccf.synthese_division(s, utilisateur, division.id, epreuve.code)
         s.commit()
-    return getattr(_documents_ccf(), fonction)(donnees)
+    return documents_ccf.xlsx_synthese(donnees) if format_ == "xlsx" else documents_ccf.pdf_synthese(donnees)
 
 
 def _dossiers_zip() -> bytes:
     with session() as s:
         synthese_, dossiers = dossier_ccf.dossiers_division(s, utilisateur, division.id, epreuve.code)
         s.commit()
-    return _documents_ccf().zip_dossiers(synthese_, dossiers)
+    return documents_ccf.zip_dossiers_division(synthese_, dossiers)
 
 
+# The files are built only when a button is clicked, not at every rerun.
 with bas[1]:
-    documents = _documents_ccf()
     nom = f"{division.nom}-{epreuve.code}"
-    if reunion is not None and documents is not None and hasattr(documents, "pdf_compte_rendu"):
+    if reunion is not None:
         st.download_button("Compte rendu de la réunion (PDF)", lambda: _compte_rendu_pdf(reunion.id),
                            file_name=f"compte-rendu-{nom}-{reunion.date_reunion:%Y-%m-%d}.pdf", mime="application/pdf",
                            icon=":material/description:", on_click="ignore", key="ccf_pdf_compte_rendu")
     st.download_button("Grille de la classe (PDF)", _grille_pdf, file_name=f"grille-{nom}.pdf", mime="application/pdf",
                        icon=":material/grid_on:", on_click="ignore", key="ccf_pdf_grille")
-    if documents is not None and hasattr(documents, "xlsx_synthese"):
-        st.download_button("Synthèse de la classe (xlsx)", lambda: _synthese("xlsx_synthese"),
-                           file_name=f"synthese-{nom}.xlsx", icon=":material/table:", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="ccf_xlsx_synthese")
-    if documents is not None and hasattr(documents, "pdf_synthese"):
-        st.download_button("Synthèse de la classe (PDF)", lambda: _synthese("pdf_synthese"),
-                           file_name=f"synthese-{nom}.pdf", mime="application/pdf", icon=":material/summarize:",
-                           on_click="ignore", key="ccf_pdf_synthese")
-    if documents is not None and hasattr(documents, "zip_dossiers"):
-        st.download_button("Dossiers CCF de la division (ZIP)", _dossiers_zip, file_name=f"dossiers-ccf-{nom}.zip",
-                           mime="application/zip", icon=":material/folder_zip:", on_click="ignore",
-                           key="ccf_zip_dossiers")
+    st.download_button("Synthèse de la classe (xlsx)", lambda: _synthese("xlsx"), file_name=f"synthese-{nom}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/table:", on_click="ignore", key="ccf_xlsx_synthese")
+    st.download_button("Synthèse de la classe (PDF)", lambda: _synthese("pdf"), file_name=f"synthese-{nom}.pdf",
+                       mime="application/pdf", icon=":material/summarize:", on_click="ignore", key="ccf_pdf_synthese")
+    st.download_button("Dossiers CCF de la division (ZIP)", _dossiers_zip, file_name=f"dossiers-ccf-{nom}.zip",
+                       mime="application/zip", icon=":material/folder_zip:", on_click="ignore", key="ccf_zip_dossiers")

@@ -74,6 +74,11 @@ def test_meeting_selection_decision_refusal_publication_then_the_student_sees_th
     martin = _utilisateur(base, "claire.martin")
     with Session(base) as s:
         fiche = ccf.fiches_pour_l_epreuve(s, martin, eleve_id, "E31")[0]
+    # The situation's panel is drawn only once opened.
+    with pytest.raises(KeyError):
+        at.button(key=f"ccf_choix_{fiche.fiche_id}")
+    at.session_state[f"ccf_sit_{eleve_id}_E31_{fiche.situation}"] = True
+    at.run()
     at.button(key=f"ccf_choix_{fiche.fiche_id}").click().run()
     assert not at.exception, at.exception
     with Session(base) as s:
