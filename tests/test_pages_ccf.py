@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from passeport.db import creer_engine, transaction
-from passeport.models import Compte, DecisionCcf, Division, Eleve, PublicationCcf, ReunionCcf, SelectionCcf
+from passeport.models import (
+    Compte, DecisionCcf, Division, Eleve, Enseignant, PublicationCcf, ReunionCcf, SelectionCcf,
+)
 from passeport.services import ccf
 from passeport.services.comptes import Utilisateur
 from tests.conftest import RACINE, jeton_de_session
@@ -132,3 +134,34 @@ def test_an_empty_meeting_is_refused_and_writes_nothing(base):
     at.button(key="FormSubmitter:ccf_nouvelle_reunion-Enregistrer la réunion").click().run()
     assert "Indiquez au moins un enseignant présent." in [e.value for e in at.error]
     assert _nb(base, ReunionCcf) == 0
+
+
+def test_an_agora_division_enters_its_epreuve_then_meets(base):
+    with transaction(base) as s:
+        martin = s.scalar(select(Compte).where(Compte.login == "claire.martin"))
+        tga1 = s.scalar(select(Division).where(Division.nom == "TGA1"))
+        agora = Division(etablissement_id=tga1.etablissement_id, nom="2AG1", niveau="2nde",
+                         annee_scolaire=tga1.annee_scolaire, referentiel="agora-2020")
+        s.add(agora)
+        s.flush()
+        enseignant = s.scalar(select(Enseignant).where(Enseignant.compte_id == martin.id))
+        enseignant.divisions.append(agora)
+        agora_id = agora.id
+    at = _app("claire.martin", "pages/enseignant_ccf.py")
+    at.selectbox(key="ccf_division").set_value(agora_id).run()
+    assert "Aucune épreuve pour ce référentiel : saisissez-en une ci-dessus." in [i.value for i in at.info]
+    # A title is missing: refused, nothing written.
+    at.text_input(key="ccf_ep_code").input("e1")
+    at.multiselect(key="ccf_ep_poles").set_value(["1"])
+    at.button(key="ccf_ajouter_epreuve").click().run()
+    assert [e.value for e in at.error] == ["Épreuve non enregistrée : le titre de l'épreuve est vide."]
+    assert _nb(base, ccf.EpreuveLocale) == 0
+    at.text_input(key="ccf_ep_titre").input("Gestion des relations avec les clients")
+    at.button(key="ccf_ajouter_epreuve").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ccf_epreuve").value == "E1"
+    with Session(base) as s:
+        locale = s.scalar(select(ccf.EpreuveLocale))
+        assert (locale.referentiel, locale.code, locale.titre, locale.poles, locale.mode) == (
+            "agora-2020", "E1", "Gestion des relations avec les clients", "1", "CCF")
+    assert "Aucune réunion enregistrée pour cette épreuve" in at.info[0].value
