@@ -200,6 +200,7 @@ eleve_id = st.selectbox("Élève", list(par_eleve), key=f"ccf_eleve_{division.id
 ligne = par_eleve[eleve_id]
 with session() as s:
     fiches_pole = ccf.fiches_pour_l_epreuve(s, utilisateur, eleve_id, epreuve.code)
+    s.commit()  # the read is journaled
 titres = {sit.code: sit.titre for sit in synthese.situations}
 
 

@@ -13,7 +13,7 @@ from passeport.db import transaction
 from passeport.models import (
     Compte, DecisionCcf, Division, Enseignant, EpreuveLocale, Lieu, Nature, Role, SelectionCcf,
 )
-from passeport.services import ccf, fiches
+from passeport.services import audit, ccf, fiches
 from passeport.services.comptes import Utilisateur
 from passeport.services.fiches import ContenuFiche
 from tests.ecole import creer_ecole
@@ -338,3 +338,11 @@ def test_an_agora_epreuve_is_entered_validated_and_withdrawn(monde):
     with transaction(engine) as s:
         de_retour = ccf.ajouter_epreuve(s, ecole.leroy, "agora-2020", "E1", "Relations clients", ["1", "3"])
     assert (de_retour.id, de_retour.poles) == (saisie.id, ("1", "3"))
+
+
+def test_a_teachers_read_of_the_fiches_is_in_the_students_journal(monde):
+    engine, ecole, _, _ = monde
+    with transaction(engine) as s:
+        ccf.fiches_pour_l_epreuve(s, ecole.martin, ecole.lea.eleve_id, "E31")
+    with Session(engine) as s:
+        assert [c.qui for c in audit.consultations_de_mon_passeport(s, ecole.lea)] == ["Claire Martin"]

@@ -26,6 +26,7 @@ from passeport.models import (
 )
 from passeport.positionnement import NIVEAUX
 from passeport.saisie import probleme_de_texte
+from passeport.services.audit import journaliser_consultation
 from passeport.services.fiches import FicheIntrouvable
 
 LONGUEUR_COMMENTAIRE = 500
@@ -266,7 +267,9 @@ def fiches_pour_l_epreuve(session: Session, acteur, eleve_id: int, code_epreuve:
     student has since put in the bin stays listed, flagged."""
     acces.exiger_enseignant_de_l_eleve(session, acteur, eleve_id)
     eleve = _eleve(session, eleve_id)
-    return _fiches_du_pole(session, eleve, _epreuve_de_l_eleve(session, eleve, code_epreuve))
+    liste = _fiches_du_pole(session, eleve, _epreuve_de_l_eleve(session, eleve, code_epreuve))
+    journaliser_consultation(session, acteur, eleve_id)  # a read of the passport, as any teacher's
+    return liste
 
 
 # --- meetings ------------------------------------------------------------------------------------------------------
@@ -501,8 +504,9 @@ def ccf_de_l_eleve(session: Session, acteur, eleve_id: int) -> list[CcfDeLEleve]
     """For each épreuve of the student's référentiel: the selected fiches (always) and the decisions as they stood at
     the team's latest publication (never a decision recorded after it). The student reads their own; the teachers of
     the division read it too (to see what the student sees)."""
-    if not acces.peut_lire_passeport(session, acteur, eleve_id) or acteur.role not in (Role.ELEVE, Role.ENSEIGNANT):
+    if acteur.role not in (Role.ELEVE, Role.ENSEIGNANT):
         raise acces.AccesRefuse("Ce passeport n'est pas accessible avec votre compte.")
+    acces.exiger_lecture_passeport(session, acteur, eleve_id)  # a teacher's read is journaled
     eleve = _eleve(session, eleve_id)
     division = eleve.division
     ref = referentiel.charger(division.referentiel)
