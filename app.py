@@ -49,6 +49,7 @@ def pages_du_role(role: Role) -> list:
     if role == Role.ELEVE and utilisateur.lecture_seule:  # a former student: read and take away, nothing else
         return [
             st.Page("pages/eleve_accueil.py", title="Mon passeport", icon=":material/menu_book:", default=True),
+            st.Page("pages/eleve_extraits.py", title="Mes extraits", icon=":material/ios_share:"),
             st.Page("pages/eleve_consultations.py", title="Qui a vu mon passeport", icon=":material/visibility:"),
         ]
     if role == Role.ELEVE:

@@ -269,6 +269,8 @@ LECTURES_DE_L_ELEVE = [
     "couverture.couverture_eleve", "couverture.entete_eleve", "appreciations.pour_l_eleve", "pieces.lister",
     "pieces.lire", "contextes.lister", "pfmp.pfmp_de_l_eleve", "pfmp.bilans_de_l_eleve",
     "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
+    "livret.donnees_livret", "extraits.mes_extraits", "extraits.apercu", "extraits.pdf_de_l_extrait",
+    "extraits.revoquer_lien",  # closing a share link only protects the student
 ]
 
 

@@ -113,3 +113,30 @@ def test_a_whole_pole_and_ticked_fiches_with_filters(base):
     at.text_input(key="extrait_titre").input("Accueil").run()
     _bouton(at, "Créer l'extrait").click().run()
     assert _extraits(base)[1] == ("Accueil", "choix", 4, False)
+
+
+def test_a_former_student_keeps_her_extracts_downloads_and_revokes_but_creates_nothing(base):
+    import datetime as dt
+
+    from passeport.models import Eleve
+    from passeport.services import extraits
+    from passeport.services.comptes import utilisateur_de
+
+    with Session(base) as s:
+        lea = s.scalar(select(Eleve).join(Eleve.compte).where(Eleve.compte.has(login="lea.moreau")))
+        acteur = utilisateur_de(s, lea.compte)
+        fiches = [f.id for f in extraits.fiches_a_choisir(s, acteur)[:2]]
+        cree = extraits.creer_extrait(s, acteur, "Candidature BIOMAG", fiches)
+        extraits.creer_lien(s, acteur, cree.id, 10)
+        lea.sorti_le = dt.date(2026, 11, 27)
+        s.commit()
+    at = _app()
+    assert at.session_state["utilisateur"].lecture_seule
+    assert at.info[0].value.startswith("Votre passeport est en lecture seule depuis votre départ")
+    assert [l for b in at.button if (l := b.label) in ("Créer l'extrait", "Créer un lien de partage")] == []
+    assert len(at.get("download_button")) == 1
+    _bouton(at, "Révoquer le lien").click().run()
+    assert not at.exception, at.exception
+    assert _extraits(base) == [("Candidature BIOMAG", "choix", 2, True)]
+    with Session(base) as s:
+        assert s.scalar(select(Extrait)).revoque_le is not None

@@ -12,7 +12,9 @@ DOSSIER = Path(__file__).resolve().parent / "modeles"
 
 @functools.cache
 def environnement() -> jinja2.Environment:
-    return jinja2.Environment(
+    from passeport.services.fiches import LIBELLES_ALEAS, LIBELLES_COMPLEXITE
+
+    environnement_ = jinja2.Environment(
         loader=jinja2.FileSystemLoader(DOSSIER),
         # Every template is HTML, including the CSS it includes: everything that comes from data is escaped.
         autoescape=True,
@@ -20,6 +22,8 @@ def environnement() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environnement_.globals.update(LIBELLES_COMPLEXITE=LIBELLES_COMPLEXITE, LIBELLES_ALEAS=LIBELLES_ALEAS)
+    return environnement_
 
 
 def rendre(modele: str, **donnees) -> str:

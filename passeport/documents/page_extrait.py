@@ -12,11 +12,9 @@ import html
 from sqlalchemy.orm import Session
 
 from passeport.affichage import heure_locale
-
 from passeport.services.extraits import MESSAGE_NEUTRE, ExtraitPartage, FichePartagee
+from passeport.services.fiches import LIBELLES_ALEAS as NIVEAUX_ALEAS, LIBELLES_COMPLEXITE as NIVEAUX_COMPLEXITE
 
-NIVEAUX_COMPLEXITE = {1: "situation courante", 2: "un facteur de complexité", 3: "plusieurs facteurs de complexité"}
-NIVEAUX_ALEAS = {0: "aucun aléa", 1: "un aléa rencontré et traité", 2: "plusieurs aléas"}
 _STYLE = """
 *{box-sizing:border-box} body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:0;background:#f6f7f9;
 color:#1d1f23;line-height:1.45;font-size:1rem} main{max-width:46rem;margin:0 auto;padding:1rem}

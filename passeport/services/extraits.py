@@ -47,8 +47,8 @@ def _empreinte(jeton: str) -> str:
     return hashlib.sha256(jeton.encode()).hexdigest()
 
 
-def _extrait_de_l_eleve(session: Session, acteur, extrait_id: int) -> Extrait:
-    eleve_id = acces.exiger_eleve(acteur)
+def _extrait_de_l_eleve(session: Session, acteur, extrait_id: int, lecture: bool = False) -> Extrait:
+    eleve_id = acces.exiger_eleve(acteur, lecture=lecture)
     extrait = session.get(Extrait, extrait_id)
     if extrait is None or extrait.eleve_id != eleve_id:
         raise acces.AccesRefuse("Cet extrait n'existe pas ou n'est pas le vôtre.")
@@ -207,8 +207,8 @@ def creer_extrait(
 
 
 def mes_extraits(session: Session, acteur, instant: dt.datetime | None = None) -> list[ResumeExtrait]:
-    """My extracts, newest first, with the state of their link."""
-    eleve_id = acces.exiger_eleve(acteur)
+    """My extracts, newest first, with the state of their link (also after leaving the school)."""
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
     extraits = session.scalars(select(Extrait).where(Extrait.eleve_id == eleve_id)
                                .order_by(Extrait.cree_le.desc(), Extrait.id.desc()))
     return [_resume(session, e, instant) for e in extraits]
@@ -232,8 +232,10 @@ def creer_lien(session: Session, acteur, extrait_id: int, jours: int = DUREE_PAR
 
 
 def revoquer_lien(session: Session, acteur, extrait_id: int) -> bool:
-    """Revoke the extract's link; return False when it had no active link."""
-    extrait = _extrait_de_l_eleve(session, acteur, extrait_id)
+    """Revoke the extract's link; return False when it had no active link.
+
+    Closing a link only protects the student: allowed after leaving the school too."""
+    extrait = _extrait_de_l_eleve(session, acteur, extrait_id, lecture=True)
     if statut_du_lien(extrait) != "actif":
         return False
     extrait.revoque_le = maintenant()
@@ -303,8 +305,8 @@ def _contenu(session: Session, extrait: Extrait) -> ExtraitPartage:
 
 
 def apercu(session: Session, acteur, extrait_id: int) -> ExtraitPartage:
-    """What the link shows (and the PDF holds), for the owner before sharing."""
-    return _contenu(session, _extrait_de_l_eleve(session, acteur, extrait_id))
+    """What the link shows (and the PDF holds), for the owner (also after leaving the school)."""
+    return _contenu(session, _extrait_de_l_eleve(session, acteur, extrait_id, lecture=True))
 
 
 def ouvrir_lien(session: Session, jeton: str | None, adresse: str, forme: str = "page",

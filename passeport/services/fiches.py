@@ -27,6 +27,9 @@ LIBELLES_LIEU = {
     Lieu.HORS_FORMATION: "Hors formation (emploi, association…)",
 }
 LIBELLES_NATURE = {Nature.REELLE: "Réelle", Nature.SIMULEE: "Simulée"}
+# The levels in words (glossary of DESIGN.md): printed documents show these, never "2 / 3", which reads like a mark.
+LIBELLES_COMPLEXITE = {1: "situation courante", 2: "un facteur de complexité", 3: "plusieurs facteurs de complexité"}
+LIBELLES_ALEAS = {0: "aucun aléa", 1: "un aléa rencontré et traité", 2: "plusieurs aléas"}
 LIBELLES_CHAMPS = {
     "situation": "Situation", "titre": "Titre", "date_debut": "Date de début", "date_fin": "Date de fin",
     "lieu": "Lieu", "nature": "Nature", "organisation": "Organisation", "contexte": "Contexte",
