@@ -12,8 +12,9 @@ import html
 from sqlalchemy.orm import Session
 
 from passeport.affichage import heure_locale
-from passeport.services.extraits import MESSAGE_NEUTRE, ExtraitPartage, FichePartagee
+from passeport.services.extraits import MESSAGE_NEUTRE, ExtraitPartage
 from passeport.services.fiches import LIBELLES_ALEAS as NIVEAUX_ALEAS, LIBELLES_COMPLEXITE as NIVEAUX_COMPLEXITE
+from passeport.services.livret import FicheImprimee
 
 _STYLE = """
 *{box-sizing:border-box} body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:0;background:#f6f7f9;
@@ -50,13 +51,13 @@ def _bloc(titre: str, texte: str) -> str:
     return f'<h3>{_e(titre)}</h3><p class="texte">{_e(texte)}</p>' if (texte or "").strip() else ""
 
 
-def _liste(titre: str, elements: tuple[str, ...]) -> str:
+def _liste(titre: str, elements: list[str]) -> str:
     if not elements:
         return ""
     return f"<h3>{_e(titre)}</h3><ul>" + "".join(f"<li>{_e(e)}</li>" for e in elements) + "</ul>"
 
 
-def _fiche(f: FichePartagee) -> str:
+def _fiche(f: FicheImprimee) -> str:
     dates = (f"du {f.date_debut:%d/%m/%Y} au {f.date_fin:%d/%m/%Y}" if f.date_fin and f.date_fin != f.date_debut
              else f"le {f.date_debut:%d/%m/%Y}")
     lieu = f"{f.lieu}" + (f" — {f.organisation}" if f.organisation.strip() else "")

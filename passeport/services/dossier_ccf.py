@@ -10,6 +10,7 @@ decision of a student × situation is the one no other row points to.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import unicodedata
@@ -27,7 +28,7 @@ from passeport.models import (
     ReunionCcf, SelectionCcf,
 )
 from passeport.services.audit import journaliser_consultation
-from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, details
+from passeport.services.livret import FicheImprimee, fiche_imprimee, pieces_imprimees
 from passeport.statut import Statut, statut
 
 LONGUEUR_TITRE_COURT = 48
@@ -153,37 +154,16 @@ class AppreciationCcf:
 
 
 @dataclass(frozen=True)
-class FicheSelectionnee:
+class FicheSelectionnee(FicheImprimee):
     """A fiche the team selected for the épreuve, with every block of the student's text (never edited)."""
 
-    fiche_id: int
-    situation: str
-    situation_titre: str
-    titre: str
-    date_debut: dt.date
-    date_fin: dt.date | None
-    lieu: str
-    nature: str
-    organisation: str
-    contexte: str
-    conditions: str
-    demarche: str
-    productions: str
-    complexite: int
-    complexite_details: list[str]
-    aleas: int
-    aleas_details: list[str]
-    version: int
-    choisie_par: str
-    choisie_le: dt.datetime
-    retenue: bool = False
-    pieces: list = field(default_factory=list)  # passeport.services.livret.PieceImprimee (images shown small)
-    appreciations: list[AppreciationCcf] = field(default_factory=list)  # on this fiche, oldest first
-    la_plus_recente: bool = False  # (the livret's fiche block asks)
+    version: int = 0
+    choisie_par: str = ""
+    choisie_le: dt.datetime | None = None
 
     @property
-    def id(self) -> int:
-        return self.fiche_id
+    def fiche_id(self) -> int:
+        return self.id
 
 
 @dataclass(frozen=True)
@@ -449,7 +429,7 @@ def construire_dossiers(session: Session, division_id: int, epreuve_code: str,
     synthese, decisions = _synthese(session, division, ep, eleves)
     ids = [e.id for e, _ in eleves]
     codes = [s.code for s in synthese.situations]
-    titres = {s.code: s.titre for s in synthese.situations}
+    ref = referentiel.charger(division.referentiel)
 
     choisies = session.execute(
         select(SelectionCcf, Fiche, FicheVersion, Compte.prenom, Compte.nom, Compte.login)
@@ -478,19 +458,13 @@ def construire_dossiers(session: Session, division_id: int, epreuve_code: str,
             if a.fiche_id is not None:
                 sur_fiche[a.fiche_id].append(ligne)
 
-    from passeport.services.livret import _pieces  # the livret's attachments, images embedded small
-
-    pieces = _pieces(session, sorted(fiche_ids))
+    pieces = pieces_imprimees(session, sorted(fiche_ids))  # the livret's attachments, images embedded small
     fiches: dict[int, list[FicheSelectionnee]] = defaultdict(list)
     for sel, fiche, version, prenom, nom, login in choisies:
+        imprimee = fiche_imprimee(fiche, version, ref, pieces.get(fiche.id, []), sur_fiche.get(fiche.id, []))
         fiches[sel.eleve_id].append(FicheSelectionnee(
-            fiche.id, version.situation, titres.get(version.situation, ""), version.titre, version.date_debut,
-            version.date_fin, LIBELLES_LIEU.get(version.lieu, str(version.lieu)),
-            LIBELLES_NATURE.get(version.nature, str(version.nature)), version.organisation, version.contexte,
-            version.conditions, version.demarche, version.productions, version.complexite,
-            details(version.complexite_details), version.aleas, details(version.aleas_details), version.numero,
-            _nom(prenom, nom, login), sel.choisie_le, fiche.retenue, pieces.get(fiche.id, []),
-            sur_fiche.get(fiche.id, [])))
+            **{c.name: getattr(imprimee, c.name) for c in dataclasses.fields(imprimee)},
+            version=version.numero, choisie_par=_nom(prenom, nom, login), choisie_le=sel.choisie_le))
     ordre = {c: i for i, c in enumerate(codes)}
     for liste in fiches.values():
         liste.sort(key=lambda f: (ordre.get(f.situation, len(ordre)), f.date_debut, f.fiche_id))

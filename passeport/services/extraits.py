@@ -26,9 +26,8 @@ from passeport.limites import LIENS_EXTRAITS
 from passeport.models import Eleve, Extrait, ExtraitFiche, Fiche, FicheVersion, maintenant
 from passeport.saisie import probleme_de_texte
 from passeport.services.audit import journaliser
-from passeport.services.fiches import (
-    LIBELLES_LIEU, LIBELLES_NATURE, FicheIntrouvable, details, referentiel_de_l_eleve,
-)
+from passeport.services.fiches import LIBELLES_LIEU, FicheIntrouvable, referentiel_de_l_eleve
+from passeport.services.livret import FicheImprimee, fiche_imprimee
 
 DUREE_MIN, DUREE_MAX, DUREE_PAR_DEFAUT = 1, 90, 30
 MAX_FICHES = 30
@@ -248,36 +247,13 @@ def revoquer_lien(session: Session, acteur, extrait_id: int) -> bool:
 
 
 @dataclass(frozen=True)
-class FichePartagee:
-    """One fiche as the link shows it: the current version's text, nothing else."""
-
-    id: int
-    situation: str
-    situation_titre: str
-    titre: str
-    date_debut: dt.date
-    date_fin: dt.date | None
-    lieu: str
-    nature: str
-    organisation: str
-    contexte: str
-    conditions: str
-    demarche: str
-    productions: str
-    complexite: int
-    complexite_details: tuple[str, ...]
-    aleas: int
-    aleas_details: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ExtraitPartage:
     extrait_id: int
     eleve_id: int
     eleve: str
     titre: str
     expire_le: dt.datetime
-    fiches: tuple[FichePartagee, ...]
+    fiches: tuple[FicheImprimee, ...]  # the current version of each chosen fiche still in the passport
 
     @property
     def fiche_ids(self) -> list[int]:
@@ -287,19 +263,10 @@ class ExtraitPartage:
 def _contenu(session: Session, extrait: Extrait) -> ExtraitPartage:
     eleve = session.get(Eleve, extrait.eleve_id)
     referentiel = referentiel_de_l_eleve(session, extrait.eleve_id)
-    lignes = {f.id: v for f, v in _fiches_courantes(session, extrait.eleve_id, [e.fiche_id for e in extrait.fiches])}
-    fiches = []
-    for choix in extrait.fiches:
-        v = lignes.get(choix.fiche_id)
-        if v is None:  # deleted since: not shown
-            continue
-        situation = referentiel.situations.get(v.situation)
-        fiches.append(FichePartagee(
-            choix.fiche_id, v.situation, situation.titre if situation else "", v.titre, v.date_debut, v.date_fin,
-            LIBELLES_LIEU[v.lieu], LIBELLES_NATURE[v.nature], v.organisation, v.contexte, v.conditions, v.demarche,
-            v.productions, v.complexite, tuple(details(v.complexite_details or "")), v.aleas,
-            tuple(details(v.aleas_details or "")),
-        ))
+    lignes = {f.id: (f, v) for f, v in _fiches_courantes(session, extrait.eleve_id,
+                                                          [e.fiche_id for e in extrait.fiches])}
+    # A fiche deleted since is not shown.
+    fiches = [fiche_imprimee(*lignes[c.fiche_id], referentiel) for c in extrait.fiches if c.fiche_id in lignes]
     return ExtraitPartage(extrait.id, extrait.eleve_id, eleve.compte.nom_complet, extrait.titre, extrait.expire_le,
                           tuple(fiches))
 

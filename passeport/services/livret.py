@@ -233,14 +233,15 @@ def _appreciations(session: Session, eleve_id: int) -> dict[int | None, list[App
     return par_fiche
 
 
-def _fiche(f: Fiche, v: FicheVersion, ref: Referentiel, pieces: list[PieceImprimee],
-           appreciations: list[AppreciationImprimee], la_plus_recente: bool = False) -> FicheImprimee:
+def fiche_imprimee(f: Fiche, v: FicheVersion, ref: Referentiel, pieces: list[PieceImprimee] | None = None,
+                   appreciations: list | None = None, la_plus_recente: bool = False) -> FicheImprimee:
+    """A fiche as every printed or shared document shows it (livret, extract, CCF dossier)."""
     situation = ref.situations.get(v.situation)
     return FicheImprimee(
         f.id, v.situation, situation.titre if situation else "", v.titre, v.date_debut, v.date_fin,
         LIBELLES_LIEU[v.lieu], LIBELLES_NATURE[v.nature], v.organisation, v.contexte, v.conditions, v.demarche,
         v.productions, v.complexite, details(v.complexite_details), v.aleas, details(v.aleas_details), f.retenue,
-        pieces, appreciations, la_plus_recente,
+        pieces or [], appreciations or [], la_plus_recente,
     )
 
 
@@ -307,7 +308,7 @@ def assembler_livret(session: Session, eleve_id: int, pole: str | None = None, t
     appreciations_ = _appreciations(session, eleve_id) if appreciations else {}
     sections = [
         SectionSituation(s.code, s.titre, s.pole_code, [
-            _fiche(f, v, ref, pieces.get(f.id, []), appreciations_.get(f.id, []), recente)
+            fiche_imprimee(f, v, ref, pieces.get(f.id, []), appreciations_.get(f.id, []), recente)
             for f, v, recente in choisies[s.code]])
         for s in ref.situations.values() if s.code in choisies
     ]
@@ -366,5 +367,5 @@ def donnees_extrait(session: Session, eleve_id: int, fiche_ids: list[int], titre
         titre=titre, eleve=eleve.compte.nom_complet, division=eleve.division.nom,
         etablissement=eleve.division.etablissement.nom, diplome=DIPLOMES.get(ref.nom, "Baccalauréat professionnel"),
         date=jour or dt.date.today(),
-        fiches=[_fiche(*par_id[i], ref, pieces.get(i, []), []) for i in ordre],
+        fiches=[fiche_imprimee(*par_id[i], ref, pieces.get(i, [])) for i in ordre],
     )
