@@ -165,7 +165,9 @@ DONNEES_PERSONNELLES = """<h1>Vos données personnelles</h1>
 <h2>Ce qui est conservé</h2>
 <ul><li>Pour chaque élève : nom, prénom, identifiant de l'établissement, division, adresse électronique si elle est
 donnée ; ses fiches avec toutes leurs versions, les fichiers joints, les PFMP (organisation, dates, tuteur).</li>
-<li>Les appréciations et positionnements écrits par les enseignants et les tuteurs.</li>
+<li>Les appréciations et positionnements écrits par les enseignants et les tuteurs ; pour le CCF, les fiches
+choisies par l'équipe et ses décisions (avec leur historique).</li>
+<li>Les extraits que l'élève a préparés et l'état de leurs liens de partage.</li>
 <li>Pour chaque compte : l'identifiant, le mot de passe sous une forme chiffrée qui ne permet pas de le retrouver,
 les connexions et les consultations des passeports (journal).</li></ul>
 <h2>Pourquoi</h2>
@@ -176,13 +178,17 @@ objectifs de PFMP, et pour préparer le contrôle en cours de formation (CCF).</
 <li>Les enseignants de sa division lisent le passeport et y écrivent des appréciations.</li>
 <li>Un tuteur de PFMP, par un lien personnel et limité dans le temps, lit seulement les fiches de cette PFMP et
 celles que l'élève a choisi de partager.</li>
+<li>Une personne à qui l'élève donne le lien d'un extrait (employeur, organisation de PFMP) voit seulement les
+fiches choisies, jusqu'à la date fixée par l'élève (90 jours au plus) ; l'élève peut révoquer le lien à tout
+moment.</li>
 <li>L'administrateur de l'établissement gère les comptes ; il ne lit un passeport que par une consultation
 enregistrée au journal.</li>
 <li>Chaque lecture d'un passeport par une autre personne que l'élève est enregistrée ; l'élève voit qui a
 consulté son passeport.</li></ul>
 <h2>Combien de temps</h2>
 <p>Pendant la formation, puis jusqu'à un an après sa fin : l'élève peut auparavant exporter son passeport, qui lui
-appartient. Le journal des connexions et consultations est gardé un an.</p>
+appartient (archive ZIP dans un format ouvert, réimportable par un autre établissement). Après son départ, son
+compte reste ouvert en lecture seule pour qu'il puisse le télécharger. Le journal des connexions et consultations est gardé un an.</p>
 <h2>Vos droits</h2>
 <p>Vous pouvez demander l'accès à vos données, leur rectification ou leur effacement auprès de l'établissement
 et de son délégué à la protection des données (règlement général sur la protection des données).</p>

@@ -91,9 +91,22 @@ def se_connecter(page, url: str, login: str, mot_de_passe: str = "passeport-demo
 
 
 def attendre_fin_execution(page) -> None:
-    """Wait until Streamlit has finished rerunning the script (a click during a rerun may be dropped)."""
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=30_000)
+    """Wait until Streamlit is connected and has finished running the script.
+
+    The app root carries the script's run state (``data-test-script-state``: initial, running, rerunRequested,
+    notRunning…), which Streamlit's own browser tests wait on. A click sets it to rerunRequested at once; the short
+    pause only lets the browser deliver the click's events before the state is read."""
+    page.wait_for_timeout(100)
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+                 "[data-test-script-state='notRunning']").wait_for(timeout=30_000)
+
+
+def cliquer(page, locator, puis) -> None:
+    """Click once when the script is idle, then wait for ``puis`` (what the click must show)."""
+    attendre_fin_execution(page)
+    locator.click()
+    attendre_fin_execution(page)
+    puis.wait_for(timeout=30_000)
 
 
 def choix_segmente(page, texte: str):

@@ -4,8 +4,7 @@ import pytest
 
 from tests.navigateur import se_connecter, serveur_streamlit
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 

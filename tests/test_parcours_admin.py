@@ -8,8 +8,7 @@ import pytest
 
 from tests.navigateur import chromium, se_connecter, serveur_streamlit
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 
 def test_import_a_class_print_the_sheet_and_sign_in_with_it(demo_db_url, tmp_path):

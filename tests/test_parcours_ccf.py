@@ -14,10 +14,9 @@ from passeport.db import creer_engine
 from passeport.models import Compte, DecisionCcf, Division, Eleve, PublicationCcf, ReunionCcf, SelectionCcf
 from passeport.services import ccf, dossier_ccf
 from passeport.services.comptes import Utilisateur
-from tests.navigateur import attendre_fin_execution, nouvelle_page, se_connecter, serveur_streamlit
+from tests.navigateur import attendre_fin_execution, cliquer, nouvelle_page, se_connecter, serveur_streamlit
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 ARTEFACTS = Path(__file__).parent / "artefacts"
 
@@ -28,17 +27,6 @@ def app_url(demo_privee):
         yield url
 
 
-def _cliquer(page, locator, puis) -> None:
-    """Click, and click again if Streamlit dropped the click during a rerun, until ``puis`` shows."""
-    for essai in range(3):
-        attendre_fin_execution(page)
-        locator.click()
-        try:
-            puis.wait_for(timeout=10_000)
-            return
-        except Exception:
-            if essai == 2:
-                raise
 
 
 def _bouton(page, texte: str):
@@ -102,7 +90,7 @@ def test_the_team_meets_decides_prints_and_publishes_then_the_student_sees_it(ap
     prof.get_by_role("combobox", name="Enseignants présents").click()
     prof.get_by_role("option", name=re.compile("Sophie Leroy")).click()
     prof.keyboard.press("Escape")
-    _cliquer(prof, _bouton(prof, "Enregistrer la réunion"), prof.get_by_role("combobox", name="Réunion en cours"))
+    cliquer(prof, _bouton(prof, "Enregistrer la réunion"), prof.get_by_role("combobox", name="Réunion en cours"))
     assert re.search(r"présents : Sophie Leroy, Claire Martin",
                      prof.get_by_role("combobox", name="Réunion en cours").input_value())
 
@@ -110,21 +98,21 @@ def test_the_team_meets_decides_prints_and_publishes_then_the_student_sees_it(ap
     nom = f"{eleve.nom} {eleve.prenom}"
     assert prof.get_by_role("combobox", name="Élève").input_value() == nom
     entete = prof.locator("[data-testid='stExpander'] summary").filter(has_text=f"{fiche.situation} — ").first
-    _cliquer(prof, entete, _cle(prof, f"ccf_choix_{fiche.fiche_id}"))
-    _cliquer(prof, _cle(prof, f"ccf_choix_{fiche.fiche_id}").locator("button"),
+    cliquer(prof, entete, _cle(prof, f"ccf_choix_{fiche.fiche_id}"))
+    cliquer(prof, _cle(prof, f"ccf_choix_{fiche.fiche_id}").locator("button"),
              _cle(prof, f"ccf_choix_{fiche.fiche_id}").get_by_text("Retirer du choix"))
 
     # The team's decision on that situation, then the overall opinion.
     cle = f"ccf_dec_{eleve.eleve_id}_E31_{fiche.situation}"
     niveau = _cle(prof, f"{cle}_0_niveau").get_by_role("radio", name="3 — Acquis")
-    _cliquer(prof, niveau, _cle(prof, f"{cle}_0_niveau").locator("[aria-checked='true']"))
+    cliquer(prof, niveau, _cle(prof, f"{cle}_0_niveau").locator("[aria-checked='true']"))
     _cle(prof, f"{cle}_0_commentaire").locator("input").fill("Relance les fournisseurs sans aide.")
     attendre_fin_execution(prof)
-    _cliquer(prof, _cle(prof, f"{cle}_ok").locator("button"), prof.get_by_text("par Claire Martin").first)
+    cliquer(prof, _cle(prof, f"{cle}_ok").locator("button"), prof.get_by_text("par Claire Martin").first)
     avis = f"ccf_dec_{eleve.eleve_id}_E31_avis"
     _cle(prof, f"{avis}_0_commentaire").locator("input").fill("Dossier solide pour le pôle 1.")
     attendre_fin_execution(prof)
-    _cliquer(prof, _cle(prof, f"{avis}_ok").locator("button"), prof.get_by_text("Avis de Claire Martin").first)
+    cliquer(prof, _cle(prof, f"{avis}_ok").locator("button"), prof.get_by_text("Avis de Claire Martin").first)
     entete.scroll_into_view_if_needed()
     prof.screenshot(path=str(ARTEFACTS / "ccf_reunion_eleve.png"))
 
@@ -148,15 +136,15 @@ def test_the_team_meets_decides_prints_and_publishes_then_the_student_sees_it(ap
                     str(ARTEFACTS / "ccf_grille")], check=True)
 
     # Publication, confirmed.
-    _cliquer(prof, _bouton(prof, "Publier les décisions aux élèves"),
+    cliquer(prof, _bouton(prof, "Publier les décisions aux élèves"),
              _bouton(prof, "Confirmer la publication"))
-    _cliquer(prof, _bouton(prof, "Confirmer la publication"),
+    cliquer(prof, _bouton(prof, "Confirmer la publication"),
              prof.get_by_text("Dernière publication").first)
     with Session(engine) as s:
         assert len(s.scalars(select(PublicationCcf)).all()) == 1
     engine.dispose()
     # The top of the page at 1366×768, decisions of the team shown in the grid.
-    _cliquer(prof, prof.locator("[data-testid='stButtonGroup'] button").filter(has_text="Décisions de l'équipe"),
+    cliquer(prof, prof.locator("[data-testid='stButtonGroup'] button").filter(has_text="Décisions de l'équipe"),
              prof.get_by_text("La décision actuelle de l'équipe pour chaque situation"))
     prof.get_by_role("heading", name="Réunion d'équipe CCF").scroll_into_view_if_needed()
     prof.screenshot(path=str(ARTEFACTS / "ccf_reunion.png"))

@@ -12,8 +12,7 @@ from tests.navigateur import (
     attendre_fin_execution, choix_segmente, nouvelle_page, se_connecter, serveur_streamlit,
 )
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 

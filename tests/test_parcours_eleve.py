@@ -9,10 +9,9 @@ from sqlalchemy.orm import Session
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, Fiche, PieceJointe
 from tests import fichiers
-from tests.navigateur import se_connecter, serveur_streamlit
+from tests.navigateur import cliquer, se_connecter, serveur_streamlit
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 TITRE_PIEGE = "Contrôle <script>alert(1)</script> **gras** [lien](javascript:alert(1))"
@@ -47,8 +46,8 @@ def _choisir(page, libelle, texte, plusieurs=False):
 
 
 def _enregistrer(page, attendu):
-    page.get_by_role("button", name="Enregistrer").click()
-    page.get_by_text(attendu).first.wait_for()
+    """Save, then wait for the message and for the script to finish (the form is redrawn with fresh widgets)."""
+    cliquer(page, page.get_by_role("button", name="Enregistrer"), page.get_by_text(attendu).first)
 
 
 def _texte(page, nom):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from passeport.services.extraits import MESSAGE_NEUTRE
-from tests.navigateur import attendre_fin_execution, nouvelle_page, se_connecter, serveur_streamlit
+from tests.navigateur import attendre_fin_execution, cliquer, nouvelle_page, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +27,6 @@ def app_url(demo_privee):
         yield url
 
 
-def _cliquer(page, locator, puis) -> None:
-    """Click, and click again if Streamlit dropped the click during a rerun, until ``puis`` shows."""
-    for essai in range(3):
-        attendre_fin_execution(page)
-        locator.click()
-        try:
-            puis.wait_for(timeout=10_000)
-            return
-        except Exception:
-            if essai == 2:
-                raise
 
 
 def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, tmp_path):
@@ -48,9 +37,9 @@ def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, 
     page.get_by_role("heading", name="Mes extraits").first.wait_for()
 
     # Paste the offer: the matching situations come with the words found.
-    _cliquer(page, page.get_by_text("À partir d'une offre"), page.get_by_label("Texte de l'offre (emploi ou PFMP)"))
+    cliquer(page, page.get_by_text("À partir d'une offre"), page.get_by_label("Texte de l'offre (emploi ou PFMP)"))
     page.get_by_label("Texte de l'offre (emploi ou PFMP)").fill(OFFRE)
-    _cliquer(page, page.get_by_role("button", name="Trouver les situations"),
+    cliquer(page, page.get_by_role("button", name="Trouver les situations"),
              page.get_by_text("1.2.3 — Traitement des devis, des commandes"))
     page.get_by_text("1.1.3 — Traitement des livraisons, des factures et suivi des anomalies").wait_for()
     page.get_by_text("3.2.3 — Gestion des flux d'appels téléphoniques").wait_for()
@@ -58,12 +47,12 @@ def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, 
 
     # Three fiches of those situations, a title, the extract.
     for n, titre in enumerate(TITRES, start=1):
-        _cliquer(page, page.locator("[data-testid='stCheckbox']").filter(has_text=titre).first,
+        cliquer(page, page.locator("[data-testid='stCheckbox']").filter(has_text=titre).first,
                  page.get_by_text(f"{n} fiche(s) choisie(s).", exact=True))
     page.get_by_label("Titre de l'extrait").fill(TITRE)
     page.get_by_label("Titre de l'extrait").press("Enter")
     attendre_fin_execution(page)
-    _cliquer(page, page.get_by_role("button", name="Créer l'extrait"), page.get_by_text("Pas de lien de partage"))
+    cliquer(page, page.get_by_role("button", name="Créer l'extrait"), page.get_by_text("Pas de lien de partage"))
     page.get_by_role("button", name="Télécharger le PDF").wait_for()
 
     # Its PDF: the three titles.
@@ -85,7 +74,7 @@ def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, 
 
     # A share link (30 days by default), shown once.
     code = page.locator("[data-testid='stCode']").first
-    _cliquer(page, page.get_by_role("button", name="Créer un lien de partage"), code)
+    cliquer(page, page.get_by_role("button", name="Créer un lien de partage"), code)
     lien = re.search(r"https?://\S+/extrait/[\w-]{43}", code.inner_text()).group(0)
     page.get_by_text("Lien actif jusqu'au").wait_for()
 
@@ -105,7 +94,7 @@ def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, 
     visiteur.screenshot(path=str(ARTEFACTS / "extrait_partage_390.png"))
 
     # Revoked: the same link now gets the neutral message.
-    _cliquer(page, page.get_by_role("button", name="Révoquer le lien"), page.get_by_text("Lien révoqué le"))
+    cliquer(page, page.get_by_role("button", name="Révoquer le lien"), page.get_by_text("Lien révoqué le"))
     reponse = visiteur.goto(lien)
     assert reponse.status == 404
     visiteur.get_by_text(MESSAGE_NEUTRE).wait_for()

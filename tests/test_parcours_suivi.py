@@ -14,11 +14,10 @@ from passeport.services import cockpit, ecrits, nouveautes
 from passeport.services.comptes import Utilisateur
 from tests.conftest import JOUR_DEMO
 from tests.navigateur import (
-    attendre_fin_execution, choix_segmente, nouvelle_page, se_connecter, serveur_streamlit,
+    attendre_fin_execution, choix_segmente, cliquer, nouvelle_page, se_connecter, serveur_streamlit,
 )
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 
 ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 
@@ -29,17 +28,6 @@ def app_url(demo_privee):
         yield url
 
 
-def _cliquer(page, locator, puis) -> None:
-    """Click, and click again if Streamlit dropped the click during a rerun, until ``puis`` shows."""
-    for essai in range(3):
-        attendre_fin_execution(page)
-        locator.click()
-        try:
-            puis.wait_for(timeout=10_000)
-            return
-        except Exception:
-            if essai == 2:
-                raise
 
 
 def _donnees(url: str):
@@ -70,9 +58,9 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     prof.goto(f"{app_url}/enseignant_nouveautes")
     prof.get_by_role("heading", name="Nouveautés").wait_for()
     # Only the rewritten ones: the list is short enough to show them all.
-    _cliquer(prof, choix_segmente(prof, "Réécrites"), prof.locator(f".st-key-lire_{fiche.fiche_id} button"))
+    cliquer(prof, choix_segmente(prof, "Réécrites"), prof.locator(f".st-key-lire_{fiche.fiche_id} button"))
     prof.screenshot(path=str(ARTEFACTS / "suivi_nouveautes.png"), full_page=True)
-    _cliquer(prof, prof.locator(f".st-key-lire_{fiche.fiche_id} button"),
+    cliquer(prof, prof.locator(f".st-key-lire_{fiche.fiche_id} button"),
              prof.get_by_role("heading", name="Suivi d'une fiche"))
 
     # The changes since the version read before: the added words are underlined in green.
@@ -95,23 +83,23 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
         assert guide.nth(k).locator("input").is_checked()
     prof.get_by_label("Ce que l'élève a ajouté à l'oral").fill("Elle a dû relancer le fournisseur deux fois.")
     attendre_fin_execution(prof)
-    _cliquer(prof, prof.get_by_role("button", name="Noter les questions posées"),
+    cliquer(prof, prof.get_by_role("button", name="Noter les questions posées"),
              prof.get_by_text(re.compile(r"^Entretien du \d\d/\d\d/\d{4} \(Claire Martin")))
 
     # An appréciation from the library (a sentence of the référentiel's general list).
-    _cliquer(prof, choix_segmente(prof, "Mise en mots"), prof.get_by_text("Reprendre une formulation de la bibliothèque"))
+    cliquer(prof, choix_segmente(prof, "Mise en mots"), prof.get_by_text("Reprendre une formulation de la bibliothèque"))
     prof.get_by_text("Reprendre une formulation de la bibliothèque").click()
     prof.locator("[data-testid='stSelectbox']").filter(has_text="Reprendre une formulation").click()
     prof.get_by_role("option").filter(has_text="Décris les étapes dans l'ordre").click()
     texte = prof.get_by_label("Appréciation", exact=True)
     prof.wait_for_function("() => [...document.querySelectorAll('textarea')].some(t => t.value.startsWith('Décris'))")
     assert texte.input_value() == "Décris les étapes dans l'ordre où tu les as faites, une phrase par étape."
-    _cliquer(prof, prof.get_by_role("button", name="Envoyer l'appréciation"),
+    cliquer(prof, prof.get_by_role("button", name="Envoyer l'appréciation"),
              prof.get_by_text("Corriger ou retirer (pendant 15 minutes)"))
 
     # The positionnement, in the Cerise Pro colours.
-    _cliquer(prof, choix_segmente(prof, "3 — Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
-    _cliquer(prof, prof.get_by_role("button", name="Positionner la fiche"), prof.get_by_text("par Claire Martin"))
+    cliquer(prof, choix_segmente(prof, "3 — Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
+    cliquer(prof, prof.get_by_role("button", name="Positionner la fiche"), prof.get_by_text("par Claire Martin"))
     prof.screenshot(path=str(ARTEFACTS / "suivi_fiche_apres.png"), full_page=True)
 
     engine = creer_engine(url)
@@ -147,7 +135,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     prof.keyboard.type("Léa Moreau")
     prof.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
     code = prof.locator("[data-testid='stCode']").first
-    _cliquer(prof, prof.locator(f".st-key-lien_{pfmp_id} button"), code)
+    cliquer(prof, prof.locator(f".st-key-lien_{pfmp_id} button"), code)
     lien = re.search(r"https?://\S+/\?lien=[\w-]+", code.inner_text()).group(0)
 
     tuteur = nouvelle_page(navigateur, 1000)
@@ -168,7 +156,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     prof.keyboard.type("Léa Moreau")
     prof.get_by_role("option").filter(has_text="1GA1 — Léa Moreau").click()
     attendre_fin_execution(prof)
-    _cliquer(prof, prof.get_by_role("tab", name="Bilans de PFMP"),
+    cliquer(prof, prof.get_by_role("tab", name="Bilans de PFMP"),
              prof.get_by_text("Stagiaire rigoureuse, à l'aise au téléphone."))
     prof.get_by_text("Bilan de Julien Garnier, responsable des achats").wait_for()
     assert prof.get_by_text("4 — Maîtrisé").count() >= 1

@@ -12,8 +12,7 @@ from passeport.db import creer_engine
 from passeport.models import Appreciation, LienTuteur
 from tests.navigateur import attendre_fin_execution, chromium, se_connecter, serveur_streamlit
 
-# A real browser against a rerunning Streamlit script: a rare dropped click is retried, not hidden (-ra shows it).
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2)]
+pytestmark = pytest.mark.browser
 NEUTRE = "Ce lien ne permet pas d'accéder à un passeport."
 
 
