@@ -175,7 +175,8 @@ def test_long_texts_break_across_pages_and_nothing_runs_off_the_page(rendu):
 def test_attachments_images_small_and_other_files_by_name(demo, rendu):
     fiche = next(f for s in demo["donnees"].sections for f in s.fiches if f.id == demo["fiche"])
     image, autre = fiche.pieces
-    assert image.image.startswith("data:image/png;base64,") and autre.image is None and not autre.manquante
+    # A small JPEG copy of the picture (vignette), not the stored file.
+    assert image.image.startswith("data:image/jpeg;base64,") and autre.image is None and not autre.manquante
     page = _page_de(rendu, "Fichiers joints : • courriel.pdf")
     assert "bon-de-livraison.png" in rendu["pages"][page - 1]
     images = _run("pdfimages", "-list", "-f", page, "-l", page, rendu["chemin"])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from passeport import stockage
 from passeport.acces import AccesRefuse
-from passeport.apercu import apercu_png
+from passeport.apercu import apercu_png, vignette
 from passeport.db import transaction
 from passeport.models import Lieu, Nature, PieceJointe
 from passeport.services import fiches, pieces
@@ -180,3 +180,18 @@ def test_broken_or_empty_files_are_refused(fresh_db, nom, contenu):
     ecole, fiche_id = _preparer(fresh_db)
     with pytest.raises(PieceRefusee, match="n'est pas un vrai fichier"), transaction(fresh_db) as s:
         pieces.ajouter(s, ecole.lea, fiche_id, nom, contenu)
+
+
+def test_printed_copies_of_images_are_small_and_unreadable_ones_are_none():
+    from PIL import Image
+
+    mime, petite = vignette(fichiers.png(3000, 2000))
+    with Image.open(io.BytesIO(petite)) as image:
+        assert (mime, image.format, image.size) == ("image/jpeg", "JPEG", (600, 400))
+    tampon = io.BytesIO()
+    Image.new("RGBA", (50, 900), (0, 0, 0, 0)).save(tampon, format="PNG")
+    mime, petite = vignette(tampon.getvalue())
+    with Image.open(io.BytesIO(petite)) as image:
+        assert (mime, image.mode, image.size) == ("image/png", "RGBA", (33, 600))  # transparency kept
+    assert vignette(fichiers.png(40, 30))[0] == "image/jpeg"  # small ones keep their size
+    assert vignette(b"\x89PNG\r\n\x1a\n abime") is None

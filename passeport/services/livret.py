@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport import acces, referentiel, stockage
+from passeport.apercu import vignette
 from passeport.annee import annee_scolaire
 from passeport.models import Appreciation, Compte, Eleve, Fiche, FicheVersion, Pfmp, PieceJointe
 from passeport.positionnement import NIVEAUX
@@ -193,7 +194,9 @@ class DonneesExtrait:
 # --- gathering -----------------------------------------------------------------------------------------------------
 
 
-def _pieces(session: Session, fiche_ids: list[int]) -> dict[int, list[PieceImprimee]]:
+def pieces_imprimees(session: Session, fiche_ids: list[int]) -> dict[int, list[PieceImprimee]]:
+    """The attachments of these fiches as printed (images as small data: URIs, other files by name), by fiche id.
+    No access check: for documents whose caller checked it."""
     par_fiche: dict[int, list[PieceImprimee]] = defaultdict(list)
     if not fiche_ids:
         return par_fiche
@@ -202,20 +205,14 @@ def _pieces(session: Session, fiche_ids: list[int]) -> dict[int, list[PieceImpri
     for p in session.scalars(requete):
         image, manquante = None, False
         try:
-            if p.type_mime in TYPES_IMAGES:
-                image = f"data:{p.type_mime};base64,{base64.b64encode(stockage.lire(p.sha256)).decode()}"
+            if p.type_mime in TYPES_IMAGES and (petite := vignette(stockage.lire(p.sha256))):
+                image = f"data:{petite[0]};base64,{base64.b64encode(petite[1]).decode()}"
             elif not stockage.chemin(p.sha256).exists():
                 manquante = True
         except (OSError, ValueError):
             manquante = True
         par_fiche[p.fiche_id].append(PieceImprimee(p.nom, p.type_mime, image, manquante))
     return par_fiche
-
-
-def pieces_imprimees(session: Session, fiche_ids: list[int]) -> dict[int, list[PieceImprimee]]:
-    """The attachments of these fiches as printed (images as data: URIs, other files by name), by fiche id.
-    No access check: for documents whose caller checked it (the CCF dossier)."""
-    return _pieces(session, fiche_ids)
 
 
 def _appreciations(session: Session, eleve_id: int) -> dict[int | None, list[AppreciationImprimee]]:
@@ -304,7 +301,7 @@ def assembler_livret(session: Session, eleve_id: int, pole: str | None = None, t
             choisies[s.code] = retenues[-1:] or [(*derniere, True)]
 
     ids = [f.id for lot in choisies.values() for f, _, _ in lot]
-    pieces = _pieces(session, ids)
+    pieces = pieces_imprimees(session, ids)
     appreciations_ = _appreciations(session, eleve_id) if appreciations else {}
     sections = [
         SectionSituation(s.code, s.titre, s.pole_code, [
@@ -362,7 +359,7 @@ def donnees_extrait(session: Session, eleve_id: int, fiche_ids: list[int], titre
     ref = referentiel.charger(eleve.division.referentiel)
     par_id = {f.id: (f, v) for f, v in _courantes(session, eleve_id) if f.id in set(fiche_ids)}
     ordre = [i for i in dict.fromkeys(fiche_ids) if i in par_id]
-    pieces = _pieces(session, ordre)
+    pieces = pieces_imprimees(session, ordre)
     return DonneesExtrait(
         titre=titre, eleve=eleve.compte.nom_complet, division=eleve.division.nom,
         etablissement=eleve.division.etablissement.nom, diplome=DIPLOMES.get(ref.nom, "Baccalauréat professionnel"),
