@@ -34,6 +34,7 @@ bench: base
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_cockpit.py
 	$(BIN)/python bench/bench_suivi.py
+	$(BIN)/python bench/bench_sorties.py
 
 # Réécrit requirements.lock d'après l'environnement installé (après un changement de pyproject.toml).
 verrou: $(INSTALLE)

@@ -209,13 +209,13 @@ def mesurer(url: str, url_reimport: str, ecole: str, repetitions: int, dossier: 
             html = noter("livret : HTML (Jinja2)", lambda: html_livret(donnees))
             infos["livret : fiches imprimées"] = donnees.nombre_de_fiches
             if pdf:
-                livret_pdf = noter("livret : PDF (WeasyPrint, depuis le HTML)", lambda: en_pdf(html), "livret PDF")
+                livret_pdf = noter("livret : PDF (WeasyPrint, depuis le HTML)", lambda: en_pdf(html), "le livret PDF")
                 infos["livret : pages, taille du PDF (du HTML)"] = (
                     f"{_pages(livret_pdf)} p., {_ko(len(livret_pdf))} ({_ko(len(html))})")
 
             # 2. The passport ZIP, and the plain alternative: the student's versions by one SELECT, as JSON.
             contenu = noter("passeport ZIP : export (services.archive)",
-                            lambda: archive.archive_de_l_eleve(s, lui, eleve_id), "export ZIP")
+                            lambda: archive.archive_de_l_eleve(s, lui, eleve_id), "l'export ZIP")
             zip_eleve.write_bytes(contenu)
 
             def versions_en_json() -> str:
@@ -248,10 +248,11 @@ def mesurer(url: str, url_reimport: str, ecole: str, repetitions: int, dossier: 
                                         lambda: dossier_ccf.dossiers_division(s, prof, ccf_id, EPREUVE))
             if pdf:
                 z = noter("CCF E31 : ZIP des dossiers (PDF par élève, synthèse PDF et xlsx)",
-                          lambda: documents_ccf.zip_dossiers_division(synthese_, dossiers, JOUR), "ZIP CCF")
+                          lambda: documents_ccf.zip_dossiers_division(synthese_, dossiers, JOUR), "le ZIP CCF")
+                donnees_puis_zip = (temps["CCF E31 : données des dossiers (dossiers_division)"][-1]
+                                    + temps["CCF E31 : ZIP des dossiers (PDF par élève, synthèse PDF et xlsx)"][-1])
                 temps.setdefault("CCF E31 : ZIP, par élève (données comprises)", []).append(
-                    (temps["CCF E31 : données des dossiers (dossiers_division)"][-1]
-                     + temps["CCF E31 : ZIP des dossiers (PDF par élève, synthèse PDF et xlsx)"][-1]) / len(dossiers))
+                    donnees_puis_zip / len(dossiers))
                 infos["CCF : taille du ZIP"] = f"{_ko(len(z))} ({len(dossiers)} dossiers)"
 
             # 5. The class grid (the copy of the store is loaded; the page keeps it between reruns).
@@ -261,7 +262,7 @@ def mesurer(url: str, url_reimport: str, ecole: str, repetitions: int, dossier: 
             infos["grille : élèves"] = len(g.poles[0].lignes)
             if pdf:
                 pdf_g = noter("grille de la classe : PDF (WeasyPrint, depuis le HTML)", lambda: en_pdf(html_g),
-                              "grille PDF")
+                              "la grille PDF")
                 infos["grille : pages, taille du PDF"] = f"{_pages(pdf_g)} p., {_ko(len(pdf_g))}"
             s.rollback()  # the reads are journaled, the export too: nothing to keep
     entrepot.fermer()
@@ -276,11 +277,11 @@ def mesurer(url: str, url_reimport: str, ecole: str, repetitions: int, dossier: 
             with transaction(cible) as s:
                 return reimport.importer_passeport(s, zip_eleve)
 
-        bilan = noter("passeport ZIP : réimport dans une base neuve (services.reimport)", reimporter, "réimport")
+        bilan = noter("passeport ZIP : réimport dans une base neuve (services.reimport)", reimporter, "le réimport")
         infos["passeport ZIP : fiches, versions réimportées"] = f"{bilan.fiches}, {bilan.versions}"
         cible.dispose()
     for memoire, (pic, hausse) in pics.items():
-        infos[f"mémoire au plus haut : {memoire} (hausse pendant l'opération)"] = f"{pic:.0f} Mo (+{hausse:.0f})"
+        infos[f"mémoire : hausse pendant {memoire} (pic du processus)"] = f"+{hausse:.0f} Mo ({pic:.0f} Mo)"
     return {"temps": temps, "infos": infos}
 
 
@@ -288,7 +289,8 @@ def correspondances(repetitions: int) -> dict[str, list[float]]:
     """The offer against GA 2012: the module's matching, its vocabulary alone, and a naive substring loop."""
     ref = referentiel.charger("ga-2012")
     # The naive loop's word lists (the same texts as the matching, split on spaces), made once.
-    mots_ref = {code: sorted({m.strip(".,;:()«»'’").lower() for textes in correspondance._textes_de(ref, code).values()
+    mots_ref = {code: sorted({m.strip(".,;:()«»'’").lower()
+                              for textes in correspondance._textes_de(ref, code).values()
                               for t in textes for m in t.split() if len(m) > 3})
                 for code in ref.situations}
 
@@ -364,6 +366,9 @@ def main() -> None:
     args = parseur.parse_args()
     debut = time.perf_counter()
     resultats: dict[str, dict] = {}
+    # WeasyPrint is imported by the first PDF of a process (passeport.documents.gabarits.en_pdf): once, here, so
+    # that every PDF measured is one of a running server.
+    import_weasyprint, _ = chrono(lambda: __import__("weasyprint"))
     with tempfile.TemporaryDirectory() as d:
         dossier = Path(d)
         os.environ["PASSEPORT_DONNEES"] = str(dossier / "donnees")  # attachments re-imported land here
@@ -396,7 +401,8 @@ def main() -> None:
     print(f"| {nom} | {_rapport(offre['temps'], a, b)} |")
     for info, valeur in offre["infos"].items():
         print(f"| {info} | {valeur} |")
-    print(f"\n{args.repetitions} essais par mesure ; durée totale {time.perf_counter() - debut:.0f} s ; mémoire "
+    print(f"\nImport de WeasyPrint (au premier PDF d'un processus, hors mesures) : {duree_fr(import_weasyprint)}.")
+    print(f"{args.repetitions} essais par mesure ; durée totale {time.perf_counter() - debut:.0f} s ; mémoire "
           f"maximale pendant les mesures {PIC_GLOBAL[0]:.0f} Mo")
 
 
