@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import afficher_annonces, lien_bouton, session
+from ui.commun import afficher_annonces, lien_bouton, session
 from passeport import referentiel
 from passeport.models import Role
 from passeport.services import nouveautes, sessions

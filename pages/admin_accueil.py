@@ -1,6 +1,6 @@
 import streamlit as st
 
-from pages.commun import exiger_role, session
+from ui.commun import exiger_role, session
 from passeport.models import Role
 from passeport.services import audit, etablissement
 from passeport.services.accueil import resume_etablissement

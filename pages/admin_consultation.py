@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.commun import exiger_role, session
+from ui.commun import exiger_role, session
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut
 from passeport.models import Role

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.commun import exiger_role, session
+from ui.commun import exiger_role, session
 from passeport.affichage import texte_brut
 from passeport.csvio import FichierInvalide
 from passeport.models import Etablissement, Role

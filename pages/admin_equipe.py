@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import exiger_role, session
+from ui.commun import exiger_role, session
 from passeport import annee, referentiel
 from passeport.affichage import texte_brut
 from passeport.models import Role

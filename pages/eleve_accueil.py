@@ -1,10 +1,10 @@
 import pandas as pd
 import streamlit as st
 
-from pages.archive_ui import bloc_emporter
-from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
-from pages.livret_ui import bloc_livret
-from pages.suivi_ui import carte_appreciation
+from ui.archive import bloc_emporter
+from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.livret import bloc_livret
+from ui.suivi import carte_appreciation
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import appreciations, couverture, fiches

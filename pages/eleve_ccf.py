@@ -5,7 +5,7 @@ from html import escape
 
 import streamlit as st
 
-from pages.commun import afficher_texte, exiger_role, session
+from ui.commun import afficher_texte, exiger_role, session
 from passeport import referentiel
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.commun import exiger_role, session
+from ui.commun import exiger_role, session
 from passeport.affichage import heure_locale
 from passeport.models import Role
 from passeport.services.audit import consultations_de_mon_passeport

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import annoncer, afficher_texte, exiger_role, session
+from ui.commun import annoncer, afficher_texte, exiger_role, session
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import contextes

@@ -3,7 +3,7 @@ or shares a read-only link for a number of days; every extract is listed with it
 
 import streamlit as st
 
-from pages.commun import annoncer, exiger_role, session
+from ui.commun import annoncer, exiger_role, session
 from passeport.affichage import heure_locale, texte_brut
 from passeport.acces import AccesRefuse
 from passeport.models import Role

@@ -4,9 +4,9 @@ import re
 
 import streamlit as st
 
-from pages import formulaire_fiche as F
-from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
-from pages.suivi_ui import badge_niveau, carte_appreciation
+from ui import formulaire_fiche as F
+from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.suivi import badge_niveau, carte_appreciation
 from passeport.affichage import heure_locale, texte_brut
 from passeport.apercu import apercu_png
 from passeport.services import appreciations, contextes, fiches, pieces, suivi

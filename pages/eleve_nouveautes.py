@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages.commun import annoncer, exiger_role, ouvrir_fiche, session
-from pages.pfmp_ui import afficher_objectifs
-from pages.suivi_ui import carte_appreciation, lue_au_passage_precedent
+from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.pfmp import afficher_objectifs
+from ui.suivi import carte_appreciation, lue_au_passage_precedent
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import nouveautes

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages.commun import exiger_role
-from pages.pfmp_ui import gerer_pfmp
+from ui.commun import exiger_role
+from ui.pfmp import gerer_pfmp
 from passeport.models import Role
 
 utilisateur = exiger_role(Role.ELEVE)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages.commun import exiger_role, ouvrir_fiche, session
+from ui.commun import exiger_role, ouvrir_fiche, session
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import contextes, fiches

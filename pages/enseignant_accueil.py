@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.commun import exiger_role, session
+from ui.commun import exiger_role, session
 from passeport.models import Role
 from passeport.services.accueil import divisions_enseignant
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pages.cockpit_ui import entrepot
-from pages.commun import annoncer, exiger_role, session
-from pages.suivi_ui import badge_niveau, suivre_fiche
+from ui.cockpit import entrepot
+from ui.commun import annoncer, exiger_role, session
+from ui.suivi import badge_niveau, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.documents import ccf as documents_ccf

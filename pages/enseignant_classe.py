@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from pages.cockpit_ui import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
-from pages.commun import exiger_role, session
-from pages.livret_ui import bouton_grille
+from ui.cockpit import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
+from ui.commun import exiger_role, session
+from ui.livret import bouton_grille
 from passeport.acces import AccesRefuse
 from passeport.csvio import csv_octets
 from passeport.models import Role

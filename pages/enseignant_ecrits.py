@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from pages.cockpit_ui import choisir_division, graphique
-from pages.commun import afficher_texte, annoncer, exiger_role, session
+from ui.cockpit import choisir_division, graphique
+from ui.commun import afficher_texte, annoncer, exiger_role, session
 from passeport import ecriture, referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut

@@ -8,10 +8,10 @@ import streamlit as st
 import analytics
 from analytics.objectifs import MOTIFS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
-from pages.cockpit_ui import choisir_filtres, entrepot, graphique
-from pages.commun import afficher_texte, annoncer, exiger_role, session
-from pages.livret_ui import bloc_livret
-from pages.suivi_ui import badge_niveau, carte_appreciation, suivre_fiche
+from ui.cockpit import choisir_filtres, entrepot, graphique
+from ui.commun import afficher_texte, annoncer, exiger_role, session
+from ui.livret import bloc_livret
+from ui.suivi import badge_niveau, carte_appreciation, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut

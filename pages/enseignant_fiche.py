@@ -5,8 +5,8 @@ import re
 
 import streamlit as st
 
-from pages.commun import afficher_texte, annoncer, exiger_role, session
-from pages.suivi_ui import badge_niveau, carte_appreciation
+from ui.commun import afficher_texte, annoncer, exiger_role, session
+from ui.suivi import badge_niveau, carte_appreciation
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages.commun import annoncer, exiger_role, session
-from pages.suivi_ui import lue_au_passage_precedent, suivre_fiche
+from ui.commun import annoncer, exiger_role, session
+from ui.suivi import lue_au_passage_precedent, suivre_fiche
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
 from passeport.services import nouveautes

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from pages.commun import exiger_role, session
-from pages.pfmp_ui import gerer_pfmp
+from ui.commun import exiger_role, session
+from ui.pfmp import gerer_pfmp
 from passeport.models import Role
 from passeport.services.accueil import eleves_de_mes_divisions
 

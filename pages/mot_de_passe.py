@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import annoncer, exiger_connexion, session
+from ui.commun import annoncer, exiger_connexion, session
 from passeport.services.comptes import LONGUEUR_MIN, MotDePasseRefuse, changer_mot_de_passe
 
 utilisateur = exiger_connexion()

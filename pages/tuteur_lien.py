@@ -4,8 +4,8 @@ import json
 
 import streamlit as st
 
-from pages.commun import afficher_texte, annoncer, session
-from pages.pfmp_ui import afficher_objectifs
+from ui.commun import afficher_texte, annoncer, session
+from ui.pfmp import afficher_objectifs
 from passeport.affichage import heure_locale, texte_brut
 from passeport.acces import AccesRefuse
 from passeport.limites import LIENS_TUTEURS

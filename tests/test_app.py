@@ -111,8 +111,7 @@ def test_student_home_counts_situations():
 
 
 PAGES = sorted(p.stem for p in (RACINE / "pages").glob("*.py")
-               if p.stem not in {"__init__", "archive_ui", "cockpit_ui", "commun", "formulaire_fiche", "livret_ui",
-                                 "pfmp_ui", "suivi_ui"})
+               if p.stem != "__init__")
 COMPTE_PAR_PREFIXE = {"eleve": "lea.moreau", "enseignant": "claire.martin", "tuteur": "julien.garnier",
                       "admin": "admin"}
 

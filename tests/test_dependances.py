@@ -10,7 +10,7 @@ from tests.conftest import RACINE
 
 PYPROJECT = tomllib.loads((RACINE / "pyproject.toml").read_text(encoding="utf-8"))
 # Our own top-level packages and the test/bench helpers imported as modules.
-LOCAUX = {"passeport", "analytics", "pages", "tests", "bench", "app", "serveur"} | {
+LOCAUX = {"passeport", "analytics", "pages", "ui", "tests", "bench", "app", "serveur"} | {
     p.stem for p in (RACINE / "bench").glob("*.py")}
 
 
@@ -24,17 +24,27 @@ def _declarees() -> set[str]:
     return {_nom(d) for d in toutes}
 
 
-def _modules_importes() -> set[str]:
-    fichiers = [p for dossier in ("passeport", "analytics", "pages", "tests", "bench") for p in (RACINE / dossier).rglob("*.py")]
-    fichiers += [RACINE / "app.py", RACINE / "serveur.py"]
+def _imports(fichier) -> set[str]:
     modules = set()
-    for fichier in fichiers:
-        for noeud in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
-            if isinstance(noeud, ast.Import):
-                modules |= {a.name.split(".")[0] for a in noeud.names}
-            elif isinstance(noeud, ast.ImportFrom) and noeud.level == 0 and noeud.module:
-                modules.add(noeud.module.split(".")[0])
+    for noeud in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
+        if isinstance(noeud, ast.Import):
+            modules |= {a.name.split(".")[0] for a in noeud.names}
+        elif isinstance(noeud, ast.ImportFrom) and noeud.level == 0 and noeud.module:
+            modules.add(noeud.module.split(".")[0])
+    return modules
+
+
+def _modules_importes() -> set[str]:
+    fichiers = [p for dossier in ("passeport", "analytics", "pages", "ui", "tests", "bench")
+                for p in (RACINE / dossier).rglob("*.py")]
+    modules = set().union(*(_imports(f) for f in [*fichiers, RACINE / "app.py", RACINE / "serveur.py"]))
     return modules - LOCAUX - set(sys.stdlib_module_names)
+
+
+def test_only_the_interface_imports_streamlit():
+    """The domain and the analytics never import streamlit: pages/, ui/, app.py and serveur.py draw."""
+    domaine = [p for dossier in ("passeport", "analytics") for p in (RACINE / dossier).rglob("*.py")]
+    assert [str(p.relative_to(RACINE)) for p in domaine if "streamlit" in _imports(p)] == []
 
 
 def test_every_imported_package_is_declared():

@@ -8,7 +8,7 @@ import io
 import segno
 import streamlit as st
 
-from pages.commun import session
+from ui.commun import session
 from passeport.affichage import texte_brut
 from passeport.services import objectifs, pfmp
 

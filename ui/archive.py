@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.commun import session
+from ui.commun import session
 from passeport.acces import AccesRefuse
 from passeport.services import archive
 

@@ -8,7 +8,7 @@ import unicodedata
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from pages.commun import engine
+from ui.commun import engine
 from passeport.documents.livret import pdf_livret
 from passeport.services import livret
 
@@ -49,7 +49,7 @@ def bloc_livret(utilisateur, eleve_id: int, nom_eleve: str, poles: dict[str, str
 def bouton_grille(utilisateur, division_id: int, nom_division: str, filtres, cle: str = "grille",
                   poles: list[str] | None = None) -> None:
     """A button that prints the class grid (PDF, A4 landscape, one page per pôle) with the filters given."""
-    from pages.cockpit_ui import entrepot
+    from ui.cockpit import entrepot
     from passeport.documents.grille import pdf_grille_classe
     from passeport.services.grille import grille_de_la_division
 

@@ -7,7 +7,7 @@ from html import escape
 
 import streamlit as st
 
-from pages.commun import afficher_texte
+from ui.commun import afficher_texte
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import maintenant
 from passeport.positionnement import COULEURS, ENCRES, NIVEAUX

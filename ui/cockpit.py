@@ -8,7 +8,7 @@ import streamlit as st
 
 import analytics
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
-from pages.commun import engine, session
+from ui.commun import engine, session
 from passeport.services import cockpit
 
 
