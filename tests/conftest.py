@@ -108,6 +108,24 @@ def demo_privee(demo_db_url, tmp_path_factory) -> tuple[str, Path]:
     return f"sqlite:///{dossier / 'demo.sqlite'}", dossier
 
 
+@pytest.fixture
+def base(demo_db_url, tmp_path, monkeypatch) -> Engine:
+    """A private copy of the demo school that the app (AppTest) uses through DATABASE_URL; yields its engine.
+
+    Attachments go to tmp_path/donnees; Streamlit's cached engine is dropped before and after."""
+    import streamlit as st
+
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "demo.sqlite")
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
+    st.cache_resource.clear()
+    engine = creer_engine(url)
+    yield engine
+    engine.dispose()
+    st.cache_resource.clear()
+
+
 @pytest.fixture(scope="module")
 def navigateur(tmp_path_factory):
     """A headless Chromium for the journeys of a module (skipped, or failed in CI, when missing)."""

@@ -2,34 +2,19 @@
 decides, is refused when a colleague decided meanwhile, publishes; the student then sees the fiche and the decision."""
 
 import os
-import shutil
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from passeport.db import creer_engine, transaction
+from passeport.db import transaction
 from passeport.models import (
     Compte, DecisionCcf, Division, Eleve, Enseignant, PublicationCcf, ReunionCcf, SelectionCcf,
 )
 from passeport.services import ccf
 from passeport.services.comptes import Utilisateur
 from tests.conftest import RACINE, jeton_de_session
-
-
-@pytest.fixture
-def base(demo_db_url, tmp_path, monkeypatch):
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "demo.sqlite")
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path))
-    st.cache_resource.clear()
-    engine = creer_engine(url)
-    yield engine
-    engine.dispose()
-    st.cache_resource.clear()
 
 
 def _app(login: str, page: str) -> AppTest:

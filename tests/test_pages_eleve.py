@@ -3,32 +3,17 @@
 import datetime as dt
 import os
 import re
-import shutil
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from passeport.db import creer_engine, transaction
+from passeport.db import transaction
 from passeport.models import Compte, ContexteReutilisable, Eleve, Fiche, FicheVersion
 from passeport.services import fiches
 from passeport.services.comptes import authentifier
 from tests.conftest import RACINE, jeton_de_session
-
-
-@pytest.fixture
-def base(demo_db_url, tmp_path, monkeypatch):
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "demo.sqlite")
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
-    st.cache_resource.clear()
-    engine = creer_engine(url)
-    yield engine
-    engine.dispose()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -2,33 +2,17 @@
 
 import os
 import re
-import shutil
 
 import pytest
-import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from passeport.db import creer_engine
 from passeport.models import Extrait
 from tests.conftest import RACINE, jeton_de_session
 
 OFFRE = ("Offre de PFMP : PME de négoce recherche un(e) assistant(e). Missions : établir les devis, saisir les "
          "bons de commande, contrôler les factures fournisseurs, assurer l'accueil téléphonique.")
-
-
-@pytest.fixture
-def base(demo_db_url, tmp_path, monkeypatch):
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "demo.sqlite")
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
-    st.cache_resource.clear()
-    engine = creer_engine(url)
-    yield engine
-    engine.dispose()
-    st.cache_resource.clear()
 
 
 def _app() -> AppTest:
