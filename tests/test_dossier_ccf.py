@@ -7,7 +7,6 @@ selections and meetings are written straight through the ORM. Every expected num
 
 import datetime as dt
 import io
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from passeport.services import dossier_ccf
 from passeport.services.fiches import ContenuFiche, creer_fiche
 from passeport.statut import Statut
 from tests.ecole import creer_ecole
+from tests.pdf import page_png, poppler, texte_pdf
 
 pytestmark = pytest.mark.store
 
@@ -250,17 +250,13 @@ def test_a_teacher_of_another_division_is_refused_and_unknown_epreuves_are_named
 def _texte(pdf: bytes, tmp_path: Path, nom: str) -> str:
     chemin = tmp_path / f"{nom}.pdf"
     chemin.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(chemin), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return texte_pdf(chemin)
 
 
 def _capture(pdf: bytes, tmp_path: Path, nom: str, page: int = 1) -> Path:
     chemin = tmp_path / f"{nom}.pdf"
     chemin.write_bytes(pdf)
-    ARTEFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile", str(chemin),
-                    str(ARTEFACTS / nom)], check=True)
-    return ARTEFACTS / f"{nom}.png"
+    return page_png(chemin, page, ARTEFACTS / f"{nom}.png")
 
 
 def test_the_dossier_pdf_reads_right(classe, tmp_path):
@@ -306,7 +302,7 @@ def test_the_synthesis_pdf_is_landscape_with_signs_and_letters(classe, tmp_path)
     pdf = ccf.pdf_synthese(synthese, jour=dt.date(2027, 3, 5))
     chemin = tmp_path / "synthese.pdf"
     chemin.write_bytes(pdf)
-    info = subprocess.run(["pdfinfo", str(chemin)], capture_output=True, text=True, check=True).stdout
+    info = poppler("pdfinfo", chemin)
     largeur, hauteur = [float(x) for x in info.split("Page size:")[1].split("pts")[0].split(" x ")]
     assert largeur > hauteur  # landscape
     texte = _texte(pdf, tmp_path, "synthese")

@@ -4,7 +4,6 @@ rate limit), what a link shows, the journal and « Qui a vu mon passeport », th
 import dataclasses
 import datetime as dt
 import hashlib
-import subprocess
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +22,7 @@ from passeport.services import audit, extraits, fiches
 from passeport.services.extraits import ExtraitInvalide
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests.ecole import creer_ecole
+from tests.pdf import texte_pdf
 
 OFFRE = """Cabinet comptable recherche un(e) assistant(e) pour sa PFMP.
 Vos missions : établir les DEVIS, saisir les bons de commande, contrôler les factures fournisseurs,
@@ -367,8 +367,7 @@ def test_the_shared_pdf_holds_the_chosen_fiches(client, tmp_path):
     _entetes_prives(r)
     assert r.content.startswith(b"%PDF")
     (tmp_path / "e.pdf").write_bytes(r.content)
-    texte = subprocess.run(["pdftotext", "-layout", str(tmp_path / "e.pdf"), "-"], capture_output=True,
-                           text=True, check=True).stdout
+    texte = texte_pdf(tmp_path / "e.pdf")
     assert "Pour l'entretien" in texte or "Pour l’entretien" in texte
     assert "Devis pour un client" in texte and "Standard téléphonique" in texte
     assert "Commande de ramettes" not in texte and "1GA1" not in texte

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 
 import pytest
 import streamlit as st
@@ -21,6 +20,7 @@ from passeport.services.comptes import authentifier
 from passeport.services.grille import filtres_en_mots, grille_de_la_division
 from passeport.statut import Statut
 from tests.conftest import RACINE, jeton_de_session
+from tests.pdf import page_png, poppler
 
 ARTEFACTS = RACINE / "tests" / "artefacts"
 MM = 72 / 25.4
@@ -41,10 +41,6 @@ def demo(demo_privee):
            "grille": grille, "statuts_lea": statuts_lea}
     entrepot.fermer()
     engine.dispose()
-
-
-def _run(*commande) -> str:
-    return subprocess.run([str(c) for c in commande], check=True, capture_output=True, text=True).stdout
 
 
 def test_the_grid_holds_each_pole_students_by_name_and_totals(demo):
@@ -87,9 +83,9 @@ def test_filters_are_applied_and_said_in_words(demo):
 def test_the_pdf_is_a4_landscape_one_page_per_pole_readable_in_black_and_white(demo, tmp_path):
     chemin = tmp_path / "grille.pdf"
     chemin.write_bytes(pdf_grille_classe(demo["grille"]))
-    info = _run("pdfinfo", chemin)
+    info = poppler("pdfinfo", chemin)
     assert "Pages:           4" in info and "841.89 x 595.276 pts (A4)" in info
-    pages = _run("pdftotext", "-layout", chemin, "-").split("\f")[:4]
+    pages = poppler("pdftotext", "-layout", chemin, "-").split("\f")[:4]
     titres = ["Pôle 1 — Gestion administrative des relations externes", "Pôle 2 — Gestion administrative des relations",
               "Pôle 3 — Gestion administrative interne", "Pôle 4 — Gestion administrative des projets"]
     for i, (page, titre) in enumerate(zip(pages, titres), start=1):
@@ -102,13 +98,13 @@ def test_the_pdf_is_a4_landscape_one_page_per_pole_readable_in_black_and_white(d
     ligne = next(l for l in pages[0].splitlines() if l.strip().startswith("MOREAU Léa"))
     assert ligne.split()[2:18] == ["1"] * 9 + ["E"] + ["1"] * 4 + ["14", "1"]  # then the titles beside
     assert "1.2.5 Traitement des règlements et suivi des litiges" in re.sub(r"\s+", " ", pages[0])
-    boites = _run("pdftotext", "-bbox", chemin, "-")
+    boites = poppler("pdftotext", "-bbox", chemin, "-")
     mots = [(float(a), float(b), float(c), float(d)) for a, b, c, d in
             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', boites)]
     assert min(m[0] for m in mots) >= 10 * MM - 1 and max(m[2] for m in mots) <= 841.89 - 10 * MM + 1
     assert max(m[3] for m in mots) <= 595.276
     ARTEFACTS.mkdir(exist_ok=True)
-    _run("pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", chemin, ARTEFACTS / "grille-pole1")
+    page_png(chemin, 1, ARTEFACTS / "grille-pole1.png")
     assert (ARTEFACTS / "grille-pole1.png").stat().st_size > 10_000
 
 

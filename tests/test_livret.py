@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from passeport.services.fiches import ContenuFiche
 from tests import fichiers
 from tests.conftest import RACINE
 from tests.ecole import creer_ecole
+from tests.pdf import page_png, poppler
 
 ARTEFACTS = RACINE / "tests" / "artefacts"
 MM = 72 / 25.4  # PDF points per millimetre
@@ -82,13 +82,9 @@ def rendu(demo, tmp_path_factory):
     """The whole livret (with appréciations and PFMP reports) as a PDF file, its pages' text, its page size."""
     chemin = tmp_path_factory.mktemp("livret") / "livret.pdf"
     chemin.write_bytes(pdf_livret(demo["donnees"]))
-    nombre = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", chemin)).group(1))
-    pages = _run("pdftotext", "-layout", chemin, "-").split("\f")[:nombre]
+    nombre = int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", chemin)).group(1))
+    pages = poppler("pdftotext", "-layout", chemin, "-").split("\f")[:nombre]
     return {"chemin": chemin, "pages": pages, "nombre": nombre}
-
-
-def _run(*commande) -> str:
-    return subprocess.run([str(c) for c in commande], check=True, capture_output=True, text=True).stdout
 
 
 def _aplati(texte: str) -> str:
@@ -96,10 +92,7 @@ def _aplati(texte: str) -> str:
 
 
 def _page_png(pdf: Path, page: int, nom: str) -> Path:
-    ARTEFACTS.mkdir(exist_ok=True)
-    racine = ARTEFACTS / nom.removesuffix(".png")
-    _run("pdftoppm", "-png", "-r", "70", "-f", page, "-l", page, "-singlefile", pdf, racine)
-    return racine.with_suffix(".png")
+    return page_png(pdf, page, ARTEFACTS / nom)
 
 
 def _page_de(rendu, texte: str) -> int:
@@ -158,7 +151,7 @@ def test_page_numbers_and_running_header_on_every_page(rendu):
 def test_long_texts_break_across_pages_and_nothing_runs_off_the_page(rendu):
     debut, fin = _page_de(rendu, PHRASE), _page_de(rendu, URL[-40:].strip("-"))
     assert fin > debut + 1  # the long démarche goes on over several pages
-    boites = _run("pdftotext", "-bbox", rendu["chemin"], "-")
+    boites = poppler("pdftotext", "-bbox", rendu["chemin"], "-")
     largeur, hauteur = (float(x) for x in re.search(r'<page width="([\d.]+)" height="([\d.]+)"', boites).groups())
     assert (round(largeur / MM), round(hauteur / MM)) == (210, 297)
     mots = [(float(a), float(b), float(c), float(d)) for a, b, c, d in
@@ -179,7 +172,7 @@ def test_attachments_images_small_and_other_files_by_name(demo, rendu):
     assert image.image.startswith("data:image/jpeg;base64,") and autre.image is None and not autre.manquante
     page = _page_de(rendu, "Fichiers joints : • courriel.pdf")
     assert "bon-de-livraison.png" in rendu["pages"][page - 1]
-    images = _run("pdfimages", "-list", "-f", page, "-l", page, rendu["chemin"])
+    images = poppler("pdfimages", "-list", "-f", page, "-l", page, rendu["chemin"])
     assert " 300   200 " in images  # our 300 × 200 picture, shown on the fiche's page
 
 
@@ -244,10 +237,10 @@ def test_extract_prints_the_chosen_fiches_in_order_and_nothing_else(demo, tmp_pa
     assert "Appréciation" not in html and "&lt;b&gt;" in html
     chemin = tmp_path / "extrait.pdf"
     chemin.write_bytes(pdf_extrait(donnees))
-    texte = _aplati(_run("pdftotext", chemin, "-"))
+    texte = _aplati(poppler("pdftotext", chemin, "-"))
     assert "Candidature « assistante administrative »" in texte and "Léa Moreau" in texte
     assert "extrait du 01/12/2026" in texte and TITRE in texte and PHRASE in texte
-    nombre = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", chemin)).group(1))
+    nombre = int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", chemin)).group(1))
     assert f"page {nombre} / {nombre}" in texte
 
 
@@ -274,7 +267,7 @@ def test_cli_exports_the_livret_as_pdf_and_html(petite_ecole, capsys):
     sortie = petite_ecole / "livret.pdf"
     assert main(["exporter", "livret", "--eleve", "INE1", "--sortie", str(sortie)]) == 0
     assert "Livret de Léa Moreau (INE1) écrit dans" in capsys.readouterr().out
-    texte = _aplati(_run("pdftotext", sortie, "-"))
+    texte = _aplati(poppler("pdftotext", sortie, "-"))
     assert "Commande de papier" in texte and "Dossier d’un salarié « nouveau »" in texte
     html = petite_ecole / "livret.html"
     assert main(["exporter", "livret", "--eleve", "INE1", "--sortie", str(html), "--pole", "2", "--format", "html",

@@ -3,7 +3,6 @@ teacher present, selects a fiche for a student, records the team's decision and 
 and the class grid, publishes; the student then sees the selected fiche and the published decisions."""
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from passeport.models import Compte, DecisionCcf, Division, Eleve, PublicationCc
 from passeport.services import ccf, dossier_ccf
 from passeport.services.comptes import Utilisateur
 from tests.navigateur import attendre_fin_execution, cliquer, nouvelle_page, se_connecter, serveur_streamlit
+from tests.pdf import page_png, texte_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -55,8 +55,7 @@ def _eleve_et_fiche(url: str):
 
 
 def _texte_pdf(chemin: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(chemin), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return texte_pdf(chemin)
 
 
 def _telecharger(page, libelle: str, chemin: Path) -> str:
@@ -130,10 +129,8 @@ def test_the_team_meets_decides_prints_and_publishes_then_the_student_sees_it(ap
     assert eleve.nom in compte_rendu and fiche.situation in compte_rendu and "Sophie Leroy" in compte_rendu
     grille = _telecharger(prof, "Grille de la classe", ARTEFACTS / "ccf_grille.pdf")
     assert f"{eleve.nom.upper()} {eleve.prenom}" in grille and "1.1.1" in grille and "1.3.4" in grille
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(ARTEFACTS / "ccf_compte_rendu.pdf"),
-                    str(ARTEFACTS / "ccf_compte_rendu")], check=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(ARTEFACTS / "ccf_grille.pdf"),
-                    str(ARTEFACTS / "ccf_grille")], check=True)
+    page_png(ARTEFACTS / "ccf_compte_rendu.pdf", 1, ARTEFACTS / "ccf_compte_rendu-1.png", resolution=60)
+    page_png(ARTEFACTS / "ccf_grille.pdf", 1, ARTEFACTS / "ccf_grille-1.png", resolution=60)
 
     # Publication, confirmed.
     cliquer(prof, _bouton(prof, "Publier les décisions aux élèves"),

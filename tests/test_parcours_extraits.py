@@ -4,13 +4,13 @@ phone-sized screen), revokes it (the link then gets the neutral message) and see
 passeport »."""
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from passeport.services.extraits import MESSAGE_NEUTRE
 from tests.navigateur import attendre_fin_execution, cliquer, nouvelle_page, se_connecter, serveur_streamlit
+from tests.pdf import page_png, texte_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -62,15 +62,12 @@ def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, 
     chemin = tmp_path / "extrait.pdf"
     telechargement.value.save_as(chemin)
     assert chemin.read_bytes().startswith(b"%PDF")
-    texte = subprocess.run(["pdftotext", "-layout", str(chemin), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    texte = texte_pdf(chemin)
     texte = re.sub(r"\s+", " ", texte.replace("’", "'"))
     for titre in TITRES:
         assert titre in texte
     assert TITRE in texte and "Léa Moreau" in texte
-    ARTEFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(chemin), str(ARTEFACTS / "extrait_pdf")],
-                   check=True)
+    page_png(chemin, 1, ARTEFACTS / "extrait_pdf-1.png", resolution=60)
 
     # A share link (30 days by default), shown once.
     code = page.locator("[data-testid='stCode']").first
