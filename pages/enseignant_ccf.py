@@ -19,7 +19,7 @@ from passeport.models import Role
 from passeport.positionnement import COULEURS, ENCRES, NIVEAUX, libelle
 from passeport.services import ccf, cockpit, dossier_ccf, grille
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
-from passeport.statut import Statut
+from passeport.statut import LEGENDE, SYMBOLES
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Réunion d'équipe CCF")
@@ -153,7 +153,6 @@ if not synthese.eleves:
     st.info("Aucun élève dans cette division.")
     st.stop()
 
-SIGNES = {Statut.EVALUABLE: "É", Statut.REPETEE: "R", Statut.UNE_FOIS: "1", Statut.NON_TRAVERSEE: "—"}
 st.subheader(f"Élèves × situations de l'épreuve {epreuve.code}")
 vue = st.segmented_control(
     "Afficher", ["statut", "niveaux", "positions", "decisions"], default="statut", required=True, key="ccf_vue",
@@ -163,7 +162,7 @@ vue = st.segmented_control(
 
 def _case(case) -> str:
     if vue == "statut":
-        return SIGNES[case.statut] + (" ✓" * case.selectionnees)
+        return SYMBOLES[case.statut] + (" ✓" * case.selectionnees)
     if vue == "niveaux":
         return "" if not case.fiches else f"C{case.max_complexite} A{case.max_aleas}"
     if vue == "positions":
@@ -184,7 +183,8 @@ if vue == "decisions":
 else:
     st.dataframe(tableau, width="stretch", height=min(38 + 35 * len(tableau), 460))
 st.caption({
-    "statut": "É évaluable · R répétée · 1 traversée une fois · — non traversée · ✓ une fiche choisie pour l'épreuve.",
+    "statut": " · ".join(f"{signe} {libelle.lower()}" for signe, libelle in LEGENDE)
+              + " · ✓ une fiche choisie pour l'épreuve.",
     "niveaux": "C : complexité la plus haute atteinte (1 à 3) · A : aléas (0 à 2).",
     "positions": "Le dernier positionnement de chaque enseignant sur les fiches de la situation (1 à reprendre · "
                  "2 en cours · 3 acquis · 4 maîtrisé).",
@@ -285,7 +285,7 @@ with st.container(border=True, key="ccf_avis"):
     formulaire_decision(ccf.AVIS_GLOBAL, ligne.avis)
 
 resume = pd.DataFrame([{
-    "Situation": f"{sit.code} — {sit.titre_court}", "Statut": SIGNES[ligne.cases[sit.code].statut],
+    "Situation": f"{sit.code} — {sit.titre_court}", "Statut": SYMBOLES[ligne.cases[sit.code].statut],
     "Fiches": ligne.cases[sit.code].fiches, "Choisies": ligne.cases[sit.code].selectionnees,
     "Complexité": ligne.cases[sit.code].max_complexite, "Aléas": ligne.cases[sit.code].max_aleas,
     "Positionnements": " · ".join(f"{p.enseignant} : {NIVEAUX[p.niveau]}" for p in ligne.cases[sit.code].positions),
@@ -299,7 +299,7 @@ for sit in synthese.situations:
     case = ligne.cases[sit.code]
     fiches_sit = [f for f in fiches_pole if f.situation == sit.code]
     # A label that the team's actions do not change: the panel's identity (and so its open state) depends on it.
-    entete = f"{sit.code} — {sit.titre_court} · {SIGNES[case.statut]} · {case.fiches} fiche(s)"
+    entete = f"{sit.code} — {sit.titre_court} · {SYMBOLES[case.statut]} · {case.fiches} fiche(s)"
     # Keyed and tracked: it stays open across reruns, and a closed one draws nothing (14 situations × 24 students).
     panneau = st.expander(entete, key=f"ccf_sit_{eleve_id}_{epreuve.code}_{sit.code}", on_change="rerun")
     if not panneau.open:

@@ -19,6 +19,9 @@ LIBELLES = {
     Statut.REPETEE: "Répétée",
     Statut.EVALUABLE: "Évaluable",
 }
+# One sign a statut, readable in black and white: printed documents and the CCF grid, always with their legend.
+SYMBOLES = {Statut.EVALUABLE: "E", Statut.REPETEE: "R", Statut.UNE_FOIS: "1", Statut.NON_TRAVERSEE: "—"}
+LEGENDE = [(SYMBOLES[s], LIBELLES[s]) for s in (Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE)]
 
 
 def statut(fiches: Iterable[tuple[int, int]]) -> Statut:

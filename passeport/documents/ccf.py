@@ -18,7 +18,7 @@ from passeport.affichage import heure_locale
 from passeport.documents.gabarits import en_pdf, rendre
 from passeport.positionnement import NIVEAUX
 from passeport.services.dossier_ccf import CompteRendu, DossierEleve, SyntheseCcf
-from passeport.services.livret import LEGENDE, SYMBOLES
+from passeport.statut import LEGENDE, SYMBOLES
 from passeport.statut import LIBELLES, Statut
 
 # Two letters per level: readable in black and white, and nothing like a mark out of 4.

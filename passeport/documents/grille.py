@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from passeport.documents.gabarits import en_pdf, rendre
 from passeport.services.grille import GrilleClasse
-from passeport.services.livret import LEGENDE, SYMBOLES
+from passeport.statut import LEGENDE, SYMBOLES
 
 
 def html_grille_classe(grille: GrilleClasse) -> str:

@@ -6,7 +6,8 @@ extrait.html, the fiche blocks in _fiche.html). Student text is escaped and prin
 from __future__ import annotations
 
 from passeport.documents.gabarits import en_pdf, rendre
-from passeport.services.livret import LEGENDE, DonneesExtrait, DonneesLivret
+from passeport.services.livret import DonneesExtrait, DonneesLivret
+from passeport.statut import LEGENDE
 
 
 def _contenu(livret: DonneesLivret) -> str:

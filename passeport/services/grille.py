@@ -16,7 +16,8 @@ from analytics.couverture import ORDRE_STATUTS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport import acces
 from passeport.models import Division
-from passeport.services.livret import NOMS_DES_POLES, SYMBOLES
+from passeport.services.livret import NOMS_DES_POLES
+from passeport.statut import SYMBOLES
 from passeport.statut import Statut
 
 

@@ -23,7 +23,7 @@ from passeport.models import Appreciation, Compte, Eleve, Fiche, FicheVersion, P
 from passeport.positionnement import NIVEAUX
 from passeport.referentiel import Referentiel
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, details
-from passeport.statut import LIBELLES, Statut, statut
+from passeport.statut import LEGENDE, LIBELLES, SYMBOLES, Statut, statut
 
 # The diploma each référentiel prepares, as printed on the cover.
 DIPLOMES = {
@@ -33,11 +33,6 @@ DIPLOMES = {
 NOMS_REFERENTIELS = {"ga-2012": "Référentiel Gestion-Administration (2012)", "agora-2020": "Référentiel AGORA (2020)"}
 # AGORA's blocs de compétences play the role of GA's pôles (DESIGN.md): printed under their own name.
 NOMS_DES_POLES = {"agora-2020": "Bloc"}
-
-# Statut as a sign readable in black and white (the livret's coverage table and the class grid).
-SYMBOLES = {Statut.EVALUABLE: "E", Statut.REPETEE: "R", Statut.UNE_FOIS: "1", Statut.NON_TRAVERSEE: "—"}
-LEGENDE = [(SYMBOLES[s], LIBELLES[s])
-           for s in (Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE)]
 
 # Images shown small in the fiche's productions; other files are listed by name.
 TYPES_IMAGES = {"image/png", "image/jpeg"}
