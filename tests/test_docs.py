@@ -53,3 +53,31 @@ def test_interchange_columns_in_the_readme_match_the_code():
 
     assert ";".join(COLONNES_FICHES) in README
     assert ";".join(COLONNES_ELEVES + COLONNES_ELEVES_FACULTATIVES) in README
+
+
+def _cles(valeur) -> set[str]:
+    if isinstance(valeur, dict):
+        return set(valeur) | set().union(*(_cles(v) for v in valeur.values()))
+    if isinstance(valeur, list):
+        return set().union(*(_cles(v) for v in valeur))
+    return set()
+
+
+def test_every_key_of_an_exported_passport_is_in_the_format_document(demo_db_url):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from passeport.db import creer_engine
+    from passeport.models import Compte, Eleve
+    from passeport.services.archive import contenu_passeport
+
+    engine = creer_engine(demo_db_url)
+    with Session(engine) as s:
+        eleve_id = s.scalar(select(Eleve.id).join(Compte).where(Compte.login == "lea.moreau"))
+        document = contenu_passeport(s, eleve_id)
+    engine.dispose()
+    format_ = (RACINE / "docs" / "format-passeport.md").read_text(encoding="utf-8")
+    cles = _cles(document)
+    assert {"fiches", "versions", "appreciations", "positionnements", "pfmp"} <= cles
+    # A key is documented in a table (`cle`, `objet.cle`) or in a JSON example ("cle").
+    assert sorted(c for c in cles if not any(f in format_ for f in (f"`{c}`", f".{c}`", f'"{c}"'))) == []
