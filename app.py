@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.commun import afficher_annonces, lien_bouton, session
 from passeport import referentiel
 from passeport.models import Role
 from passeport.services import nouveautes, sessions
 from passeport.web import COOKIE
+from ui.commun import afficher_annonces, lien_bouton, session
 
 st.set_page_config(page_title="Passeport professionnel", page_icon=":material/menu_book:", layout="wide")
 

@@ -1,9 +1,9 @@
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport.models import Role
 from passeport.services import audit, etablissement
 from passeport.services.accueil import resume_etablissement
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 st.title("Administration de l'établissement")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport.affichage import texte_brut
 from passeport.documents.identifiants import pdf_identifiants
 from passeport.models import Role
 from passeport.services import administration
 from passeport.services.accueil import resume_etablissement
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 with session() as s:

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import administration, couverture, fiches
 from passeport.statut import LIBELLES
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 st.title("Consulter un passeport")

@@ -3,12 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport.affichage import texte_brut
 from passeport.csvio import FichierInvalide
 from passeport.models import Etablissement, Role
 from passeport.services import administration
 from passeport.services.imports import importer_eleves
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 st.title("Élèves")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport import annee, referentiel
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import administration
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 with session() as s:

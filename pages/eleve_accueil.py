@@ -1,15 +1,15 @@
 import pandas as pd
 import streamlit as st
 
-from ui.archive import bloc_emporter
-from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
-from ui.livret import bloc_livret
-from ui.suivi import carte_appreciation
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import appreciations, couverture, fiches
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import LIBELLES, Statut
+from ui.archive import bloc_emporter
+from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.livret import bloc_livret
+from ui.suivi import carte_appreciation
 
 utilisateur = exiger_role(Role.ELEVE)
 COULEURS = {  # background of the statut cell, from "nothing yet" to "ready for evaluation"

@@ -5,7 +5,6 @@ from html import escape
 
 import streamlit as st
 
-from ui.commun import afficher_texte, exiger_role, session
 from passeport import referentiel
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
@@ -13,6 +12,7 @@ from passeport.positionnement import COULEURS, ENCRES, NIVEAUX
 from passeport.services import ccf
 from passeport.services.couverture import entete_eleve
 from passeport.services.fiches import LIBELLES_LIEU
+from ui.commun import afficher_texte, exiger_role, session
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mon CCF")

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport.affichage import heure_locale
 from passeport.models import Role
 from passeport.services.audit import consultations_de_mon_passeport
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Qui a vu mon passeport")

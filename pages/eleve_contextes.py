@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.commun import annoncer, afficher_texte, exiger_role, session
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import contextes
 from passeport.services.contextes import Contexte, ContexteInvalide
+from ui.commun import annoncer, afficher_texte, exiger_role, session
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes contextes")

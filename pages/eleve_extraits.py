@@ -3,13 +3,13 @@ or shares a read-only link for a number of days; every extract is listed with it
 
 import streamlit as st
 
-from ui.commun import annoncer, exiger_role, session
 from passeport.affichage import heure_locale, texte_brut
 from passeport.acces import AccesRefuse
 from passeport.models import Role
 from passeport.services import extraits
 from passeport.services.extraits import ExtraitInvalide
 from passeport.services.fiches import FicheIntrouvable, referentiel_de_l_eleve
+from ui.commun import annoncer, exiger_role, session
 
 utilisateur = exiger_role(Role.ELEVE)
 FACONS = ["Fiche par fiche", "Un pôle", "À partir d'une offre"]

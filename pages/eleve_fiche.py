@@ -4,14 +4,14 @@ import re
 
 import streamlit as st
 
-from ui import formulaire_fiche as F
-from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
-from ui.suivi import badge_niveau, carte_appreciation
 from passeport.affichage import heure_locale, texte_brut
 from passeport.apercu import apercu_png
 from passeport.services import appreciations, contextes, fiches, pieces, suivi
 from passeport.services.fiches import FicheIntrouvable, FicheInvalide, contenu_de
 from passeport.models import Role
+from ui import formulaire_fiche as F
+from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.suivi import badge_niveau, carte_appreciation
 
 utilisateur = exiger_role(Role.ELEVE)
 

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
-from ui.pfmp import afficher_objectifs
-from ui.suivi import carte_appreciation, lue_au_passage_precedent
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import nouveautes
+from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.pfmp import afficher_objectifs
+from ui.suivi import carte_appreciation, lue_au_passage_precedent
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes nouveautés")

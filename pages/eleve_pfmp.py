@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from passeport.models import Role
 from ui.commun import exiger_role
 from ui.pfmp import gerer_pfmp
-from passeport.models import Role
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes PFMP")

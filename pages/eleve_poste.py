@@ -4,12 +4,12 @@ import datetime as dt
 
 import streamlit as st
 
-from ui.commun import exiger_role, ouvrir_fiche, session
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import contextes, fiches
 from passeport.services.contextes import texte_contexte
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, FicheInvalide
+from ui.commun import exiger_role, ouvrir_fiche, session
 
 utilisateur = exiger_role(Role.ELEVE)
 with session() as s:

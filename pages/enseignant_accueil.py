@@ -1,9 +1,9 @@
 import pandas as pd
 import streamlit as st
 
-from ui.commun import exiger_role, session
 from passeport.models import Role
 from passeport.services.accueil import divisions_enseignant
+from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title(f"Bonjour {utilisateur.nom_complet}")

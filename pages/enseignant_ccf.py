@@ -7,9 +7,6 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ui.cockpit import entrepot
-from ui.commun import annoncer, exiger_role, session
-from ui.suivi import badge_niveau, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.documents import ccf as documents_ccf
@@ -20,6 +17,9 @@ from passeport.positionnement import COULEURS, ENCRES, NIVEAUX, libelle
 from passeport.services import ccf, cockpit, dossier_ccf, grille
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import LEGENDE, SYMBOLES
+from ui.cockpit import entrepot
+from ui.commun import annoncer, exiger_role, session
+from ui.suivi import badge_niveau, suivre_fiche
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Réunion d'équipe CCF")

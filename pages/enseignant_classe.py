@@ -6,14 +6,14 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from ui.cockpit import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
-from ui.commun import exiger_role, session
-from ui.livret import bouton_grille
 from passeport.acces import AccesRefuse
 from passeport.csvio import csv_octets
 from passeport.models import Role
 from passeport.services import cockpit
 from passeport.statut import LIBELLES, Statut
+from ui.cockpit import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
+from ui.commun import exiger_role, session
+from ui.livret import bouton_grille
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Tableau de bord de la classe")

@@ -5,14 +5,14 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from ui.cockpit import choisir_division, graphique
-from ui.commun import afficher_texte, annoncer, exiger_role, session
 from passeport import ecriture, referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import appreciations, ecrits, formulations
 from passeport.services.fiches import LIBELLES_LIEU
+from ui.cockpit import choisir_division, graphique
+from ui.commun import afficher_texte, annoncer, exiger_role, session
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Écrits de la division")

@@ -8,10 +8,6 @@ import streamlit as st
 import analytics
 from analytics.objectifs import MOTIFS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
-from ui.cockpit import choisir_filtres, entrepot, graphique
-from ui.commun import afficher_texte, annoncer, exiger_role, session
-from ui.livret import bloc_livret
-from ui.suivi import badge_niveau, carte_appreciation, suivre_fiche
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut
@@ -22,6 +18,10 @@ from passeport.services import appreciations, cockpit, objectifs, pfmp
 from passeport.services.appreciations import GENRES, LONGUEUR_MAX
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.statut import LIBELLES, Statut
+from ui.cockpit import choisir_filtres, entrepot, graphique
+from ui.commun import afficher_texte, annoncer, exiger_role, session
+from ui.livret import bloc_livret
+from ui.suivi import badge_niveau, carte_appreciation, suivre_fiche
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Profil d'un élève")

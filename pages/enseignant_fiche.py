@@ -5,8 +5,6 @@ import re
 
 import streamlit as st
 
-from ui.commun import afficher_texte, annoncer, exiger_role, session
-from ui.suivi import badge_niveau, carte_appreciation
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut
@@ -15,6 +13,8 @@ from passeport.positionnement import NIVEAUX, libelle
 from passeport.services import appreciations, fiches, formulations, nouveautes, pieces, suivi
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, FicheIntrouvable
+from ui.commun import afficher_texte, annoncer, exiger_role, session
+from ui.suivi import badge_niveau, carte_appreciation
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Suivi d'une fiche")

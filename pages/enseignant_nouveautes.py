@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.commun import annoncer, exiger_role, session
-from ui.suivi import lue_au_passage_precedent, suivre_fiche
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
 from passeport.services import nouveautes
+from ui.commun import annoncer, exiger_role, session
+from ui.suivi import lue_au_passage_precedent, suivre_fiche
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("Nouveautés")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui.commun import exiger_role, session
-from ui.pfmp import gerer_pfmp
 from passeport.models import Role
 from passeport.services.accueil import eleves_de_mes_divisions
+from ui.commun import exiger_role, session
+from ui.pfmp import gerer_pfmp
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title("PFMP des élèves")

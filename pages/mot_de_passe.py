@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.commun import annoncer, exiger_connexion, session
 from passeport.services.comptes import LONGUEUR_MIN, MotDePasseRefuse, changer_mot_de_passe
+from ui.commun import annoncer, exiger_connexion, session
 
 utilisateur = exiger_connexion()
 st.title("Choisissez votre mot de passe")

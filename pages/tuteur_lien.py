@@ -4,8 +4,6 @@ import json
 
 import streamlit as st
 
-from ui.commun import afficher_texte, annoncer, session
-from ui.pfmp import afficher_objectifs
 from passeport.affichage import heure_locale, texte_brut
 from passeport.acces import AccesRefuse
 from passeport.limites import LIENS_TUTEURS
@@ -13,6 +11,8 @@ from passeport.positionnement import NIVEAUX as NIVEAUX_POSITIONNEMENT, libelle
 from passeport.services import objectifs, pfmp
 from passeport.services.appreciations import AppreciationInvalide
 from passeport.services.fiches import LIBELLES_LIEU
+from ui.commun import afficher_texte, annoncer, session
+from ui.pfmp import afficher_objectifs
 
 # One message for a wrong, expired or revoked link: no hint which.
 MESSAGE_NEUTRE = ("Ce lien ne permet pas d'accéder à un passeport. Demandez un nouveau lien à l'élève ou à "

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui.commun import session
 from passeport.acces import AccesRefuse
 from passeport.services import archive
+from ui.commun import session
 
 
 def bloc_emporter(utilisateur) -> None:

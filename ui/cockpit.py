@@ -8,8 +8,8 @@ import streamlit as st
 
 import analytics
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
-from ui.commun import engine, session
 from passeport.services import cockpit
+from ui.commun import engine, session
 
 
 @st.cache_resource

@@ -8,9 +8,9 @@ import unicodedata
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from ui.commun import engine
 from passeport.documents.livret import pdf_livret
 from passeport.services import livret
+from ui.commun import engine
 
 
 def _nom_de_fichier(nom: str) -> str:

@@ -8,9 +8,9 @@ import io
 import segno
 import streamlit as st
 
-from ui.commun import session
 from passeport.affichage import texte_brut
 from passeport.services import objectifs, pfmp
+from ui.commun import session
 
 
 def _adresse_lien(jeton: str) -> str:

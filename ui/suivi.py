@@ -7,11 +7,11 @@ from html import escape
 
 import streamlit as st
 
-from ui.commun import afficher_texte
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import maintenant
 from passeport.positionnement import COULEURS, ENCRES, NIVEAUX
 from passeport.services.appreciations import GENRES
+from ui.commun import afficher_texte
 
 
 def badge_niveau(niveau: int, suite: str = "") -> None:
