@@ -1,9 +1,11 @@
 """Targeted extract in Chromium: the demo student pastes a job offer, gets the matching situations, builds an extract
 of three fiches, downloads its PDF, shares a link that a fresh browser opens (exactly those three fiches, on a
 phone-sized screen), revokes it (the link then gets the neutral message) and sees the opening in « Qui a vu mon
-passeport »."""
+passeport ». Then she downloads her livret and her whole passport (ZIP) from « Mon passeport »."""
 
+import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,8 +27,6 @@ TITRE = "Candidature PME de négoce"
 def app_url(demo_privee):
     with serveur_streamlit(demo_privee[0], demo_privee[1]) as url:
         yield url
-
-
 
 
 def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, tmp_path):
@@ -105,3 +105,32 @@ def test_student_extract_from_an_offer_shared_then_revoked(app_url, navigateur, 
     cellules = page.locator("[role='gridcell']").filter(has_text=f"Lien de partage « {TITRE} »")
     cellules.first.wait_for(state="attached")
     assert cellules.count() == 1  # one opening: the refused one is not an opening
+
+
+def test_student_downloads_her_livret_and_takes_her_passport_away(app_url, navigateur, tmp_path):
+    """The two downloads of « Mon passeport », clicked in a real browser: the livret (built on click) and the ZIP."""
+    page = nouvelle_page(navigateur, 1280, 1000)
+    se_connecter(page, app_url, "lea.moreau")
+    page.get_by_role("heading", name="Mon passeport").wait_for()
+    cliquer(page, page.get_by_text("Mon livret"), page.get_by_role("button", name="Télécharger le livret (PDF)"))
+    with page.expect_download(timeout=90_000) as telechargement:
+        page.get_by_role("button", name="Télécharger le livret (PDF)").click()
+    chemin = tmp_path / telechargement.value.suggested_filename
+    telechargement.value.save_as(chemin)
+    assert chemin.name == "livret-lea-moreau.pdf"
+    texte = re.sub(r"\s+", " ", texte_pdf(chemin))
+    assert "Livret de compétences professionnelles" in texte and "Léa Moreau" in texte
+    nombre = int(re.search(r"page 1 / (\d+)", texte).group(1))
+    assert nombre > 10 and f"page {nombre} / {nombre}" in texte
+
+    cliquer(page, page.get_by_role("button", name="Préparer le fichier"),
+            page.get_by_role("button", name=re.compile(r"Télécharger passeport-.*\.zip")))
+    with page.expect_download(timeout=60_000) as telechargement:
+        page.get_by_role("button", name=re.compile(r"Télécharger passeport-.*\.zip")).click()
+    archive = tmp_path / telechargement.value.suggested_filename
+    telechargement.value.save_as(archive)
+    with zipfile.ZipFile(archive) as zip_:
+        document = json.loads(zip_.read("passeport.json"))
+        assert {"passeport.json", "manifeste.json"} <= set(zip_.namelist())
+    assert document["format"] == "passeport-professionnel" and document["eleve"]["prenom"] == "Léa"
+    assert len(document["fiches"]) > 50
