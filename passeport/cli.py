@@ -35,6 +35,14 @@ class ErreurCommande(Exception):
     """A user-facing error: printed in French, exit status 1."""
 
 
+def _eleve(session: Session, identifiant: str) -> Eleve:
+    """The student of this identifiant (the one of the imports), or a French error."""
+    eleve = session.scalar(select(Eleve).where(Eleve.identifiant == identifiant))
+    if eleve is None:
+        raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {identifiant}.")
+    return eleve
+
+
 def _base_prete(engine: Engine) -> None:
     if revision_actuelle(engine) != revision_cible():
         raise ErreurCommande("La base n'est pas initialisée ou pas à jour : lancez « passeport initialiser ».")
@@ -129,9 +137,7 @@ def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
 
     _base_prete(engine)
     with Session(engine) as session:
-        eleve = session.scalar(select(Eleve).where(Eleve.identifiant == args.eleve))
-        if eleve is None:
-            raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {args.eleve}.")
+        eleve = _eleve(session, args.eleve)
         try:
             with open(args.sortie, "wb") as sortie:
                 document = ecrire_archive(session, eleve.id, sortie)
@@ -181,9 +187,7 @@ def cmd_exporter_livret(engine: Engine, args: argparse.Namespace) -> None:
     _base_prete(engine)
     _verifier_sortie(args.sortie)
     with Session(engine) as session:
-        eleve = session.scalar(select(Eleve).where(Eleve.identifiant == args.eleve))
-        if eleve is None:
-            raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {args.eleve}.")
+        eleve = _eleve(session, args.eleve)
         try:
             livret = assembler_livret(session, eleve.id, pole=args.pole, toutes_les_fiches=args.toutes_les_fiches)
         except PoleInconnu as exc:
@@ -283,9 +287,7 @@ def cmd_objectifs(engine: Engine, args: argparse.Namespace) -> None:
     if args.nombre is not None and args.nombre < 1:
         raise ErreurCommande("--nombre doit être un entier positif.")
     with Session(engine) as session:
-        eleve = session.scalar(select(Eleve).where(Eleve.identifiant == args.eleve))
-        if eleve is None:
-            raise ErreurCommande(f"Élève introuvable : aucun élève n'a l'identifiant {args.eleve}.")
+        eleve = _eleve(session, args.eleve)
         eleve_id = eleve.id
     entrepot = _entrepot(engine)
     try:
