@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from passeport import acces
 from passeport.correspondance import Correspondance, situations_de_l_offre
@@ -149,9 +149,13 @@ def statut_du_lien(extrait: Extrait, instant: dt.datetime | None = None) -> str:
     return "actif"
 
 
-def _resume(session: Session, extrait: Extrait, instant: dt.datetime | None = None) -> ResumeExtrait:
-    lignes = {f.id: v for f, v in _fiches_courantes(session, extrait.eleve_id, [e.fiche_id for e in extrait.fiches])}
-    titres = tuple(lignes[e.fiche_id].titre for e in extrait.fiches if e.fiche_id in lignes)
+def _resume(session: Session, extrait: Extrait, instant: dt.datetime | None = None,
+            titres_courants: dict[int, str] | None = None) -> ResumeExtrait:
+    """``titres_courants``: fiche id → current title of the student's fiches out of the bin (read here if None)."""
+    if titres_courants is None:
+        titres_courants = {f.id: v.titre for f, v in _fiches_courantes(session, extrait.eleve_id,
+                                                                        [e.fiche_id for e in extrait.fiches])}
+    titres = tuple(titres_courants[e.fiche_id] for e in extrait.fiches if e.fiche_id in titres_courants)
     return ResumeExtrait(extrait.id, extrait.titre, extrait.origine, extrait.cree_le, titres,
                          statut_du_lien(extrait, instant), extrait.expire_le, extrait.revoque_le)
 
@@ -209,8 +213,11 @@ def mes_extraits(session: Session, acteur, instant: dt.datetime | None = None) -
     """My extracts, newest first, with the state of their link (also after leaving the school)."""
     eleve_id = acces.exiger_eleve(acteur, lecture=True)
     extraits = session.scalars(select(Extrait).where(Extrait.eleve_id == eleve_id)
+                               .options(selectinload(Extrait.fiches))
                                .order_by(Extrait.cree_le.desc(), Extrait.id.desc()))
-    return [_resume(session, e, instant) for e in extraits]
+    # The student's current titles read once for all extracts, not once per extract.
+    titres = {f.id: v.titre for f, v in _fiches_courantes(session, eleve_id)}
+    return [_resume(session, e, instant, titres) for e in extraits]
 
 
 def creer_lien(session: Session, acteur, extrait_id: int, jours: int = DUREE_PAR_DEFAUT,
