@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, Fiche, PieceJointe
 from tests import fichiers
-from tests.navigateur import cliquer, se_connecter, serveur_streamlit
+from tests.navigateur import attendre_fin_execution, cliquer, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,16 @@ def _choisir(page, libelle, texte, plusieurs=False):
 def _enregistrer(page, attendu):
     """Save, then wait for the message and for the script to finish (the form is redrawn with fresh widgets)."""
     cliquer(page, page.get_by_role("button", name="Enregistrer"), page.get_by_text(attendu).first)
+
+
+def _deposer(page, chemins, deja_joint: str | None = None):
+    """Drop files in the form's uploader once the script is idle. After a save the form draws a fresh, empty
+    uploader; until the script has finished, the previous one (still listing ``deja_joint``) may stay on the page."""
+    attendre_fin_execution(page)
+    uploader = page.get_by_test_id("stFileUploader")
+    if deja_joint:
+        uploader = uploader.filter(has_not_text=deja_joint)
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(chemins)
 
 
 def _texte(page, nom):
@@ -153,7 +163,7 @@ def _parcours(page, app_url, tmp_path):
 
     # 5. Attach a real PDF; then a fake PDF and a 30 MB file are refused and the text is still saved.
     (tmp_path / "bon.pdf").write_bytes(fichiers.pdf())
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(tmp_path / "bon.pdf")
+    _deposer(page, tmp_path / "bon.pdf")
     page.get_by_text("bon.pdf").first.wait_for()
     page.get_by_text("1 fichier(s) prêt(s) à joindre").wait_for()
     _enregistrer(page, "« bon.pdf » joint.")
@@ -161,8 +171,7 @@ def _parcours(page, app_url, tmp_path):
     (tmp_path / "virus.pdf").write_bytes(fichiers.exe())
     (tmp_path / "enorme.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024))
     _texte(page, "Productions").fill("Bon de commande validé")
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
-        [tmp_path / "virus.pdf", tmp_path / "enorme.pdf"])
+    _deposer(page, [tmp_path / "virus.pdf", tmp_path / "enorme.pdf"], deja_joint="bon.pdf")
     page.get_by_text("enorme.pdf").first.wait_for()
     page.get_by_text("2 fichier(s) prêt(s) à joindre").wait_for()  # the server has both files
     _enregistrer(page, "Version 4 enregistrée.")
