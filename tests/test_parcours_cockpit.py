@@ -110,14 +110,17 @@ def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
     editeur.scroll_into_view_if_needed()
     boite = editeur.bounding_box()
     # Columns: row marker, Rang, Situation, Conseil…; select the first Rang cell, two steps right, edit.
+    # The text goes into the cell editor once it is open, never to the page: typed on the page, its letters
+    # would be Streamlit's shortcuts ("c" opens the clear-cache dialog, which hides every button).
+    saisie = page.locator("#portal .gdg-input")
     page.mouse.click(boite["x"] + 55, boite["y"] + 35 + 17)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(600)  # the cell editor opens; keys typed before it would be lost
-    page.keyboard.type("Demander à participer au classement des factures")
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
+    saisie.wait_for()
+    saisie.fill("Demander à participer au classement des factures")
+    saisie.press("Enter")
+    saisie.wait_for(state="detached")
     attendre_fin_execution(page)
     page.get_by_role("button", name="Enregistrer les objectifs de cette PFMP").click()
     attendre_fin_execution(page)
