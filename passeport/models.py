@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -338,6 +339,31 @@ class FicheVersion(Base):
 
     fiche: Mapped[Fiche] = relationship(back_populates="versions")
     auteur: Mapped[Compte | None] = relationship()
+
+
+class Brouillon(Base):
+    """What a student is writing and has not published yet: never shown to anyone else, never counted anywhere.
+
+    ``cle`` is a random key given by the page (it is in the page's address, so a reload or a new tab finds the
+    draft again); the browser posts the text being typed under that key. ``contenu`` holds the form's fields as
+    JSON (see services/brouillons.py). A draft of an existing fiche points to it: one draft per fiche at most.
+    ``horodatage_client`` is the browser's clock (ms) of the last text it sent: an older post arriving late is
+    ignored instead of overwriting newer text.
+    """
+
+    __tablename__ = "brouillon"
+    __table_args__ = (CheckConstraint("revision >= 1", name="revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
+    cle: Mapped[str] = mapped_column(String(64), unique=True)
+    fiche_id: Mapped[int | None] = mapped_column(ForeignKey("fiche.id"), unique=True)
+    version_base: Mapped[int | None] = mapped_column(Integer)
+    contenu: Mapped[str] = mapped_column(Text, default="{}")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    horodatage_client: Mapped[int | None] = mapped_column(BigInteger)
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    modifie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
 
 
 class ContexteReutilisable(Base):
