@@ -8,6 +8,7 @@ from passeport.csvio import FichierInvalide
 from passeport.models import Etablissement, Role
 from passeport.services import administration
 from passeport.services.imports import importer_eleves
+from passeport.services.pieces import TAILLE_MAX_MO
 from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
@@ -15,7 +16,7 @@ st.title("Élèves")
 st.write("Importez la liste des élèves exportée du logiciel de scolarité, au format CSV (UTF-8, séparateur « ; » "
          "ou « , »). Colonnes : `identifiant;nom;prenom;division`, et si vous les avez `niveau;annee_scolaire;"
          "referentiel;email`. Les en-têtes NOM, PRENOM, DIVISION, INE d'un export SIECLE sont reconnus.")
-fichier = st.file_uploader("Fichier des élèves (CSV)", key="fichier_eleves")
+fichier = st.file_uploader("Fichier des élèves (CSV)", key="fichier_eleves", max_upload_size=TAILLE_MAX_MO)
 desactiver = st.checkbox(
     "Désactiver les élèves des divisions du fichier qui n'y figurent plus (départs). Ils ne sont jamais supprimés : "
     "leur passeport est conservé.", key="desactiver_absents")

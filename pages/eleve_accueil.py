@@ -7,7 +7,7 @@ from passeport.services import appreciations, couverture, fiches
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import LIBELLES, Statut
 from ui.archive import bloc_emporter
-from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.commun import exiger_role, ouvrir_fiche, session
 from ui.livret import bloc_livret
 from ui.suivi import carte_appreciation
 
@@ -51,7 +51,8 @@ if nouvelles:
 
 onglet_situations, onglet_fiches, onglet_retours, onglet_corbeille = st.tabs(
     ["Situations", f"Mes fiches ({len(mes_fiches)})", f"Appréciations ({nouvelles} nouvelles)",
-     f"Corbeille ({len(corbeille)})"]
+     f"Corbeille ({len(corbeille)})"],
+    key="onglets_passeport",  # keyed: the open tab stays open when a count in a label changes (restore)
 )
 
 with onglet_situations:
@@ -97,16 +98,18 @@ with onglet_fiches:
             and (situation is None or f.situation == situation)
             and (len(periode) != 2 or periode[0] <= f.date_debut <= periode[1])
         ]
-        st.caption(f"{len(visibles)} fiche(s) — cliquez sur une ligne pour l'ouvrir.")
+        st.caption(f"{len(visibles)} fiche(s) — touchez une ligne pour ouvrir la fiche.")
         tableau = pd.DataFrame(
             [(f.date_debut.strftime("%d/%m/%Y"), f.situation, f.titre, LIBELLES_LIEU[f.lieu], LIBELLES_NATURE[f.nature],
               f.complexite, f.aleas, "★" if f.retenue else "") for f in visibles],
             columns=["Date", "Situation", "Titre", "Lieu", "Nature", "Complexité", "Aléas", "Retenue"],
         )
+        # A tap on any cell opens the fiche (a row-only selection would need the small box at the row's start).
         choix = st.dataframe(tableau, hide_index=True, width="stretch", on_select="rerun",
-                             selection_mode="single-row", key="liste_fiches")
-        if choix.selection.rows and not utilisateur.lecture_seule:
-            ouvrir_fiche(visibles[choix.selection.rows[0]].id)
+                             selection_mode=["single-row", "single-cell"], key="liste_fiches")
+        touchee = choix.selection.rows or [ligne for ligne, _ in choix.selection.cells]
+        if touchee and not utilisateur.lecture_seule:
+            ouvrir_fiche(visibles[touchee[0]].id)
 
 with onglet_retours:
     if not retours:
@@ -120,6 +123,10 @@ with onglet_retours:
         st.rerun()
 
 with onglet_corbeille:
+    restauree = st.session_state.pop("corbeille_restauree", None)
+    if restauree:  # here, where the student just tapped, rather than a toast at the other end of the screen
+        st.success(texte_brut(f"Fiche « {restauree} » restaurée : elle est de nouveau dans « Mes fiches »."),
+                   icon=":material/restore_from_trash:")
     if not corbeille:
         st.caption("La corbeille est vide. Une fiche supprimée y reste et peut toujours être restaurée.")
     for f in corbeille:
@@ -130,7 +137,7 @@ with onglet_corbeille:
             with session() as s:
                 fiches.restaurer(s, utilisateur, f.id)
                 s.commit()
-            annoncer("Fiche restaurée.")
+            st.session_state["corbeille_restauree"] = f.titre
             st.rerun()
 
 bloc_emporter(utilisateur)

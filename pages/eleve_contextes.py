@@ -7,6 +7,7 @@ from passeport.models import Role
 from passeport.services import contextes
 from passeport.services.contextes import Contexte, ContexteInvalide
 from ui.commun import annoncer, afficher_texte, exiger_role, session
+from ui.confirmation import bouton_confirme
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes contextes")
@@ -21,7 +22,8 @@ for c in mes_contextes:
         st.caption(texte_brut(" · ".join(p for p in (c.organisation, c.service, c.poste) if p)))
         afficher_texte(contextes.texte_contexte(c))
         afficher_texte(c.conditions)
-        if st.button("Supprimer", key=f"supprimer_contexte_{c.id}", icon=":material/delete:"):
+        if bouton_confirme("Supprimer", f"supprimer_contexte_{c.id}",
+                           "Supprimer ce contexte ? Les fiches déjà écrites avec lui ne changent pas."):
             with session() as s:
                 contextes.supprimer(s, utilisateur, c.id)
                 s.commit()

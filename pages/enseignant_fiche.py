@@ -7,7 +7,7 @@ import streamlit as st
 
 from passeport import referentiel
 from passeport.acces import AccesRefuse
-from passeport.affichage import heure_locale, texte_brut
+from passeport.affichage import heure_locale, taille_lisible, texte_brut
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX, libelle
 from passeport.services import appreciations, fiches, formulations, nouveautes, pieces, suivi
@@ -129,7 +129,7 @@ with texte:
         st.caption("Aucune pièce jointe.")
     for piece_id, nom, type_mime, taille in jointes:
         # The file is read only when the teacher clicks (the access is checked again then).
-        st.download_button(f"{nom} · {taille / 1024:.0f} Ko", lambda i=piece_id: _contenu_de(i), file_name=nom,
+        st.download_button(f"{nom} · {taille_lisible(taille)}", lambda i=piece_id: _contenu_de(i), file_name=nom,
                            mime=type_mime, icon=":material/download:", key=f"piece_{piece_id}", on_click="ignore")
 
     st.subheader(f"Appréciations ({len(vue.appreciations)})")

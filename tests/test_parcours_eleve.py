@@ -186,4 +186,4 @@ def _parcours(page, app_url, tmp_path):
     page.get_by_role("heading", name="Mon passeport").wait_for()
     page.get_by_role("tab", name=re.compile("Corbeille")).click()
     page.locator(f".st-key-restaurer_{fiche_id} button").click()
-    page.get_by_text("Fiche restaurée.").wait_for()
+    page.get_by_text(re.compile(r"^Fiche « .+ » restaurée : elle est de nouveau dans « Mes fiches »\.$")).wait_for()

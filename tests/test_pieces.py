@@ -69,7 +69,7 @@ def test_accepted_types_are_recognised_by_content(fresh_db, dossier_pieces, nom,
         ("photo.png", fichiers.pdf(), "« photo.png » n'est pas un vrai fichier PNG"),
         ("programme.exe", fichiers.exe(), "« programme.exe » : ce type de fichier n'est pas accepté"),
         ("sans_extension", b"texte", "« sans_extension » : ce type de fichier n'est pas accepté"),
-        ("gros.pdf", b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024), "« gros.pdf » est trop gros (30.0 Mo)"),
+        ("gros.pdf", b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024), "« gros.pdf » est trop gros (30 Mo)"),
         ("binaire.txt", b"abc\x00def", "« binaire.txt » n'est pas un vrai fichier TXT"),
     ],
 )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from passeport.acces import AccesRefuse
+from passeport.affichage import taille_lisible
 from passeport.services import archive
 from ui.commun import session
 
@@ -26,5 +27,5 @@ def bloc_emporter(utilisateur) -> None:
                 st.session_state[cle] = (nom, contenu)
         if cle in st.session_state:
             nom, contenu = st.session_state[cle]
-            st.download_button(f"Télécharger {nom} ({len(contenu) / 1024 / 1024:.1f} Mo)", contenu, file_name=nom,
+            st.download_button(f"Télécharger {nom} ({taille_lisible(len(contenu))})", contenu, file_name=nom,
                                mime="application/zip", icon=":material/download:", key="telecharger_archive")

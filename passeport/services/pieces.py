@@ -14,10 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passeport import acces, stockage
+from passeport.affichage import taille_lisible
 from passeport.models import Eleve, Fiche, PieceJointe, maintenant
 from passeport.services.fiches import FicheIntrouvable, lire_fiche
 
-TAILLE_MAX = 10 * 1024 * 1024
+# The one size limit of an attached file, in Mo (1 Mo = 1024 × 1024 octets). Streamlit's server setting
+# (.streamlit/config.toml server.maxUploadSize) and every st.file_uploader(max_upload_size=...) use the same number,
+# so that a phone refuses a bigger file before sending it (tests/test_telephone.py checks that they agree).
+TAILLE_MAX_MO = 10
+TAILLE_MAX = TAILLE_MAX_MO * 1024 * 1024
 # extension → MIME type expected from the content
 TYPES_ACCEPTES = {
     "pdf": "application/pdf",
@@ -112,7 +117,8 @@ def verifier_fichier(nom: str, contenu: bytes) -> str:
         )
     if len(contenu) > TAILLE_MAX:
         raise PieceRefusee(
-            f"« {nom_propre(nom)} » est trop gros ({len(contenu) / 1024 / 1024:.1f} Mo) : 10 Mo au maximum par fichier."
+            f"« {nom_propre(nom)} » est trop gros ({taille_lisible(len(contenu))}) : "
+            f"{TAILLE_MAX_MO} Mo au maximum par fichier."
         )
     attendu = TYPES_ACCEPTES[extension]
     if type_du_contenu(contenu) != attendu:
@@ -148,8 +154,8 @@ def ajouter(session: Session, acteur, fiche_id: int, nom: str, contenu: bytes) -
     utilise, limite = espace_utilise(session, fiche.eleve_id), quota(session, fiche.eleve_id)
     if utilise + len(contenu) > limite:
         raise PieceRefusee(
-            f"Votre espace pour les pièces jointes est plein ({utilise / 1024 / 1024:.0f} Mo utilisés sur "
-            f"{limite / 1024 / 1024:.0f} Mo). Retirez d'anciennes pièces jointes ou demandez à l'administrateur."
+            f"Votre espace pour les pièces jointes est plein ({taille_lisible(utilise)} utilisés sur "
+            f"{taille_lisible(limite)}). Retirez d'anciennes pièces jointes ou demandez à l'administrateur."
         )
     sha = stockage.enregistrer(contenu)
     piece = PieceJointe(fiche_id=fiche.id, nom=nom_propre(nom), type_mime=type_mime, taille=len(contenu), sha256=sha,

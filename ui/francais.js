@@ -1,0 +1,145 @@
+// Puts into French the few English texts that Streamlit's own widgets show (file uploader, select boxes, input
+// hints, table toolbar), and makes the search of select boxes accent-insensitive. Student text is never touched:
+// only texts inside the framework's widgets, outside any markdown, and only when they are exactly a known string.
+// Mounted once per page by ui/francais.py; no external file.
+
+const TEXTES = {
+  "Drag and drop files here": "Glissez vos fichiers ici",
+  "Drag and drop a file here": "Glissez un fichier ici",
+  "Drag and drop directories here": "Glissez des dossiers ici",
+  "Browse files": "Choisir des fichiers",
+  "Upload": "Choisir un fichier",
+  "Upload directories": "Choisir un dossier",
+  "Choose an option": "Choisissez une option",
+  "Choose options": "Choisissez des options",
+  "Choose or add an option": "Choisissez ou ajoutez une option",
+  "Choose or add options": "Choisissez ou ajoutez des options",
+  "No results": "Aucun résultat",
+  "No options to select": "Aucune option",
+  "Clear all": "Tout effacer",
+  "Select all": "Tout sélectionner",
+  "Press Enter to apply": "Entrée pour valider",
+  "Press Enter to submit form": "Entrée pour envoyer le formulaire",
+  "Press Ctrl+Enter to apply": "Ctrl+Entrée pour valider",
+  "Press ⌘+Enter to apply": "⌘+Entrée pour valider",
+  "Press Ctrl+Enter to submit form": "Ctrl+Entrée pour envoyer le formulaire",
+  "Press ⌘+Enter to submit form": "⌘+Entrée pour envoyer le formulaire",
+  "Add files": "Ajouter des fichiers",
+  "file upload": "envoi de fichiers",
+  "Download as CSV": "Télécharger en CSV",
+  "Search": "Rechercher",
+  "Fullscreen": "Plein écran",
+  "Close fullscreen": "Quitter le plein écran",
+  "Show password text": "Afficher le mot de passe",
+  "Hide password text": "Masquer le mot de passe",
+};
+
+// "11.5MB" (Streamlit's sizes, 1000-based on phones) -> "11,5 Mo"
+const UNITES = { B: "octets", KB: "Ko", MB: "Mo", GB: "Go" };
+function taille(nombre, unite) {
+  const n = Number(nombre);
+  const texte = Number.isInteger(n) ? String(n) : String(n).replace(".", ",");
+  return `${texte} ${UNITES[unite.toUpperCase()]}`;
+}
+const TAILLE = "(\\d+(?:\\.\\d+)?)\\s?(GB|MB|KB|B)";
+
+const MOTIFS = [
+  [new RegExp(`^Limit ${TAILLE} per file(.*)$`), (m, n, u, reste) => `${taille(n, u)} au plus par fichier${reste}`],
+  [new RegExp(`^${TAILLE} per file$`), (m, n, u) => `${taille(n, u)} au plus par fichier`],
+  [new RegExp(`^Error: File must be ${TAILLE} or smaller\\.$`),
+    (m, n, u) => `Fichier trop gros : ${taille(n, u)} au plus, il n'a pas été envoyé.`],
+  [new RegExp(`^File must be ${TAILLE} or smaller\\.$`),
+    (m, n, u) => `Fichier trop gros : ${taille(n, u)} au plus, il n'a pas été envoyé.`],
+  [/^(Error: )?.* files are not allowed\.$/, () => "Ce type de fichier n'est pas accepté."],
+  [new RegExp(`^${TAILLE}$`), (m, n, u) => taille(n, u)],
+  [/^Remove (.+)$/, (m, nom) => `Retirer ${nom}`],
+  [/^(\d+) files?$/, (m, n) => (n === "1" ? "1 fichier" : `${n} fichiers`)],
+];
+
+// Where framework texts live. Markdown containers (labels, student text) are skipped.
+const WIDGETS = [
+  "[data-testid='stFileUploader']", "[data-testid='stSelectbox']", "[data-testid='stMultiSelect']",
+  "[data-testid='InputInstructions']", "[role='listbox']", "[data-baseweb='popover']",
+  "[data-testid='stElementToolbar']", "[data-testid='stTooltipContent']", "[data-testid='stDataFrame']",
+  "[data-testid='stTextInput']", "[data-testid='stTextArea']", "[data-testid='stDateInput']",
+].join(",");
+const ATTRIBUTS = ["placeholder", "aria-label", "title"];
+
+function traduire(texte) {
+  const propre = texte.trim();
+  if (!propre) return null;
+  if (Object.prototype.hasOwnProperty.call(TEXTES, propre)) return TEXTES[propre];
+  for (const [motif, remplacement] of MOTIFS) {
+    if (motif.test(propre)) return propre.replace(motif, remplacement);
+  }
+  return null;
+}
+
+function dansUnWidget(element) {
+  return element && element.closest(WIDGETS) && !element.closest("[data-testid='stMarkdownContainer']")
+    && !element.closest("[role='dialog'][data-testid='stDialog']");
+}
+
+function traduireAttributs(element) {
+  if (!dansUnWidget(element)) return;
+  for (const attribut of ATTRIBUTS) {
+    const valeur = element.getAttribute(attribut);
+    const francais = valeur && traduire(valeur);
+    if (francais && francais !== valeur) element.setAttribute(attribut, francais);
+  }
+}
+
+function traduireNoeud(noeud) {
+  if (noeud.nodeType === Node.TEXT_NODE) {
+    const parent = noeud.parentElement;
+    if (!dansUnWidget(parent) || parent.closest("textarea,[contenteditable='true']")) return;
+    const francais = traduire(noeud.nodeValue);
+    if (francais !== null && francais !== noeud.nodeValue.trim()) noeud.nodeValue = francais;
+    return;
+  }
+  if (noeud.nodeType !== Node.ELEMENT_NODE) return;
+  traduireAttributs(noeud);
+  noeud.querySelectorAll("[placeholder],[aria-label],[title]").forEach(traduireAttributs);
+  const marcheur = document.createTreeWalker(noeud, NodeFilter.SHOW_TEXT);
+  for (let texte = marcheur.nextNode(); texte; texte = marcheur.nextNode()) traduireNoeud(texte);
+}
+
+// Select boxes filter their options on the typed text without folding accents. The pages give their options
+// decomposed labels (passeport.affichage.cherchable: "è" written as "e" + a combining accent), so "reglement" finds
+// them; here what is typed is decomposed the same way, so that "règlement" typed with accents still finds them.
+function decomposerLaRecherche(evenement) {
+  const champ = evenement.target;
+  if (!(champ instanceof HTMLInputElement)) return;
+  if (!champ.closest("[data-testid='stSelectbox'],[data-testid='stMultiSelect']")) return;
+  if (evenement.isComposing) return;  // a phone keyboard still composing the word: wait for its end
+  const decompose = champ.value.normalize("NFD");
+  if (decompose === champ.value) return;
+  const position = champ.selectionStart === champ.value.length ? decompose.length : null;
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(champ, decompose);
+  if (position !== null) champ.setSelectionRange(position, position);
+}
+
+function finDeComposition(evenement) {
+  const champ = evenement.target;
+  if (!(champ instanceof HTMLInputElement) || champ.value === champ.value.normalize("NFD")) return;
+  if (!champ.closest("[data-testid='stSelectbox'],[data-testid='stMultiSelect']")) return;
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(champ, champ.value.normalize("NFD"));
+  champ.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+export default function () {
+  if (window.__passeportFrancais) return;  // one observer per tab, whatever the reruns
+  window.__passeportFrancais = true;
+  document.addEventListener("input", decomposerLaRecherche, true);
+  document.addEventListener("compositionend", finDeComposition, true);
+  traduireNoeud(document.body);
+  new MutationObserver((changements) => {
+    for (const changement of changements) {
+      if (changement.type === "characterData") traduireNoeud(changement.target);
+      else if (changement.type === "attributes") traduireAttributs(changement.target);
+      else changement.addedNodes.forEach(traduireNoeud);
+    }
+  }).observe(document.body, {
+    childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTS,
+  });
+}

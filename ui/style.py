@@ -1,0 +1,42 @@
+"""Phone ergonomics: one style sheet for every page (called once from app.py).
+
+On a narrow screen the main touch targets are at least 44 px high (buttons, links to pages, select boxes,
+checkboxes, radio choices, tabs, the sidebar's navigation), and the fiche form's « Enregistrer » button (key
+``enregistrer``) stays stuck to the bottom of the screen, so that it can be reached while typing a long text.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+CIBLE_MIN_PX = 44  # Apple's and WCAG 2.5.5's minimum touch target
+TELEPHONE_MAX_PX = 640  # below this width, the phone rules apply
+
+FEUILLE = f"""
+<style>
+@media (max-width: {TELEPHONE_MAX_PX}px) {{
+  [data-testid^="stBaseButton"], [data-testid="stPageLink"] a, [data-testid="stSidebarNavLink"],
+  [data-testid="stExpander"] summary, button[role="tab"], [data-testid="stDateInput"] input,
+  [data-testid="stSelectbox"] [data-baseweb="select"] > div, [data-testid="stMultiSelect"] [data-baseweb="select"] > div,
+  [data-testid="stCheckbox"] label, [data-testid="stRadio"] [role="radiogroup"] label {{
+    min-height: {CIBLE_MIN_PX}px;
+  }}
+  [data-testid^="stBaseButton"] {{ min-width: {CIBLE_MIN_PX}px; }}
+  [data-testid="stPageLink"] a, [data-testid="stSidebarNavLink"], [data-testid="stCheckbox"] label,
+  [data-testid="stRadio"] [role="radiogroup"] label {{
+    display: flex; align-items: center;
+  }}
+  .st-key-enregistrer {{
+    position: sticky; bottom: 0; z-index: 50; background: var(--background-color, #fff);
+    padding: .5rem 0 calc(.5rem + env(safe-area-inset-bottom));
+    box-shadow: 0 -6px 8px -6px rgba(0, 0, 0, .25);
+  }}
+  .st-key-enregistrer button {{ width: 100%; }}
+}}
+</style>
+"""
+
+
+def style_telephone() -> None:
+    """Add the style sheet to the page (no space taken: a style-only st.html goes to the page's head)."""
+    st.html(FEUILLE)
