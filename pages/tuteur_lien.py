@@ -11,7 +11,7 @@ from passeport.positionnement import NIVEAUX as NIVEAUX_POSITIONNEMENT, libelle
 from passeport.services import objectifs, pfmp
 from passeport.services.appreciations import AppreciationInvalide
 from passeport.services.fiches import LIBELLES_LIEU
-from ui.commun import afficher_texte, annoncer, session
+from ui.commun import afficher_texte, annoncer, session, utilisateur_courant
 from ui.pfmp import afficher_objectifs
 
 # One message for a wrong, expired or revoked link: no hint which.
@@ -47,6 +47,11 @@ if not acces_tuteur.nom_tuteur:
                     st.rerun()
     st.stop()
 
+# The account signed in on this browser (session cookie, read by app.py), if any: the student's own session may
+# read but never write the tutor's comments or report (the service refuses it).
+connecte = utilisateur_courant()
+if connecte is not None and connecte.eleve_id == acces_tuteur.eleve_id:
+    st.warning(pfmp.ECRIT_PAR_L_ELEVE)
 st.caption(texte_brut(f"Vous êtes {acces_tuteur.nom_tuteur}. Vous pouvez lire les fiches de cette PFMP, les "
                       "commenter et remplir le bilan ; vous ne pouvez pas modifier le texte de l'élève."))
 with session() as s:
@@ -87,9 +92,9 @@ for v in versions:
         if st.button("Envoyer le commentaire", key=f"envoyer_{v.fiche_id}"):
             with session() as s:
                 try:
-                    pfmp.commenter(s, acces_tuteur, v.fiche_id, commentaire)
+                    pfmp.commenter(s, acces_tuteur, v.fiche_id, commentaire, connecte=connecte)
                     s.commit()
-                except pfmp.PfmpInvalide as exc:
+                except (pfmp.PfmpInvalide, AccesRefuse) as exc:
                     st.error(str(exc))
                 else:
                     st.session_state[f"tour_commentaire_{v.fiche_id}"] = tour + 1
@@ -123,9 +128,10 @@ with st.form("bilan"):
     if st.form_submit_button("Enregistrer le bilan", type="primary"):
         with session() as s:
             try:
-                pfmp.enregistrer_bilan(s, acces_tuteur, {c: n for c, n in positions.items() if n}, texte)
+                pfmp.enregistrer_bilan(s, acces_tuteur, {c: n for c, n in positions.items() if n}, texte,
+                                       connecte=connecte)
                 s.commit()
-            except pfmp.PfmpInvalide as exc:
+            except (pfmp.PfmpInvalide, AccesRefuse) as exc:
                 st.error(str(exc))
             else:
                 st.success("Bilan enregistré. Merci ! L'équipe pédagogique le voit à côté des fiches de l'élève.")

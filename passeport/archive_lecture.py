@@ -338,6 +338,7 @@ class _Lecteur:
             "modifiee_le": self.instant(f, "modifiee_le", c, nul=False),
             "supprimee_le": self.instant(f, "supprimee_le", c), "retenue": self.booleen(f, "retenue", c),
             "partagee_tuteur": self.booleen(f, "partagee_tuteur", c),
+            "partagee_pfmp": self.entier(f, "partagee_pfmp", c, nul=True),
             "version_courante": self.entier(f, "version_courante", c, 1), "pfmp": self.entier(f, "pfmp", c, nul=True),
             "versions": versions,
             "pieces": [

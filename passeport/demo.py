@@ -320,7 +320,7 @@ class _FichesEleve:
             contenu["demarche"] += self.rng.choice(T.AJOUTS_VERSION)
             versions.append(FicheVersion(numero=len(versions) + 1, auteur=auteur, cree_le=cree, **contenu))
         fiche = Fiche(eleve=self.eleve, version_courante=len(versions), versions=versions,
-                      pfmp=pfmp[0] if pfmp else None, partagee_tuteur=pfmp is not None, cree_le=versions[0].cree_le,
+                      pfmp=pfmp[0] if pfmp else None, cree_le=versions[0].cree_le,
                       modifiee_le=cree)
         if self.rng.random() < 0.01:
             fiche.supprimee_le = cree + dt.timedelta(hours=1)

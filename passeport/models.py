@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false as sa_false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -234,6 +235,8 @@ class Pfmp(Base):
     bilan_situations: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     bilan_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
     bilan_par: Mapped[str] = mapped_column(String(200), default="", server_default="")  # the tutor's name
+    # The tutor's link (lien_tuteur.id) that wrote the report; no foreign key: lien_tuteur already points here.
+    bilan_lien_id: Mapped[int | None] = mapped_column(Integer)
 
     eleve: Mapped[Eleve] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -286,17 +289,26 @@ class Fiche(Base):
     version_courante: Mapped[int] = mapped_column(Integer, default=1)
     retenue: Mapped[bool] = mapped_column(Boolean, default=False)
     pfmp_id: Mapped[int | None] = mapped_column(ForeignKey("pfmp.id"), index=True)
-    partagee_tuteur: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The PFMP whose tutor the student also shows this fiche to (one PFMP, never every tutor); None: not shared.
+    partagee_pfmp_id: Mapped[int | None] = mapped_column(ForeignKey("pfmp.id"), index=True)
+    # Whether the fiche was the retained one when it went to the bin: restoring gives the mark back if still free.
+    retenue_avant_corbeille: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     # Bumped on every change (new version, delete, restore, retenue): the analytics' change stamp.
     modifiee_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant, index=True)
     supprimee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     eleve: Mapped[Eleve] = relationship()
-    pfmp: Mapped[Pfmp | None] = relationship()
+    pfmp: Mapped[Pfmp | None] = relationship(foreign_keys=[pfmp_id])
+    partagee_pfmp: Mapped[Pfmp | None] = relationship(foreign_keys=[partagee_pfmp_id])
     versions: Mapped[list[FicheVersion]] = relationship(
         back_populates="fiche", order_by="FicheVersion.numero", cascade="all, delete-orphan"
     )
+
+    @property
+    def partagee_tuteur(self) -> bool:
+        """Shown to the tutor of one of the student's PFMP (``partagee_pfmp_id``)."""
+        return self.partagee_pfmp_id is not None
 
     @property
     def courante(self) -> FicheVersion:

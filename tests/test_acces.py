@@ -48,7 +48,7 @@ ACTIONS = {
     "fiches.supprimer": (ECRIRE, lambda s, a, x: fiches.supprimer(s, a, x["fiche"])),
     "fiches.restaurer": (ECRIRE, lambda s, a, x: fiches.restaurer(s, a, x["fiche"])),
     "fiches.retenir": (ECRIRE, lambda s, a, x: fiches.retenir(s, a, x["fiche"])),
-    "fiches.partager_avec_tuteur": (ECRIRE, lambda s, a, x: fiches.partager_avec_tuteur(s, a, x["fiche"])),
+    "fiches.partager_avec_tuteur": (ECRIRE, lambda s, a, x: fiches.partager_avec_tuteur(s, a, x["fiche"], x["pfmp"])),
     "fiches.contenu_a_dupliquer": (ECRIRE, lambda s, a, x: fiches.contenu_a_dupliquer(s, a, x["fiche"])),
     "fiches.creer_depuis_poste": (SOI, lambda s, a, x: fiches.creer_depuis_poste(s, a, CONTENU, ["1.1.2"])),
     "fiches.lire_fiche": (LIRE, lambda s, a, x: fiches.lire_fiche(s, a, x["fiche"])),
@@ -96,7 +96,9 @@ ACTIONS = {
         s, a, x["eleve"], "Mairie", dt.date(2027, 1, 4), dt.date(2027, 1, 29), "Mme Roux")),
     "accueil.eleves_de_mes_divisions": ({"martin", "leroy"}, lambda s, a, x: accueil.eleves_de_mes_divisions(s, a)),
     "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
-    "pfmp.creer_lien": (GERER_PFMP, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"])),
+    # Teachers create the tutor's link and print it: the student never sees a live link (issue 12).
+    "pfmp.creer_lien": (ENSEIGNER, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"], dt.datetime(2026, 11, 20))),
+    "pfmp.lien_actif": (GERER_PFMP, lambda s, a, x: pfmp.lien_actif(s, a, x["pfmp"])),
     "pfmp.revoquer_lien": (GERER_PFMP, lambda s, a, x: pfmp.revoquer_lien(s, a, x["pfmp"])),
     "cockpit.mes_divisions": ({"martin", "leroy"}, lambda s, a, x: cockpit.mes_divisions(s, a)),
     "cockpit.carte_de_la_division": (ENSEIGNER, lambda s, a, x: cockpit.carte_de_la_division(
@@ -261,13 +263,13 @@ ECRITURES_DE_L_ELEVE = [
     "fiches.nouvelle_fiche", "fiches.enregistrer", "fiches.revenir_a", "fiches.supprimer", "fiches.restaurer",
     "fiches.retenir", "fiches.partager_avec_tuteur", "fiches.contenu_a_dupliquer", "fiches.creer_depuis_poste",
     "pieces.ajouter", "pieces.retirer", "contextes.enregistrer", "contextes.supprimer", "pfmp.enregistrer_pfmp",
-    "pfmp.creer_lien", "pfmp.revoquer_lien", "appreciations.marquer_lues", "nouveautes.marquer_vues",
+    "pfmp.revoquer_lien", "appreciations.marquer_lues", "nouveautes.marquer_vues",
     *[a for a in ("extraits.creer_extrait", "extraits.creer_lien") if a in ACTIONS],
 ]
 LECTURES_DE_L_ELEVE = [
     "archive.archive_de_l_eleve", "fiches.lire_fiche", "fiches.historique", "fiches.fiches_de_l_eleve",
     "couverture.couverture_eleve", "couverture.entete_eleve", "appreciations.pour_l_eleve", "pieces.lister",
-    "pieces.lire", "contextes.lister", "pfmp.pfmp_de_l_eleve", "pfmp.bilans_de_l_eleve",
+    "pieces.lire", "contextes.lister", "pfmp.pfmp_de_l_eleve", "pfmp.lien_actif", "pfmp.bilans_de_l_eleve",
     "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
     "livret.donnees_livret", "extraits.mes_extraits", "extraits.apercu", "extraits.pdf_de_l_extrait",
     "extraits.revoquer_lien",  # closing a share link only protects the student

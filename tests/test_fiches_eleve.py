@@ -150,6 +150,37 @@ def test_at_most_one_retained_fiche_per_situation(fresh_db, ecole):
         assert (s.get(Fiche, a).retenue, s.get(Fiche, b).retenue) == (False, True)
 
 
+# The bin keeps the "retenue" mark aside: restoring gives it back unless the student retained another fiche of the
+# same situation meanwhile (their later choice stands), or the fiche was not retained when it went to the bin.
+# retained when binned, what happened meanwhile → retained after restore (a, b)
+RESTAURATIONS = [
+    (True, "rien", (True, False)),
+    (True, "b retenue", (False, True)),
+    (True, "b retenue puis corbeille", (True, False)),
+    (False, "rien", (False, False)),
+]
+
+
+@pytest.mark.parametrize("retenue, entre_temps, apres", RESTAURATIONS)
+def test_restoring_gives_back_the_retained_mark_when_still_free(fresh_db, ecole, retenue, entre_temps, apres):
+    a, b = _creer(fresh_db, ecole.lea), _creer(fresh_db, ecole.lea)
+    with transaction(fresh_db) as s:
+        fiches.retenir(s, ecole.lea, a, retenue)
+        fiches.supprimer(s, ecole.lea, a)
+        fiches.supprimer(s, ecole.lea, a)  # twice: the mark aside is not lost
+    with transaction(fresh_db) as s:
+        assert s.get(Fiche, a).retenue is False  # a fiche in the bin is never the retained one
+        if entre_temps != "rien":
+            fiches.retenir(s, ecole.lea, b)
+        if entre_temps == "b retenue puis corbeille":
+            fiches.supprimer(s, ecole.lea, b)
+    with transaction(fresh_db) as s:
+        assert fiches.restaurer(s, ecole.lea, a) is apres[0]
+    with Session(fresh_db) as s:
+        assert (s.get(Fiche, a).retenue, s.get(Fiche, b).retenue) == apres
+        assert s.get(Fiche, a).retenue_avant_corbeille is False
+
+
 def test_duplicate_for_another_situation(fresh_db, ecole):
     fiche_id = _creer(fresh_db, ecole.lea)
     with Session(fresh_db) as s:

@@ -52,7 +52,7 @@ def test_goals_saved_in_order_then_read_by_student_and_tutor(monde):
             (1, "2.1.2", "jamais_traversee", "Demander le registre du personnel", ["Mairie", "BIOMAG"]),
             (2, "1.1.2", "", "Passer une commande", [])]
         assert lus[1].titre == "Traitement des ordres d'achat, des commandes"
-        jeton = pfmp.creer_lien(s, ecole.lea, ids["prochaine"])
+        jeton = pfmp.creer_lien(s, ecole.martin, ids["prochaine"])
     with transaction(engine) as s:
         acces_tuteur = pfmp.ouvrir(s, jeton, dt.datetime(2027, 3, 16))
         assert [o.situation for o in objectifs.objectifs_pour_le_tuteur(s, acces_tuteur)] == ["2.1.2", "1.1.2"]

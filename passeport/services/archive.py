@@ -148,7 +148,7 @@ def contenu_passeport(session: Session, eleve_id: int, presentes: set[str] | Non
         "fiches": [
             {"id": f.id, "cree_le": iso_instant(f.cree_le), "modifiee_le": iso_instant(f.modifiee_le),
              "supprimee_le": iso_instant(f.supprimee_le), "retenue": f.retenue, "partagee_tuteur": f.partagee_tuteur,
-             "version_courante": f.version_courante, "pfmp": f.pfmp_id,
+             "partagee_pfmp": f.partagee_pfmp_id, "version_courante": f.version_courante, "pfmp": f.pfmp_id,
              "versions": [_version(v) for v in f.versions],
              "pieces": [_piece(p, presentes) for p in pieces_par_fiche.get(f.id, [])]}
             for f in fiches

@@ -212,16 +212,30 @@ def revenir_a(session: Session, acteur, fiche_id: int, numero: int) -> FicheVers
 
 
 def supprimer(session: Session, acteur, fiche_id: int) -> None:
-    """Move the fiche to the bin (it stays restorable)."""
+    """Move the fiche to the bin (it stays restorable); a fiche in the bin is not retained, but remembers it was."""
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id, hors_corbeille=False)
+    if fiche.supprimee_le is None:
+        fiche.retenue_avant_corbeille = fiche.retenue
     fiche.supprimee_le = fiche.modifiee_le = maintenant()
     fiche.retenue = False
 
 
-def restaurer(session: Session, acteur, fiche_id: int) -> None:
+def restaurer(session: Session, acteur, fiche_id: int) -> bool:
+    """Bring the fiche back from the bin; return True when it is retained again.
+
+    A fiche retained when it went to the bin gets its mark back, unless another fiche of its situation was retained
+    meanwhile (that later choice of the student stands)."""
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id, hors_corbeille=False)
+    if fiche.supprimee_le is None:
+        return fiche.retenue
     fiche.supprimee_le = None
     fiche.modifiee_le = maintenant()
+    if fiche.retenue_avant_corbeille:
+        situation = fiche.courante.situation
+        fiche.retenue = not any(autre.retenue and autre.courante.situation == situation
+                                for autre in _fiches_courantes(session, fiche.eleve_id) if autre.id != fiche.id)
+    fiche.retenue_avant_corbeille = False
+    return fiche.retenue
 
 
 def retenir(session: Session, acteur, fiche_id: int, retenue: bool = True) -> Fiche | None:
@@ -238,11 +252,19 @@ def retenir(session: Session, acteur, fiche_id: int, retenue: bool = True) -> Fi
     return precedente
 
 
-def partager_avec_tuteur(session: Session, acteur, fiche_id: int, partagee: bool = True) -> None:
-    """The student lets the tutors of their PFMP read this fiche too (or stops doing so)."""
+def partager_avec_tuteur(session: Session, acteur, fiche_id: int, pfmp_id: int | None) -> None:
+    """The student lets the tutor of ONE of their PFMP read this fiche too (``pfmp_id``), or stops sharing it
+    (None): a fiche is never shown to every tutor at once."""
+    from passeport.models import Pfmp
+
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
-    fiche.partagee_tuteur = partagee
-    fiche.modifiee_le = maintenant()
+    if pfmp_id is not None:
+        periode = session.get(Pfmp, pfmp_id)
+        if periode is None or periode.eleve_id != fiche.eleve_id:
+            raise acces.AccesRefuse("Cette PFMP n'est pas l'une des vôtres.")
+    if fiche.partagee_pfmp_id != pfmp_id:
+        fiche.partagee_pfmp_id = pfmp_id
+        fiche.modifiee_le = maintenant()
 
 
 def _fiches_courantes(session: Session, eleve_id: int, corbeille: bool = False) -> list[Fiche]:

@@ -3,8 +3,10 @@
 A teacher of the student's division, or the student, records a PFMP and creates a link for the tutor. The
 link's token (256 random bits) is only shown once; the database keeps its SHA-256. It expires at the end of the
 PFMP plus 30 days, can be revoked and re-issued (a new link revokes the previous one), and opens only that
-student's fiches of that PFMP (lived in PFMP during its dates) plus those the student chose to share. The tutor gives their name at first use,
-then reads, comments and fills the PFMP report, nothing else.
+student's fiches of that PFMP (attached to it, or lived in PFMP at its organisation during its dates) plus those the
+student shared with the tutor of THAT PFMP. The tutor gives their name at first use, then reads, comments and fills
+the PFMP report, nothing else. Only teachers create links (the token is shown to them once, to print): the student
+sees that a link exists, for whom and until when, never the link itself.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -20,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from passeport import acces
 from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
-    Appreciation, AppreciationVersion, Eleve, Fiche, FicheVersion, LienTuteur, Lieu, ObjectifPfmp, Organisation,
+    Appreciation, AppreciationVersion, Eleve, EvenementAudit, Fiche, FicheVersion, LienTuteur, Lieu, ObjectifPfmp, Organisation,
     Pfmp, Role, Tuteur, maintenant,
 )
 from passeport.saisie import probleme_de_texte
@@ -82,13 +86,47 @@ def pfmp_de_l_eleve(session: Session, acteur, eleve_id: int) -> list[Pfmp]:
     return list(session.scalars(select(Pfmp).where(Pfmp.eleve_id == eleve_id).order_by(Pfmp.date_debut.desc())))
 
 
-def creer_lien(session: Session, acteur, pfmp_id: int, instant: dt.datetime | None = None) -> str:
-    """A new link for the PFMP's tutor (any previous one is revoked); return the token, shown once."""
+@dataclass(frozen=True)
+class LienActif:
+    """What anyone managing the PFMP may know of its live link: never the link itself."""
+
+    cree_le: dt.datetime
+    expire_le: dt.datetime
+    nom_tuteur: str  # given by the tutor at first use; empty while the link was never opened
+    tuteur_prevu: str  # the tutor recorded with the PFMP
+
+
+def lien_actif(session: Session, acteur, pfmp_id: int, instant: dt.datetime | None = None) -> LienActif | None:
+    """The PFMP's live link (not revoked, not expired), or None: the student's "Mes PFMP" and the teacher's warning
+    before a new link revokes the printed one."""
     pfmp = session.get(Pfmp, pfmp_id)
     if pfmp is None:
         raise acces.AccesRefuse("Cette PFMP n'existe pas.")
+    _exiger_gestion(session, acteur, pfmp.eleve_id, lecture=True)
+    lien = session.scalar(select(LienTuteur).where(
+        LienTuteur.pfmp_id == pfmp.id, LienTuteur.revoque_le.is_(None), LienTuteur.expire_le >= (instant or maintenant()))
+        .order_by(LienTuteur.cree_le.desc(), LienTuteur.id.desc()).limit(1))
+    if lien is None:
+        return None
+    return LienActif(lien.cree_le, lien.expire_le, lien.nom_tuteur, pfmp.tuteur.nom if pfmp.tuteur else "")
+
+
+def creer_lien(session: Session, acteur, pfmp_id: int, instant: dt.datetime | None = None) -> str:
+    """A new link for the PFMP's tutor (any previous one is revoked); return the token, shown once.
+
+    Only a teacher of the student's division creates it (they print it for the tutor); a PFMP that ended more than
+    30 days ago gets no new link (the link would be dead on arrival)."""
+    pfmp = session.get(Pfmp, pfmp_id)
+    if pfmp is None:
+        raise acces.AccesRefuse("Cette PFMP n'existe pas.")
+    if acteur.role != Role.ENSEIGNANT:
+        raise acces.AccesRefuse("Seuls les enseignants de la division créent le lien du tuteur (ils l'impriment "
+                                "pour lui).")
     _exiger_gestion(session, acteur, pfmp.eleve_id)
     instant = instant or maintenant()
+    if (instant.date() - pfmp.date_fin).days > DELAI_APRES_PFMP.days:
+        raise PfmpInvalide(f"Cette PFMP s'est terminée le {pfmp.date_fin:%d/%m/%Y}, il y a plus de "
+                           f"{DELAI_APRES_PFMP.days} jours : un lien pour le tuteur ne peut plus être créé.")
     for ancien in session.scalars(select(LienTuteur).where(LienTuteur.pfmp_id == pfmp.id,
                                                            LienTuteur.revoque_le.is_(None))):
         ancien.revoque_le = instant
@@ -159,38 +197,73 @@ def _exiger_nom(acces_tuteur: AccesTuteur) -> None:
         raise acces.AccesRefuse("Indiquez d'abord votre nom.")
 
 
-def _de_la_pfmp(acces_tuteur: AccesTuteur):
-    """A fiche of this PFMP: linked to it, or written as lived in PFMP during its dates (students do not link their
-    fiches by hand, and may record the PFMP after writing them)."""
-    return or_(Fiche.pfmp_id == acces_tuteur.pfmp_id,
-               (Fiche.pfmp_id.is_(None)) & (FicheVersion.lieu == Lieu.PFMP)
+def _nom_simple(nom: str) -> str:
+    """An organisation's name compared without case, accents, punctuation or repeated spaces."""
+    sans_accents = "".join(c for c in unicodedata.normalize("NFKD", nom) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", sans_accents.casefold()).split())
+
+
+def _candidates(acces_tuteur: AccesTuteur):
+    """Attached to this PFMP, lived in PFMP during its dates (organisation checked afterwards), or shared with this
+    PFMP's tutor."""
+    pendant = ((Fiche.pfmp_id.is_(None)) & (FicheVersion.lieu == Lieu.PFMP)
                & (FicheVersion.date_debut >= acces_tuteur.date_debut)
                & (FicheVersion.date_debut <= acces_tuteur.date_fin))
-
-
-def _fiches_visibles(session: Session, acces_tuteur: AccesTuteur):
     return (
         select(Fiche, FicheVersion)
         .join(FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
         .where(Fiche.eleve_id == acces_tuteur.eleve_id, Fiche.supprimee_le.is_(None),
-               or_(_de_la_pfmp(acces_tuteur), Fiche.partagee_tuteur.is_(True)))
+               or_(Fiche.pfmp_id == acces_tuteur.pfmp_id, pendant, Fiche.partagee_pfmp_id == acces_tuteur.pfmp_id))
         .order_by(FicheVersion.date_debut, Fiche.id)
     )
 
 
-def fiches_du_tuteur(session: Session, acces_tuteur: AccesTuteur) -> list[FicheVersion]:
-    """The fiches the link opens: those of this PFMP and those the student shared; the read is journaled."""
-    _exiger_nom(acces_tuteur)
-    lignes = [v for _, v in session.execute(_fiches_visibles(session, acces_tuteur))]
-    journaliser(session, "consultation", None, "tuteur", "passeport", acces_tuteur.eleve_id, acces_tuteur.eleve_id,
-                details=acces_tuteur.nom_tuteur)
+def _de_la_pfmp(fiche: Fiche, version: FicheVersion, acces_tuteur: AccesTuteur) -> bool:
+    """A fiche of this PFMP: attached to it, or lived in PFMP during its dates at its organisation (or at an unnamed
+    one): students do not attach their fiches by hand and may record the PFMP after writing them; a fiche naming
+    another organisation is never this tutor's, even when dated inside the PFMP."""
+    if fiche.pfmp_id is not None:
+        return fiche.pfmp_id == acces_tuteur.pfmp_id
+    return (version.lieu == Lieu.PFMP and acces_tuteur.date_debut <= version.date_debut <= acces_tuteur.date_fin
+            and _nom_simple(version.organisation) in ("", _nom_simple(acces_tuteur.organisation)))
+
+
+def _fiches_visibles(session: Session, acces_tuteur: AccesTuteur) -> list[tuple[Fiche, FicheVersion, bool]]:
+    """The fiches the link opens, each with whether it is a fiche of the PFMP (else: only shared with its tutor)."""
+    lignes = []
+    for fiche, version in session.execute(_candidates(acces_tuteur)):
+        de_la_pfmp = _de_la_pfmp(fiche, version, acces_tuteur)
+        if de_la_pfmp or fiche.partagee_pfmp_id == acces_tuteur.pfmp_id:
+            lignes.append((fiche, version, de_la_pfmp))
     return lignes
 
 
-def commenter(session: Session, acces_tuteur: AccesTuteur, fiche_id: int, texte: str) -> Appreciation:
-    """A tutor's comment on one of the fiches the link opens."""
+# A tutor's page reruns on every click: one journal line per link and quarter of an hour, as for teachers.
+INTERVALLE_LECTURES = dt.timedelta(minutes=15)
+
+
+def fiches_du_tuteur(session: Session, acces_tuteur: AccesTuteur) -> list[FicheVersion]:
+    """The fiches the link opens: those of this PFMP and those the student shared with its tutor; the read is
+    journaled (the student sees it in "Qui a vu mon passeport")."""
     _exiger_nom(acces_tuteur)
-    visibles = {f.id for f, _ in session.execute(_fiches_visibles(session, acces_tuteur))}
+    lignes = [v for _, v, _ in _fiches_visibles(session, acces_tuteur)]
+    instant = maintenant()
+    recente = session.scalar(select(EvenementAudit.id).where(
+        EvenementAudit.action == "consultation", EvenementAudit.role == "tuteur",
+        EvenementAudit.objet_type == "lien_tuteur", EvenementAudit.objet_id == acces_tuteur.lien_id,
+        EvenementAudit.cree_le > instant - INTERVALLE_LECTURES).limit(1))
+    if recente is None:
+        journaliser(session, "consultation", None, "tuteur", "lien_tuteur", acces_tuteur.lien_id,
+                    acces_tuteur.eleve_id, details=acces_tuteur.nom_tuteur)
+    return lignes
+
+
+def commenter(session: Session, acces_tuteur: AccesTuteur, fiche_id: int, texte: str, connecte=None) -> Appreciation:
+    """A tutor's comment on one of the fiches the link opens (never from the student's own session, see
+    enregistrer_bilan)."""
+    _exiger_nom(acces_tuteur)
+    _exiger_autre_que_l_eleve(acces_tuteur, connecte)
+    visibles = {f.id for f, _, _ in _fiches_visibles(session, acces_tuteur)}
     if fiche_id not in visibles:
         raise acces.AccesRefuse("Cette fiche n'est pas accessible par ce lien.")
     if not texte.strip():
@@ -259,18 +332,34 @@ def situations_du_bilan(session: Session, acces_tuteur: AccesTuteur) -> list[Sit
     """What the tutor positions: the situations of the fiches written for this PFMP and the PFMP's goals."""
     _exiger_nom(acces_tuteur)
     comptes: dict[str, int] = {}
-    for _, v in session.execute(_fiches_visibles(session, acces_tuteur).where(_de_la_pfmp(acces_tuteur))):
-        comptes[v.situation] = comptes.get(v.situation, 0) + 1
+    for _, v, de_la_pfmp in _fiches_visibles(session, acces_tuteur):
+        if de_la_pfmp:  # a fiche only shared is read, not positioned: the report is about this PFMP
+            comptes[v.situation] = comptes.get(v.situation, 0) + 1
     buts = set(session.scalars(select(ObjectifPfmp.situation).where(ObjectifPfmp.pfmp_id == acces_tuteur.pfmp_id)))
     ref = referentiel_de_l_eleve(session, acces_tuteur.eleve_id)
     codes = [c for c in ref.situations if c in comptes or c in buts]  # référentiel order
     return [SituationDuBilan(c, ref.situations[c].titre, comptes.get(c, 0), c in buts) for c in codes]
 
 
+ECRIT_PAR_L_ELEVE = ("Ce navigateur est connecté au compte de l'élève : le bilan et les commentaires du tuteur "
+                     "ne peuvent pas être écrits depuis la session de l'élève. Le tuteur ouvre le lien sur son "
+                     "propre appareil (ou l'élève se déconnecte d'abord).")
+
+
+def _exiger_autre_que_l_eleve(acces_tuteur: AccesTuteur, connecte) -> None:
+    """``connecte``: the account signed in on the browser that opened the link (its session cookie), or None."""
+    if connecte is not None and connecte.role == Role.ELEVE and connecte.eleve_id == acces_tuteur.eleve_id:
+        raise acces.AccesRefuse(ECRIT_PAR_L_ELEVE)
+
+
 def enregistrer_bilan(session: Session, acces_tuteur: AccesTuteur, positions: dict[str, int], texte: str,
-                      instant: dt.datetime | None = None) -> None:
-    """The PFMP report: a level 1–4 on situations lived during the PFMP or set as goals, and a short comment."""
+                      instant: dt.datetime | None = None, connecte=None) -> None:
+    """The PFMP report: a level 1–4 on situations lived during the PFMP or set as goals, and a short comment.
+
+    ``connecte`` is the account signed in on the same browser (None when nobody is): the student themself is
+    refused. The report records the link that wrote it."""
     _exiger_nom(acces_tuteur)
+    _exiger_autre_que_l_eleve(acces_tuteur, connecte)
     possibles = {s.code for s in situations_du_bilan(session, acces_tuteur)}
     inconnues = sorted(set(positions) - possibles)
     if inconnues:
@@ -287,6 +376,7 @@ def enregistrer_bilan(session: Session, acces_tuteur: AccesTuteur, positions: di
     pfmp.bilan_tuteur = texte.strip()
     pfmp.bilan_le = instant or maintenant()
     pfmp.bilan_par = acces_tuteur.nom_tuteur
+    pfmp.bilan_lien_id = acces_tuteur.lien_id
     journaliser(session, "bilan_pfmp", None, "tuteur", "pfmp", pfmp.id, pfmp.eleve_id, details=acces_tuteur.nom_tuteur)
 
 

@@ -204,6 +204,21 @@ def importer_passeport(session: Session, source: Path | str | BinaryIO, division
         len(doc["pfmp"]), sum(len(f["pieces"]) for f in doc["fiches"]))
 
 
+def _pfmp_du_partage(f: dict, periodes: dict[int, Pfmp]) -> Pfmp | None:
+    """The PFMP whose tutor the fiche is shared with. An archive written before sharing was per PFMP only says
+    ``partagee_tuteur``: the attached PFMP, else the one whose dates hold the fiche's date, else the latest
+    (as migration 0009 does)."""
+    if f["partagee_pfmp"] is not None:
+        return periodes.get(f["partagee_pfmp"])
+    if not f["partagee_tuteur"] or not periodes:
+        return None
+    if f["pfmp"] in periodes:
+        return periodes[f["pfmp"]]
+    jour = next((v["date_debut"] for v in f["versions"] if v["numero"] == f["version_courante"]), None)
+    pendant = [p for p in periodes.values() if jour is not None and p.date_debut <= jour <= p.date_fin]
+    return max(pendant or periodes.values(), key=lambda p: p.date_debut)
+
+
 def _ecrire(session: Session, doc: dict, etab: Etablissement, cible: Division, existant: Eleve | None) -> Eleve:
     comptes = _Comptes(session, etab)
     e = doc["eleve"]
@@ -247,7 +262,7 @@ def _ecrire(session: Session, doc: dict, etab: Etablissement, cible: Division, e
     pieces: list[tuple[Fiche, dict]] = []
     for f in doc["fiches"]:
         fiche = Fiche(eleve=eleve, version_courante=f["version_courante"], retenue=f["retenue"],
-                      pfmp=periodes.get(f["pfmp"]), partagee_tuteur=f["partagee_tuteur"], cree_le=f["cree_le"],
+                      pfmp=periodes.get(f["pfmp"]), partagee_pfmp=_pfmp_du_partage(f, periodes), cree_le=f["cree_le"],
                       modifiee_le=f["modifiee_le"], supprimee_le=f["supprimee_le"])
         for v in sorted(f["versions"], key=lambda v: v["numero"]):
             auteur = eleve.compte if (v["auteur"] or {}).get("role") == Role.ELEVE.value else None
