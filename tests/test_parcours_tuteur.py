@@ -1,4 +1,6 @@
-"""The tutor's link in Chromium: made by the teacher, opened in a fresh browser, revoked, expired."""
+"""The tutor's link in Chromium: made by the teacher (warned before replacing a live one), opened in a fresh
+browser, refused for writing from the student's own session, seen by the student without the link, revoked,
+expired."""
 
 import datetime as dt
 import re
@@ -10,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from passeport.db import creer_engine
 from passeport.models import Appreciation, LienTuteur
-from tests.navigateur import attendre_fin_execution, chromium, se_connecter, serveur_streamlit
+from tests.navigateur import attendre_fin_execution, chromium, cliquer, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 NEUTRE = "Ce lien ne permet pas d'accéder à un passeport."
@@ -48,6 +50,12 @@ def test_tutor_link_journey(demo_db_url, tmp_path):
         se_connecter(enseignante, app, "claire.martin")
         enseignante.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
         lien = _creer_lien(enseignante, app)
+        # A live link exists: a new one would revoke the printed one, so the teacher is asked first.
+        cliquer(enseignante, enseignante.get_by_role("button", name="Créer un lien pour le tuteur").first,
+                enseignante.get_by_text("Un lien est déjà actif pour cette PFMP").first)
+        cliquer(enseignante, enseignante.get_by_role("button", name="Garder le lien actuel"),
+                enseignante.get_by_text("Lien du tuteur actif depuis").first)
+        assert enseignante.get_by_text("Un lien est déjà actif pour cette PFMP").count() == 0
 
         tuteur = navigateur.new_context().new_page()  # a fresh browser: no cookie, no account
         tuteur.set_default_timeout(30_000)
@@ -61,6 +69,22 @@ def test_tutor_link_journey(demo_db_url, tmp_path):
         tuteur.get_by_label("Votre commentaire").first.fill("Très bon travail, rigoureuse.")
         tuteur.get_by_role("button", name="Envoyer le commentaire").first.click()
         tuteur.get_by_text("Commentaire envoyé").wait_for()
+
+        # The student sees that a link exists and for whom, never the link; her own session cannot write as tutor.
+        eleve = navigateur.new_context().new_page()
+        eleve.set_default_timeout(30_000)
+        se_connecter(eleve, app, "lea.moreau")
+        eleve.get_by_role("heading", name="Mon passeport").first.wait_for()
+        eleve.goto(f"{app}/eleve_pfmp")
+        eleve.get_by_text("ouvert par Julien Garnier, responsable des achats").first.wait_for()
+        attendre_fin_execution(eleve)
+        assert eleve.get_by_role("button", name="Créer un lien pour le tuteur").count() == 0
+        assert eleve.locator("[data-testid='stCode']").count() == 0 and "?lien=" not in eleve.content()
+        eleve.goto(lien)
+        eleve.get_by_text("connecté au compte de l'élève").first.wait_for()
+        eleve.get_by_label("Appréciation générale").fill("Je suis excellente.")
+        cliquer(eleve, eleve.get_by_role("button", name="Enregistrer le bilan"),
+                eleve.locator("[data-testid='stAlertContentError']").filter(has_text="connecté au compte").first)
 
         enseignante.get_by_role("button", name="Révoquer le lien").first.click()
         enseignante.get_by_text("Lien révoqué").wait_for()
