@@ -7,8 +7,13 @@ from passeport.models import Role
 from passeport.services import nouveautes, sessions
 from passeport.web import COOKIE
 from ui.commun import afficher_annonces, lien_bouton, session
+from ui.francais import traduire_le_cadre
+from ui.style import style_telephone
+from ui.garde_texte import garder_le_texte
 
 st.set_page_config(page_title="Passeport professionnel", page_icon=":material/menu_book:", layout="wide")
+style_telephone()  # 44 px touch targets, « Enregistrer » kept in reach on a phone
+traduire_le_cadre()  # the framework's English texts in French
 
 try:
     referentiel.verifier_tous()
@@ -23,6 +28,8 @@ jeton = (cookie if isinstance(cookie, str) else None) or st.session_state.get("j
 with session() as s:
     utilisateur = sessions.utilisateur(s, jeton)
     s.commit()  # last-seen time
+if utilisateur is not None:
+    st.session_state["utilisateur_precedent"] = utilisateur  # who this browser session was, once it has ended
 st.session_state["utilisateur"] = utilisateur
 
 
@@ -36,8 +43,36 @@ def titre_nouveautes() -> str:
     return f"Nouveautés ({nombre})" if nombre else "Nouveautés"
 
 
+def garder_le_formulaire() -> str | None:
+    """The session ended while this browser was writing a fiche: keep what it holds as a draft (never a fiche).
+
+    Return the draft's key, or None when there was no form open or the ended session was not this student's."""
+    ancien = st.session_state.get("utilisateur_precedent")
+    cle = st.session_state.get("formulaire_charge")
+    if ancien is None or ancien.role != Role.ELEVE or not cle or "brouillon_vu" not in st.session_state:
+        return None
+    from passeport.acces import AccesRefuse
+    from passeport.services import brouillons
+    from ui.formulaire_fiche import champs_courants
+
+    try:
+        with session() as s:
+            brouillons.brouillon_apres_fin_de_session(s, ancien, jeton, cle, champs_courants(),
+                                                      st.session_state.get("fiche_ouverte"))
+            s.commit()
+    except (AccesRefuse, brouillons.BrouillonRefuse, brouillons.BrouillonIntrouvable):
+        return None
+    return cle
+
+
 def pas_connecte() -> None:
     st.title("Passeport professionnel numérique")
+    cle = garder_le_formulaire() if jeton else None
+    if cle:
+        st.warning("Votre session a pris fin avant l'enregistrement. **Votre texte est gardé dans vos brouillons** : "
+                   "reconnectez-vous, il s'ouvrira pour que vous le publiiez.", icon=":material/history_edu:")
+        lien_bouton("Se reconnecter", f"/connexion?suite=/eleve_fiche%3Fbrouillon%3D{cle}", principal=True)
+        return
     if jeton:
         st.info("Votre session a pris fin (déconnexion ou inactivité) : reconnectez-vous.")
     lien_bouton("Se connecter", "/connexion", principal=True)
@@ -99,5 +134,7 @@ else:
         lien_bouton("Se déconnecter", "/deconnexion")
         st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
     navigation = st.navigation(pages_du_role(utilisateur.role))
+    if utilisateur.role == Role.ELEVE and not utilisateur.lecture_seule and navigation.url_path != "eleve_fiche":
+        garder_le_texte(utilisateur)  # sends what was typed and not yet sent; the fiche page mounts its own
 afficher_annonces()
 navigation.run()

@@ -6,11 +6,12 @@ import streamlit as st
 
 from passeport.affichage import heure_locale, texte_brut
 from passeport.apercu import apercu_png
-from passeport.services import appreciations, contextes, fiches, pieces, suivi
+from passeport.services import appreciations, brouillons, contextes, fiches, pieces, suivi
 from passeport.services.fiches import FicheIntrouvable, FicheInvalide, contenu_de
 from passeport.models import Role
 from ui import formulaire_fiche as F
 from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.garde_texte import garder_le_texte
 from ui.suivi import badge_niveau, carte_appreciation
 
 utilisateur = exiger_role(Role.ELEVE)
@@ -25,13 +26,26 @@ def apercu_en_cache(type_mime: str, sha256: str, donnees: bytes) -> bytes | None
     return apercu_png(type_mime, donnees)
 
 
+def _demander_rechargement() -> None:
+    """Called by the browser script: text typed here reached the server after the form was filled."""
+    st.session_state["_recharger_brouillon"] = True
+
+
+# Which form: the session's choice first (ouvrir_fiche), then the address (a reload, a new tab, a new session).
 fiche_id = st.session_state.get("fiche_ouverte")
-if fiche_id is None and re.fullmatch(r"[0-9]{1,9}", st.query_params.get("fiche", "")):
-    fiche_id = int(st.query_params["fiche"])  # a reload keeps the open fiche
+cle = st.session_state.get("brouillon_ouvert")
+if fiche_id is None and cle is None:
+    if re.fullmatch(r"[0-9]{1,9}", st.query_params.get("fiche", "")):
+        fiche_id = int(st.query_params["fiche"])
+    if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", st.query_params.get("brouillon", "")):
+        cle = st.query_params["brouillon"]
 
 with session() as s:
     ref = fiches.referentiel_de_l_eleve(s, utilisateur.eleve_id)
     mes_contextes = contextes.lister(s, utilisateur)
+    brouillon = brouillons.lire(s, utilisateur, cle) if cle else None
+    if brouillon is not None and brouillon.fiche_id is not None:
+        fiche_id = brouillon.fiche_id
     fiche = courante = None
     if fiche_id is not None:
         try:
@@ -43,18 +57,50 @@ with session() as s:
             st.page_link("pages/eleve_accueil.py", label="Retour à mon passeport", icon=":material/arrow_back:")
             st.stop()
         courante = contenu_de(fiche.courante)
+        if brouillon is None:
+            brouillon = brouillons.de_la_fiche(s, utilisateur, fiche_id)
         versions = fiches.historique(s, utilisateur, fiche_id)
         liste_pieces = pieces.lister(s, utilisateur, fiche_id)
         retours = appreciations.pour_l_eleve(s, utilisateur, utilisateur.eleve_id, fiche_id)
         positions = suivi.positionnements(s, utilisateur, fiche_id)
         retenue, supprimee, partagee = fiche.retenue, fiche.supprimee_le is not None, fiche.partagee_tuteur
+cle = brouillon.cle if brouillon is not None else cle or brouillons.nouvelle_cle()
+st.session_state["fiche_ouverte"], st.session_state["brouillon_ouvert"] = fiche_id, cle
+st.query_params.from_dict({"fiche": str(fiche_id), "brouillon": cle} if fiche_id else {"brouillon": cle})
 
-cle_formulaire = f"fiche-{fiche_id}-v{fiche.version_courante}" if fiche else "nouvelle"
-if st.session_state.get("formulaire_charge") != cle_formulaire:
-    F.charger(courante or st.session_state.get("brouillon"), ref)
-    st.session_state["formulaire_charge"] = cle_formulaire
+# Fill the widgets once per form (or again when the browser sent text the form had missed).
+if st.session_state.get("formulaire_charge") != cle or st.session_state.pop("_recharger_brouillon", False):
+    with session() as s:  # read again: the browser may have written since the start of this run
+        brouillon = brouillons.lire(s, utilisateur, cle) or brouillon
+    F.charger(brouillon.champs if brouillon else brouillons.champs_de(courante, ref) if courante
+              else brouillons.champs_vides(), ref)
+    st.session_state["formulaire_charge"] = cle
+    st.session_state["brouillon_vu"] = F.champs_courants()
+    st.session_state["revision_brouillon"] = brouillon.revision if brouillon else 0
+    st.session_state["chargement"] = brouillons.nouvelle_cle()[:8]
 
-st.page_link("pages/eleve_accueil.py", label="Mon passeport", icon=":material/arrow_back:")
+# Every field the browser has sent since the last run goes into the draft (text being typed comes through the
+# browser script); nothing is written while nothing changes.
+modifies = brouillons.champs_modifies(st.session_state["brouillon_vu"], F.champs_courants())
+if modifies and not (fiche is not None and supprimee):
+    try:
+        with session() as s:
+            brouillon = brouillons.enregistrer(s, utilisateur, cle, modifies, fiche_id,
+                                               fiche.version_courante if fiche else None)
+            s.commit()
+        st.session_state["brouillon_vu"] = F.champs_courants()
+        st.session_state["revision_brouillon"] = brouillon.revision
+    except brouillons.BrouillonRefuse as exc:
+        st.warning(exc.message)
+
+garder_le_texte(utilisateur, cle, fiche_id, st.session_state["revision_brouillon"], st.session_state["chargement"],
+                sur_rechargement=_demander_rechargement)
+
+haut = st.columns([3, 1])
+haut[0].page_link("pages/eleve_accueil.py", label="Mon passeport", icon=":material/arrow_back:")
+if (fiche is not None or brouillon is not None) and haut[1].button("Nouvelle fiche", icon=":material/add:",
+                                                                     key="nouvelle_fiche_ici"):
+    ouvrir_fiche(None)  # this form's text is already in its draft
 if fiche is None:
     st.title("Nouvelle fiche")
 else:
@@ -62,6 +108,27 @@ else:
     st.markdown(texte_brut(f"{courante.situation} — {courante.titre}"))
     if supprimee:
         st.warning("Cette fiche est dans la corbeille : restaurez-la depuis « Mon passeport » pour la modifier.")
+for message in st.session_state.pop("messages_brouillon", []):
+    st.info(message, icon=":material/history_edu:")
+if brouillon is not None:
+    bandeau = st.container(border=True)
+    bandeau.markdown(f"**Brouillon enregistré automatiquement** le {heure_locale(brouillon.modifie_le):%d/%m/%Y à %H:%M}"
+                     " : " + ("les changements ne sont pas encore publiés." if fiche else
+                              "la fiche n'est pas encore publiée.") + " « Enregistrer » les publie.")
+    if bandeau.toggle("Abandonner ce brouillon…", key=f"abandon_{cle}") and bandeau.button("Oui, abandonner ce brouillon" + (" (la fiche publiée reste)" if fiche else ""),
+                        icon=":material/delete_forever:", key="abandon_confirme"):
+        with session() as s:
+            try:
+                brouillons.abandonner(s, utilisateur, cle)
+                s.commit()
+            except brouillons.BrouillonIntrouvable:
+                pass
+        st.session_state.pop("formulaire_charge", None)
+        st.session_state["brouillon_ouvert"] = None
+        annoncer("Brouillon abandonné.")
+        if fiche is None:
+            st.switch_page("pages/eleve_accueil.py")
+        st.rerun()
 
 if mes_contextes:
     with st.expander("Partir d'un de mes contextes", icon=":material/bookmark:"):
@@ -86,17 +153,15 @@ if st.button("Enregistrer", type="primary", icon=":material/save:", key="enregis
     messages = []
     with session() as s:
         try:
-            if fiche is None:
-                cible = fiches.nouvelle_fiche(s, utilisateur, contenu).id
-                messages.append("Fiche enregistrée.")
-            else:
-                cible = fiche.id
-                version = fiches.enregistrer(s, utilisateur, cible, contenu)
-                messages.append(f"Version {version.numero} enregistrée." if version else "Aucune modification du texte.")
+            publication = brouillons.publier(s, utilisateur, contenu, fiche_id, cle)
             s.commit()
         except FicheInvalide as exc:
             st.session_state["erreurs_fiche"] = exc.problemes
             st.rerun()
+        cible = publication.fiche_id
+        messages.append("Fiche enregistrée." if publication.nouvelle else
+                        f"Version {publication.version} enregistrée." if publication.version else
+                        "Aucune modification du texte.")
         refus = []
         for fichier in nouveaux_fichiers or []:
             try:
@@ -107,8 +172,8 @@ if st.button("Enregistrer", type="primary", icon=":material/save:", key="enregis
                 s.rollback()
                 refus.append(str(exc))
     st.session_state["messages_fiche"] = (messages, refus)
-    st.session_state["fiche_ouverte"] = cible
-    st.query_params["fiche"] = str(cible)
+    st.session_state["fiche_ouverte"], st.session_state["brouillon_ouvert"] = cible, None
+    st.session_state.pop("formulaire_charge", None)
     st.session_state["televersements"] = st.session_state.get("televersements", 0) + 1
     st.rerun()
 
@@ -127,12 +192,14 @@ actions = st.columns(3)
 with actions[0]:
     nouvelle_situation = st.selectbox(
         "Repartir de cette fiche pour la situation", list(ref.situations), index=list(ref.situations).index(courante.situation),
-        format_func=lambda c: f"{c} — {ref.situations[c].titre}", key=f"situation_duplication-{cle_formulaire}",
+        format_func=lambda c: f"{c} — {ref.situations[c].titre}", key=f"situation_duplication-fiche-{fiche.id}-v{fiche.version_courante}",
     )
     if st.button("Repartir de cette fiche", icon=":material/content_copy:", key="dupliquer"):
         with session() as s:
-            brouillon = fiches.contenu_a_dupliquer(s, utilisateur, fiche.id, nouvelle_situation)
-        ouvrir_fiche(None, brouillon)
+            copie = fiches.contenu_a_dupliquer(s, utilisateur, fiche.id, nouvelle_situation)
+            nouveau = brouillons.enregistrer(s, utilisateur, brouillons.nouvelle_cle(), brouillons.champs_de(copie, ref))
+            s.commit()
+        ouvrir_fiche(None, nouveau.cle)
 with actions[1]:
     st.write("")
     if st.toggle("Fiche retenue pour cette situation", value=retenue, key=f"retenue-{fiche.id}",
@@ -202,8 +269,8 @@ numeros = [v.numero for v in versions]
 libelle = {v.numero: f"Version {v.numero} — {heure_locale(v.cree_le):%d/%m/%Y %H:%M}" for v in versions}
 if len(versions) > 1:
     colonnes = st.columns(2)
-    ancienne = colonnes[0].selectbox("Comparer la version", numeros[1:], format_func=libelle.get, key=f"version_a-{cle_formulaire}")
-    recente = colonnes[1].selectbox("avec la version", numeros, format_func=libelle.get, key=f"version_b-{cle_formulaire}")
+    ancienne = colonnes[0].selectbox("Comparer la version", numeros[1:], format_func=libelle.get, key=f"version_a-fiche-{fiche.id}-v{fiche.version_courante}")
+    recente = colonnes[1].selectbox("avec la version", numeros, format_func=libelle.get, key=f"version_b-fiche-{fiche.id}-v{fiche.version_courante}")
     par_numero = {v.numero: contenu_de(v) for v in versions}
     ecarts = fiches.differences(par_numero[ancienne], par_numero[recente])
     if not ecarts:
@@ -214,12 +281,15 @@ if len(versions) > 1:
         st.markdown(f"**{ecart.libelle}**")
         st.html(ecart.html())
     if ancienne != fiche.version_courante and st.button(
-        f"Revenir au texte de la version {ancienne}", icon=":material/history:", key="revenir", disabled=supprimee
+        f"Revenir au texte de la version {ancienne}", icon=":material/history:", key="revenir",
+        disabled=supprimee or brouillon is not None,
+        help="Publiez ou abandonnez d'abord votre brouillon." if brouillon is not None else None,
     ):
         with session() as s:
             version = fiches.revenir_a(s, utilisateur, fiche.id, ancienne)
             s.commit()
         st.session_state["messages_fiche"] = ([f"Le texte de la version {ancienne} est revenu (version {version.numero})."], [])
+        st.session_state.pop("formulaire_charge", None)  # the form shows the text that came back
         st.rerun()
 else:
     st.caption("Une seule version pour l'instant : chaque enregistrement en ajoute une, rien n'est jamais perdu.")

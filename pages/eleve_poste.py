@@ -6,9 +6,9 @@ import streamlit as st
 
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
-from passeport.services import contextes, fiches
+from passeport.services import brouillons, contextes, fiches
 from passeport.services.contextes import texte_contexte
-from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, FicheInvalide
+from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from ui.commun import exiger_role, ouvrir_fiche, session
 
 utilisateur = exiger_role(Role.ELEVE)
@@ -18,7 +18,7 @@ with session() as s:
 
 st.title("Poste de travail")
 st.write("Sur un même poste (par exemple gestionnaire des achats), vous vivez plusieurs situations. Décrivez le "
-         "poste une fois : une fiche est créée pour chaque situation choisie, avec ce contexte. Vous compléterez "
+         "poste une fois : un brouillon de fiche est commencé pour chaque situation choisie, avec ce contexte. Vous compléterez "
          "ensuite chaque fiche (démarche, complexité, aléas).")
 
 if mes_contextes:
@@ -46,28 +46,30 @@ organisation = st.text_input("Organisation et service", key="poste_organisation"
 texte = st.text_area("Contexte commun", key="poste_texte", persist_state="session", placeholder="Je suis gestionnaire des achats dans …")
 conditions = st.text_area("Conditions communes", key="poste_conditions", persist_state="session", placeholder="Je dispose : …")
 
-if st.button("Créer les fiches", type="primary", icon=":material/library_add:", key="creer_poste"):
+if st.button("Commencer les fiches", type="primary", icon=":material/library_add:", key="creer_poste"):
     if debut is None:
         st.error("Indiquez la date de début.")
         st.stop()
-    commun = ContenuFiche(situation="", titre="", date_debut=debut, lieu=lieu, nature=nature,
-                          complexite=1, aleas=0, organisation=organisation, contexte=texte, conditions=conditions)
+    commun = {"date_debut": debut.isoformat(), "lieu": Lieu(lieu).value, "nature": Nature(nature).value,
+              "organisation": organisation, "contexte": texte, "conditions": conditions}
     with session() as s:
         try:
-            creees = fiches.creer_depuis_poste(s, utilisateur, commun, situations)
+            creees = brouillons.creer_depuis_poste(s, utilisateur, commun, situations, ref)
             s.commit()
-        except FicheInvalide as exc:
-            st.error("Rien n'a été créé : " + " ; ".join(exc.problemes.values()) + ".")
+        except brouillons.BrouillonRefuse as exc:
+            st.error("Rien n'a été créé : " + exc.message)
         else:
-            st.session_state["poste_creees"] = [(f.id, f.versions[0].situation, f.versions[0].titre) for f in creees]
+            st.session_state["poste_creees"] = [(b.cle, b.situation, b.titre) for b in creees]
             st.session_state["_vider_poste"] = True  # a widget's value can only be reset before it is drawn
             st.rerun()
 
 creees = st.session_state.get("poste_creees", [])
 if creees:
-    st.success(f"{len(creees)} fiche(s) créée(s). Complétez-les une par une :")
-    for fiche_id, code, titre in creees:
+    st.success(f"{len(creees)} brouillon(s) de fiche commencé(s), avec ce contexte. Complétez-les un par un : une "
+               "fiche compte dans votre passeport quand vous l'enregistrez. Vous les retrouvez aussi dans "
+               "« Brouillons » sur « Mon passeport ».")
+    for cle, code, titre in creees:
         ligne = st.columns([4, 1])
         ligne[0].markdown(texte_brut(f"{code} — {titre}"))
-        if ligne[1].button("Compléter", key=f"completer_{fiche_id}", icon=":material/edit:"):
-            ouvrir_fiche(fiche_id)
+        if ligne[1].button("Compléter", key=f"completer_{cle}", icon=":material/edit:"):
+            ouvrir_fiche(None, cle)

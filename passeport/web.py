@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import html
 from functools import lru_cache
-from urllib.parse import quote
+import json
+from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from passeport.db import creer_engine, fabrique_sessions
@@ -241,6 +242,73 @@ async def extrait_partage_pdf(requete: Request) -> Response:
                     headers={**ENTETES, "Content-Disposition": 'attachment; filename="extrait-passeport.pdf"'})
 
 
+# A draft post carries the text fields of one fiche: far below this, which bounds what one request may write.
+TAILLE_MAX_BROUILLON = 1024 * 1024
+SESSION_FINIE = ("Votre session a pris fin : votre texte est gardé sur cet appareil. Reconnectez-vous pour "
+                 "l'envoyer.")
+
+
+def _meme_origine(requete: Request) -> bool:
+    """A write from a page of this site only: the browser's Origin names this host (no cross-site form or script)."""
+    origine = requete.headers.get("origin")
+    if origine:
+        return urlsplit(origine).netloc == requete.headers.get("host", "")
+    return requete.headers.get("sec-fetch-site") == "same-origin"
+
+
+def _json(statut: int, **valeurs) -> JSONResponse:
+    return JSONResponse(valeurs, status_code=statut, headers={"Cache-Control": "no-store"})
+
+
+def _ecrire_brouillon(jeton: str | None, corps: dict) -> JSONResponse:
+    from passeport.acces import AccesRefuse
+    from passeport.services import brouillons
+    from passeport.services.fiches import FicheIntrouvable
+
+    with _fabrique()() as session:
+        utilisateur = sessions.utilisateur(session, jeton)
+        if utilisateur is None:
+            session.commit()  # an expired session is closed
+            return _json(401, erreur="session", message=SESSION_FINIE)
+        try:
+            fiche_id, horodatage = corps.get("fiche_id"), corps.get("horodatage")
+            if not (fiche_id is None or isinstance(fiche_id, int)) or not isinstance(horodatage, (int, type(None))):
+                raise brouillons.BrouillonRefuse("Brouillon illisible.")
+            brouillon = brouillons.enregistrer(session, utilisateur, corps.get("cle"), corps.get("champs"),
+                                               fiche_id=fiche_id, horodatage_client=horodatage)
+        except AccesRefuse as exc:
+            return _json(403, erreur="acces", message=exc.message)
+        except brouillons.BrouillonRefuse as exc:
+            return _json(422, erreur="refuse", message=exc.message)
+        except (brouillons.BrouillonIntrouvable, FicheIntrouvable) as exc:
+            return _json(404, erreur="introuvable", message=exc.message)
+        session.commit()
+        return _json(200, revision=brouillon.revision, modifie_le=brouillon.modifie_le.isoformat())
+
+
+async def brouillon(requete: Request) -> Response:
+    """POST /brouillon: the text a student is typing, sent by the page's script a moment after the typing stops.
+
+    Same-origin JSON only (a cross-site page can neither send this content type without the browser asking
+    first, nor carry the SameSite cookie), the session cookie names the student, the body is bounded."""
+    if not _meme_origine(requete):
+        return _json(403, erreur="origine", message="Requête refusée.")
+    if requete.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return _json(415, erreur="format", message="Requête refusée.")
+    corps = b""
+    async for morceau in requete.stream():
+        corps += morceau
+        if len(corps) > TAILLE_MAX_BROUILLON:
+            return _json(413, erreur="taille", message="Brouillon trop long.")
+    try:
+        donnees = json.loads(corps)
+    except (ValueError, UnicodeDecodeError):
+        donnees = None
+    if not isinstance(donnees, dict):
+        return _json(400, erreur="format", message="Brouillon illisible.")
+    return await run_in_threadpool(_ecrire_brouillon, requete.cookies.get(COOKIE), donnees)
+
+
 ROUTES = [
     Route("/donnees-personnelles", donnees_personnelles, methods=["GET"]),
     Route("/extrait/{jeton}", extrait_partage, methods=["GET"]),
@@ -248,6 +316,7 @@ ROUTES = [
     Route("/connexion", page_connexion, methods=["GET"]),
     Route("/connexion", connexion, methods=["POST"]),
     Route("/deconnexion", deconnexion, methods=["GET", "POST"]),
+    Route("/brouillon", brouillon, methods=["POST"]),
 ]
 MIDDLEWARE = [Middleware(ExigerConnexion)]
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from passeport.db import transaction
-from passeport.models import Compte, ContexteReutilisable, Eleve, Fiche, FicheVersion
+from passeport.models import Brouillon, Compte, ContexteReutilisable, Eleve, Fiche, FicheVersion
 from passeport.services import fiches
 from passeport.services.comptes import authentifier
 from tests.conftest import RACINE, jeton_de_session
@@ -152,7 +152,7 @@ def test_duplicate_for_another_situation(base, lea):
     assert _nb(base, Fiche) == avant + 1
 
 
-def test_poste_de_travail(base, lea):
+def test_poste_de_travail_starts_drafts_not_fiches(base, lea):
     avant = _nb(base, Fiche)
     at = _app("pages/eleve_poste.py")
     at.multiselect(key="poste_situations").select("3.2.2").select("3.2.3").select("3.3.1")
@@ -161,12 +161,19 @@ def test_poste_de_travail(base, lea):
     at.button(key="creer_poste").click()
     at.run()
     assert not at.exception
-    assert at.success[0].value == "3 fiche(s) créée(s). Complétez-les une par une :"
+    assert at.success[0].value.startswith("3 brouillon(s) de fiche commencé(s), avec ce contexte.")
     assert at.multiselect(key="poste_situations").value == []
-    assert _nb(base, Fiche) == avant + 3
+    assert _nb(base, Fiche) == avant  # a situation counts once its fiche is published, not before
+    assert _nb(base, Brouillon) == 3
     at.button(key="creer_poste").click()  # nothing chosen now
     at.run()
-    assert at.error[0].value == "Rien n'a été créé : choisissez au moins une situation."
+    assert at.error[0].value == "Rien n'a été créé : Choisissez au moins une situation vécue sur ce poste."
+    # "Compléter" opens the draft with the common context.
+    cle = at.session_state["poste_creees"][1][0]
+    at.button(key=f"completer_{cle}").click()
+    at.run()
+    assert (at.selectbox(key="f_situation").value, at.text_area(key="f_contexte").value) == (
+        "3.2.3", "Je suis agente d'accueil à la mairie.")
 
 
 def test_restore_from_the_bin(base, lea):

@@ -50,12 +50,12 @@ def afficher_texte(texte: str, vide: str = "—") -> None:
     st.markdown(texte_brut(texte) if texte.strip() else vide)
 
 
-def ouvrir_fiche(fiche_id: int | None = None, brouillon=None) -> None:
-    """Go to the fiche page: an existing fiche, or a new one prefilled with ``brouillon`` (a ContenuFiche)."""
-    st.session_state["fiche_ouverte"] = fiche_id
-    st.session_state["brouillon"] = brouillon
+def ouvrir_fiche(fiche_id: int | None = None, cle: str | None = None) -> None:
+    """Go to the fiche page: an existing fiche, a draft (its key), or a new empty form (neither)."""
+    st.session_state["fiche_ouverte"], st.session_state["brouillon_ouvert"] = fiche_id, cle
     st.session_state.pop("formulaire_charge", None)
-    st.switch_page("pages/eleve_fiche.py", query_params={"fiche": str(fiche_id)} if fiche_id else None)
+    parametres = {"fiche": str(fiche_id)} if fiche_id else {"brouillon": cle} if cle else None
+    st.switch_page("pages/eleve_fiche.py", query_params=parametres)
 
 
 def annoncer(message: str) -> None:

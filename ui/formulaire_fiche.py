@@ -8,9 +8,10 @@ import streamlit as st
 
 from passeport.models import Lieu, Nature
 from passeport.referentiel import Referentiel
+from passeport.services import brouillons
 from passeport.services.contextes import texte_contexte
 from passeport.services.fiches import (
-    LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, details, joindre_details, niveau_aleas_propose,
+    LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, joindre_details, niveau_aleas_propose,
     niveau_complexite_propose,
 )
 
@@ -27,40 +28,50 @@ QUESTIONS = {
 }
 
 
-def _repartir(texte: str, liste: list[str]) -> tuple[list[str], str]:
-    items = details(texte)
-    return [i for i in items if i in liste], "\n".join(i for i in items if i not in liste)
-
-
 def _lignes(texte: str) -> list[str]:
     return [l.strip() for l in texte.splitlines() if l.strip()]
 
 
-def charger(contenu: ContenuFiche | None, ref: Referentiel) -> None:
-    """Put ``contenu`` (or an empty fiche) into the widgets' state."""
+def charger(champs: dict, ref: Referentiel) -> None:
+    """Put a draft's fields (services.brouillons: a fiche, an empty form or unpublished text) into the widgets."""
     e = st.session_state
-    code = contenu.situation if contenu else None  # a new fiche: the student chooses, nothing preselected
-    e["f_situation"] = code
-    e["f_titre"] = contenu.titre if contenu else ""
-    e["f_date_debut"] = contenu.date_debut if contenu else dt.date.today()
-    e["f_date_fin"] = contenu.date_fin if contenu else None
-    e["f_lieu"] = contenu.lieu if contenu else Lieu.ETABLISSEMENT
-    e["f_nature"] = contenu.nature if contenu else Nature.REELLE
-    for champ in ("organisation", "contexte", "conditions", "demarche", "productions"):
-        e[f"f_{champ}"] = getattr(contenu, champ) if contenu else ""
-    cochees_c, e["f_facteurs_libres"] = _repartir(contenu.complexite_details if contenu else "",
-                                                  ref.facteurs_complexite(code))
-    cochees_a, e["f_aleas_libres"] = _repartir(contenu.aleas_details if contenu else "", ref.aleas_types(code))
+    c = {**brouillons.champs_vides(), **champs}
+    code = c["situation"]  # a new fiche: the student chooses, nothing preselected
+    e["f_situation"] = code if code in ref.situations else None
+    e["f_titre"] = c["titre"]
+    e["f_date_debut"] = dt.date.fromisoformat(c["date_debut"]) if c["date_debut"] else None
+    e["f_date_fin"] = dt.date.fromisoformat(c["date_fin"]) if c["date_fin"] else None
+    e["f_lieu"], e["f_nature"] = Lieu(c["lieu"]), Nature(c["nature"])
+    for champ in ("organisation", "contexte", "conditions", "demarche", "productions", "facteurs_libres",
+                  "aleas_libres"):
+        e[f"f_{champ}"] = c[champ]
     # The ticked items are keyed by situation: each situation has its own list.
     for cle in [k for k in e if str(k).startswith(("f_facteurs_", "f_aleas_items_")) and k != "f_facteurs_libres"]:
         del e[cle]
-    e[f"f_facteurs_{code}"], e[f"f_aleas_items_{code}"] = cochees_c, cochees_a
-    e["f_complexite"] = contenu.complexite if contenu else 1
-    e["f_aleas"] = contenu.aleas if contenu else 0
+    e[f"f_facteurs_{code}"] = [i for i in c["facteurs"] if i in ref.facteurs_complexite(code)]
+    e[f"f_aleas_items_{code}"] = [i for i in c["aleas_items"] if i in ref.aleas_types(code)]
+    e["f_complexite"], e["f_aleas"] = c["complexite"], c["aleas"]
     # The stored levels stand until the student changes the ticked items.
-    e["_propose_complexite"] = niveau_complexite_propose(len(cochees_c) + len(_lignes(e["f_facteurs_libres"])))
-    e["_propose_aleas"] = niveau_aleas_propose(len(cochees_a) + len(_lignes(e["f_aleas_libres"])))
+    e["_propose_complexite"] = niveau_complexite_propose(len(c["facteurs"]) + len(_lignes(c["facteurs_libres"])))
+    e["_propose_aleas"] = niveau_aleas_propose(len(c["aleas_items"]) + len(_lignes(c["aleas_libres"])))
     e["erreurs_fiche"] = {}
+
+
+def champs_courants() -> dict:
+    """The form's fields as the browser last sent them (readable before the widgets are drawn again)."""
+    e = st.session_state
+    code = e.get("f_situation")
+    debut, fin = e.get("f_date_debut"), e.get("f_date_fin")
+    return {
+        "situation": code, "titre": e.get("f_titre", ""),
+        "date_debut": debut.isoformat() if isinstance(debut, dt.date) else None,
+        "date_fin": fin.isoformat() if isinstance(fin, dt.date) else None,
+        "lieu": Lieu(e.get("f_lieu", Lieu.ETABLISSEMENT)).value, "nature": Nature(e.get("f_nature", Nature.REELLE)).value,
+        **{champ: e.get(f"f_{champ}", "") for champ in ("organisation", "contexte", "conditions", "demarche",
+                                                          "productions", "facteurs_libres", "aleas_libres")},
+        "facteurs": list(e.get(f"f_facteurs_{code}", [])), "aleas_items": list(e.get(f"f_aleas_items_{code}", [])),
+        "complexite": e.get("f_complexite", 1), "aleas": e.get("f_aleas", 0),
+    }
 
 
 def appliquer_contexte(contexte) -> None:

@@ -59,3 +59,14 @@ def fermer(session: Session, jeton: str | None) -> None:
         ligne = session.scalar(select(SessionUtilisateur).where(SessionUtilisateur.jeton_sha256 == _empreinte(jeton)))
         if ligne is not None and ligne.fermee_le is None:
             ligne.fermee_le = maintenant()
+
+
+def compte_de_la_session(session: Session, jeton: str | None) -> int | None:
+    """The account a session (open or ended) was opened for, or None for an unknown token or an inactive account."""
+    if not jeton:
+        return None
+    ligne = session.scalar(select(SessionUtilisateur).where(SessionUtilisateur.jeton_sha256 == _empreinte(jeton)))
+    if ligne is None:
+        return None
+    compte = session.get(Compte, ligne.compte_id)
+    return compte.id if compte is not None and compte.actif else None
