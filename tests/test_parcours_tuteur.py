@@ -11,14 +11,24 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from passeport.db import creer_engine
-from passeport.models import Appreciation, LienTuteur
+from passeport.models import Appreciation, Compte, Eleve, LienTuteur, Organisation, Pfmp
 from tests.navigateur import attendre_fin_execution, chromium, cliquer, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 NEUTRE = "Ce lien ne permet pas d'accéder à un passeport."
 
 
-def _creer_lien(page, app):
+def _garage(url: str) -> int:
+    """Léa's current PFMP in the demo (Garage Martin Automobiles), whose fiches the tutor reads."""
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        pfmp_id = s.scalar(select(Pfmp.id).join(Pfmp.organisation).join(Pfmp.eleve).join(Eleve.compte).where(
+            Compte.login == "lea.moreau", Organisation.nom == "Garage Martin Automobiles"))
+    engine.dispose()
+    return pfmp_id
+
+
+def _creer_lien(page, app, pfmp_id):
     page.goto(f"{app}/enseignant_pfmp")
     page.get_by_role("heading", name="PFMP des élèves").wait_for()
     page.get_by_label("Élève", exact=True).click()
@@ -29,7 +39,7 @@ def _creer_lien(page, app):
     code = page.locator("[data-testid='stCode']").first
     for essai in range(3):  # a click that lands during a rerun is dropped by Streamlit: click again
         attendre_fin_execution(page)
-        page.get_by_role("button", name="Créer un lien pour le tuteur").first.click()
+        page.locator(f".st-key-lien_{pfmp_id} button").click()
         try:
             code.wait_for(timeout=10_000)
             break
@@ -44,14 +54,15 @@ def _creer_lien(page, app):
 def test_tutor_link_journey(demo_db_url, tmp_path):
     shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    garage = _garage(url)
     with serveur_streamlit(url, tmp_path) as app, chromium(tmp_path) as navigateur:
         enseignante = navigateur.new_context().new_page()
         enseignante.set_default_timeout(30_000)
         se_connecter(enseignante, app, "claire.martin")
         enseignante.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
-        lien = _creer_lien(enseignante, app)
+        lien = _creer_lien(enseignante, app, garage)
         # A live link exists: a new one would revoke the printed one, so the teacher is asked first.
-        cliquer(enseignante, enseignante.get_by_role("button", name="Créer un lien pour le tuteur").first,
+        cliquer(enseignante, enseignante.locator(f".st-key-lien_{garage} button"),
                 enseignante.get_by_text("Un lien est déjà actif pour cette PFMP").first)
         cliquer(enseignante, enseignante.get_by_role("button", name="Garder le lien actuel"),
                 enseignante.get_by_text("Lien du tuteur actif depuis").first)
@@ -86,12 +97,12 @@ def test_tutor_link_journey(demo_db_url, tmp_path):
         cliquer(eleve, eleve.get_by_role("button", name="Enregistrer le bilan"),
                 eleve.locator("[data-testid='stAlertContentError']").filter(has_text="connecté au compte").first)
 
-        enseignante.get_by_role("button", name="Révoquer le lien").first.click()
+        enseignante.locator(f".st-key-revoquer_{garage} button").click()
         enseignante.get_by_text("Lien révoqué").wait_for()
         tuteur.goto(lien)
         tuteur.get_by_text(NEUTRE).wait_for()
 
-        second = _creer_lien(enseignante, app)
+        second = _creer_lien(enseignante, app, garage)
         tuteur.goto(second)
         tuteur.get_by_text("PFMP de Léa Moreau chez").wait_for()
         engine = creer_engine(url)
