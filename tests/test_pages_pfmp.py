@@ -128,3 +128,43 @@ def test_the_tutor_page_refuses_a_report_from_the_students_session(base):
     tuteur_vu = vues[vues["Qui"] == "Paul Rivière, chef d'atelier (lien de la PFMP chez Garage Martin Automobiles)"]
     assert sorted(tuteur_vu["Quoi"]) == ["bilan de PFMP", "lecture", "première ouverture du lien"]
     assert set(tuteur_vu["Rôle"]) == {"tuteur ou tutrice"}
+
+
+def test_the_student_shares_a_fiche_with_the_tutor_of_one_chosen_pfmp(base):
+    """ui.pfmp.partage_tuteur, the widget the fiche page draws: one PFMP, or nobody."""
+    from passeport.models import Fiche, FicheVersion, Lieu
+
+    ids = _pfmp_de_lea(base)
+    with Session(base) as s:
+        fiche_id = s.scalar(select(Fiche.id).join(Fiche.eleve).join(Eleve.compte).join(
+            FicheVersion, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
+            .where(Compte.login == "lea.moreau", FicheVersion.lieu == Lieu.ETABLISSEMENT, Fiche.supprimee_le.is_(None))
+            .order_by(Fiche.id).limit(1))
+    script = f"""
+from sqlalchemy import select
+from passeport.models import Compte
+from passeport.services.comptes import utilisateur_de
+from ui.commun import session
+from ui.pfmp import partage_tuteur
+
+with session() as s:
+    lea = utilisateur_de(s, s.scalar(select(Compte).where(Compte.login == "lea.moreau")))
+partage_tuteur(lea, {fiche_id})
+"""
+    at = AppTest.from_string(script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    choix = at.selectbox(key=f"partage-{fiche_id}")
+    assert choix.label == "Partager avec le tuteur de la PFMP" and choix.value == 0
+    assert choix.options == [
+        "Personne (non partagée)",
+        "Agence immobilière Horizon (du 15/03/2027 au 09/04/2027)",
+        "Garage Martin Automobiles (du 16/11/2026 au 11/12/2026)",
+        "BIOMAG (du 12/01/2026 au 06/02/2026)",
+    ]
+    choix.set_value(ids["Garage Martin Automobiles"]).run()
+    assert not at.exception, at.exception
+    with Session(base) as s:
+        assert s.get(Fiche, fiche_id).partagee_pfmp_id == ids["Garage Martin Automobiles"]
+    at.selectbox(key=f"partage-{fiche_id}").set_value(0).run()
+    with Session(base) as s:
+        assert s.get(Fiche, fiche_id).partagee_pfmp_id is None

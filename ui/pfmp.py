@@ -160,7 +160,7 @@ def partage_tuteur(utilisateur, fiche_id: int, desactive: bool = False) -> None:
         actuelle = PAS_DE_PARTAGE
     choix = st.selectbox(
         "Partager avec le tuteur de la PFMP", list(libelles), index=list(libelles).index(actuelle),
-        format_func=lambda i: texte_brut(libelles[i]), key=f"partage-{fiche_id}", disabled=desactive,
+        format_func=libelles.get, key=f"partage-{fiche_id}", disabled=desactive,
         help="Le tuteur d'une PFMP lit déjà les fiches vécues pendant cette PFMP ; partagez-lui aussi celle-ci. "
              "Les tuteurs de vos autres PFMP ne la voient pas.")
     if choix != actuelle:
