@@ -144,7 +144,7 @@ def construire_grande_ecole(url: str, graine: int = GRAINE) -> dict:
                     fin_ecriture - dt.timedelta(seconds=rng.randint(0, 36000)))
                 fiche_id = len(fiches) + 1
                 fiches.append(dict(id=fiche_id, eleve_id=n, version_courante=1, retenue=rng.random() < 0.03,
-                                   pfmp_id=None, partagee_tuteur=False, cree_le=ecrite, modifiee_le=ecrite,
+                                   pfmp_id=None, partagee_pfmp_id=None, cree_le=ecrite, modifiee_le=ecrite,
                                    supprimee_le=ecrite + dt.timedelta(hours=1) if rng.random() < 0.01 else None))
                 versions.append(dict(
                     id=fiche_id, fiche_id=fiche_id, numero=1, situation=code, titre=titres[code], date_debut=jour,
