@@ -7,6 +7,7 @@ from passeport.services import appreciations, couverture, fiches
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import LIBELLES, Statut
 from ui.archive import bloc_emporter
+from ui.brouillons import liste_des_brouillons
 from ui.commun import exiger_role, ouvrir_fiche, session
 from ui.livret import bloc_livret
 from ui.suivi import carte_appreciation
@@ -32,6 +33,8 @@ if utilisateur.lecture_seule:  # a former student: read and download only
             "emportez-le avec « Emporter mon passeport (ZIP) » en bas de la page.", icon=":material/lock:")
 elif haut[1].button("Nouvelle fiche", type="primary", icon=":material/add:", key="nouvelle_fiche"):
     ouvrir_fiche(None)
+if not utilisateur.lecture_seule:
+    liste_des_brouillons(utilisateur)
 
 par_statut = {s_: sum(1 for l in situations if l.statut == s_) for s_ in Statut}
 traversees = len(situations) - par_statut[Statut.NON_TRAVERSEE]
@@ -49,11 +52,15 @@ if nouvelles:
     st.info(f"Vous avez {nouvelles} nouvelle(s) appréciation(s) : voyez « Nouveautés » ou l'onglet "
             "« Appréciations ».", icon=":material/mark_chat_unread:")
 
+ONGLETS = ["Situations", f"Mes fiches ({len(mes_fiches)})", f"Appréciations ({nouvelles} nouvelles)",
+           f"Corbeille ({len(corbeille)})"]
+# The open tab stays open when a count in its label changes (a fiche restored from the bin): found by its name.
+ouvert = st.session_state.get("onglets_passeport")
+if ouvert is not None and ouvert not in ONGLETS:
+    st.session_state["onglets_passeport"] = next(
+        (o for o in ONGLETS if o.split(" (")[0] == ouvert.split(" (")[0]), ONGLETS[0])
 onglet_situations, onglet_fiches, onglet_retours, onglet_corbeille = st.tabs(
-    ["Situations", f"Mes fiches ({len(mes_fiches)})", f"Appréciations ({nouvelles} nouvelles)",
-     f"Corbeille ({len(corbeille)})"],
-    key="onglets_passeport",  # keyed: the open tab stays open when a count in a label changes (restore)
-)
+    ONGLETS, key="onglets_passeport", on_change="rerun")
 
 with onglet_situations:
     st.caption("Évaluable : au moins deux fiches, dont une avec de la complexité ou un aléa · Répétée : deux fiches "

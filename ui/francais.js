@@ -25,6 +25,10 @@ const TEXTES = {
   "Press Ctrl+Enter to submit form": "Ctrl+Entrée pour envoyer le formulaire",
   "Press ⌘+Enter to submit form": "⌘+Entrée pour envoyer le formulaire",
   "Add files": "Ajouter des fichiers",
+  "Clear value": "Effacer",
+  "dd": "jj",        // the empty segments of a date field (dd/mm/yyyy)
+  "yyyy": "aaaa",
+  "Open": "Ouvrir la liste",
   "file upload": "envoi de fichiers",
   "Download as CSV": "Télécharger en CSV",
   "Search": "Rechercher",
@@ -76,8 +80,10 @@ function traduire(texte) {
 }
 
 function dansUnWidget(element) {
-  return element && element.closest(WIDGETS) && !element.closest("[data-testid='stMarkdownContainer']")
-    && !element.closest("[role='dialog'][data-testid='stDialog']");
+  if (!element || !element.closest(WIDGETS) || element.closest("[role='dialog'][data-testid='stDialog']")) return false;
+  // Markdown holds labels and student text; the uploader's own button label is markdown too.
+  return !element.closest("[data-testid='stMarkdownContainer']")
+    || Boolean(element.closest("[data-testid='stFileUploaderDropzone'] button"));
 }
 
 function traduireAttributs(element) {

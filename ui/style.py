@@ -15,9 +15,10 @@ TELEPHONE_MAX_PX = 640  # below this width, the phone rules apply
 FEUILLE = f"""
 <style>
 @media (max-width: {TELEPHONE_MAX_PX}px) {{
-  [data-testid^="stBaseButton"], [data-testid="stPageLink"] a, [data-testid="stSidebarNavLink"],
-  [data-testid="stExpander"] summary, button[role="tab"], [data-testid="stDateInput"] input,
-  [data-testid="stSelectbox"] [data-baseweb="select"] > div, [data-testid="stMultiSelect"] [data-baseweb="select"] > div,
+  [data-testid^="stBaseButton"], [data-testid="stButtonGroup"] button, [data-testid="stPageLink"] a, [data-testid="stSidebarNavLink"],
+  [data-testid="stExpander"] summary, [role="tab"], [data-testid="stDateInput"] input,
+  [data-testid="stSelectbox"] .react-aria-ComboBox [role="group"], [data-testid="stMultiSelect"] [role="group"],
+  [data-testid="stDateInputField"],
   [data-testid="stCheckbox"] label, [data-testid="stRadio"] [role="radiogroup"] label {{
     min-height: {CIBLE_MIN_PX}px;
   }}
@@ -27,7 +28,8 @@ FEUILLE = f"""
     display: flex; align-items: center;
   }}
   .st-key-enregistrer {{
-    position: sticky; bottom: 0; z-index: 50; background: var(--background-color, #fff);
+    position: sticky; bottom: 0; z-index: 50; width: 100% !important; align-self: stretch;
+    background: var(--background-color, #fff);
     padding: .5rem 0 calc(.5rem + env(safe-area-inset-bottom));
     box-shadow: 0 -6px 8px -6px rgba(0, 0, 0, .25);
   }}
