@@ -12,6 +12,7 @@ from passeport.models import Role
 from ui import formulaire_fiche as F
 from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
 from ui.garde_texte import garder_le_texte
+from ui.pfmp import partage_tuteur
 from ui.suivi import badge_niveau, carte_appreciation
 
 utilisateur = exiger_role(Role.ELEVE)
@@ -63,7 +64,7 @@ with session() as s:
         liste_pieces = pieces.lister(s, utilisateur, fiche_id)
         retours = appreciations.pour_l_eleve(s, utilisateur, utilisateur.eleve_id, fiche_id)
         positions = suivi.positionnements(s, utilisateur, fiche_id)
-        retenue, supprimee, partagee = fiche.retenue, fiche.supprimee_le is not None, fiche.partagee_tuteur
+        retenue, supprimee = fiche.retenue, fiche.supprimee_le is not None
 cle = brouillon.cle if brouillon is not None else cle or brouillons.nouvelle_cle()
 st.session_state["fiche_ouverte"], st.session_state["brouillon_ouvert"] = fiche_id, cle
 st.query_params.from_dict({"fiche": str(fiche_id), "brouillon": cle} if fiche_id else {"brouillon": cle})
@@ -98,8 +99,7 @@ garder_le_texte(utilisateur, cle, fiche_id, st.session_state["revision_brouillon
 
 haut = st.columns([3, 1])
 haut[0].page_link("pages/eleve_accueil.py", label="Mon passeport", icon=":material/arrow_back:")
-if (fiche is not None or brouillon is not None) and haut[1].button("Nouvelle fiche", icon=":material/add:",
-                                                                     key="nouvelle_fiche_ici"):
+if haut[1].button("Nouvelle fiche", icon=":material/add:", key="nouvelle_fiche_ici"):
     ouvrir_fiche(None)  # this form's text is already in its draft
 if fiche is None:
     st.title("Nouvelle fiche")
@@ -210,16 +210,13 @@ with actions[1]:
         if precedente is not None:
             annoncer("L'autre fiche retenue pour cette situation ne l'est plus.")
         st.rerun()
-    if st.toggle("Partagée avec mes tuteurs de PFMP", value=partagee, key=f"partagee-{fiche.id}",
-                 disabled=supprimee, help="Vos tuteurs lisent déjà les fiches de leur PFMP ; partagez-leur aussi "
-                 "celle-ci.") != partagee:
-        with session() as s:
-            fiches.partager_avec_tuteur(s, utilisateur, fiche.id, not partagee)
-            s.commit()
-        st.rerun()
+    partage_tuteur(utilisateur, fiche.id, desactive=supprimee or utilisateur.lecture_seule)
 with actions[2]:
     st.write("")
-    if not supprimee and st.button("Mettre à la corbeille", icon=":material/delete:", key="supprimer"):
+    # Two taps: on a phone a single one is too easily made by mistake.
+    if not supprimee and st.toggle("Mettre à la corbeille…", key=f"corbeille-{fiche.id}") and st.button(
+            "Oui, mettre à la corbeille", icon=":material/delete:", key="supprimer",
+            help="Elle reste dans la corbeille de « Mon passeport » et peut toujours être restaurée."):
         with session() as s:
             fiches.supprimer(s, utilisateur, fiche.id)
             s.commit()

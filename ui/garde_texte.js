@@ -231,7 +231,9 @@ function afficherBandeau(message, duree) {
   bandeau.textContent = texte;
   if (etat.sessionFinie && texte === MESSAGES.session) {
     const lien = document.createElement("a");
-    lien.href = "/connexion?suite=" + encodeURIComponent(location.pathname + location.search);
+    const suite = etat.config && etat.config.cle ? "/eleve_fiche?brouillon=" + encodeURIComponent(etat.config.cle)
+      : location.pathname + location.search;
+    lien.href = "/connexion?suite=" + encodeURIComponent(suite);
     lien.textContent = " Se reconnecter";
     lien.style.cssText = "font-weight:600;margin-left:.4rem";
     bandeau.appendChild(lien);
