@@ -21,7 +21,7 @@ TELEPHONE = {"width": 390, "height": 844}
 ENVOI = "/_stcore/upload_file/"
 # English that Streamlit's widgets would show the student, and that ui/francais.js replaces.
 ANGLAIS = ["Drag and drop", "Browse files", "per file", "Upload", "File must be", "No results", "Press Enter",
-           "Choose an option", "MB"]
+           "Choose an option", "MB", "Error"]
 
 
 @pytest.fixture(scope="module")
@@ -107,10 +107,13 @@ def test_un_fichier_trop_gros_est_refuse_avant_tout_envoi_et_en_francais(telepho
     gros = tmp_path / "scan.pdf"
     gros.write_bytes(b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024))  # 11 Mio, "11.5MB" for Streamlit (1000-based)
     uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(gros)
-    uploader.get_by_text("Fichier trop gros : 10 Mo au plus, il n'a pas été envoyé.").wait_for()
+    raison = uploader.get_by_text("Fichier trop gros : 10 Mo au plus, il n'a pas été envoyé.")
+    raison.wait_for()
+    assert raison.bounding_box()["height"] >= 12 and raison.bounding_box()["width"] >= 100  # written, not hidden
     uploader.get_by_text("11,5 Mo", exact=True).wait_for()
     assert envois == []  # refused in the phone: not one byte sent
     assert uploader.get_by_role("button", name="Retirer scan.pdf").count() == 1
+    uploader.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTEFACTS / "telephone_envoi_refuse.png"))
     texte = uploader.inner_text()
     assert [mot for mot in ANGLAIS if mot in texte] == [], texte
@@ -137,6 +140,8 @@ def test_textes_du_cadre_en_francais_dans_le_formulaire(telephone):
     titre.click()
     page.keyboard.type("Commande")
     page.get_by_text("Entrée pour valider", exact=True).wait_for()
+    # The empty date field's segments (Streamlit shows dd/mm/yyyy whatever the phone's language).
+    assert page.get_by_test_id("stDateInputField").nth(1).inner_text().split() == ["jj", "/", "mm", "/", "aaaa"]
     assert page.get_by_text(re.compile("Press Enter")).count() == 0
     texte = _texte_visible(page)
     assert [mot for mot in ANGLAIS if mot in texte] == [], texte

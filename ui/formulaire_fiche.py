@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from passeport.affichage import cherchable
 from passeport.models import Lieu, Nature
 from passeport.referentiel import Referentiel
 from passeport.services import brouillons
@@ -111,12 +112,15 @@ def _items_et_niveau(cle, titre, liste, libelle_liste, cle_liste, libelle_libres
 def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[str, str]:
     """Draw the form; return its content, or the problems of fields that cannot be read."""
     if erreurs:
-        st.error("La fiche n'est pas enregistrée : corrigez ce qui est signalé. Tout ce que vous avez écrit est conservé.")
+        # True: the page wrote the draft at the start of this very run, before trying to publish.
+        st.error("La fiche n'est pas enregistrée : corrigez ce qui est signalé. Votre texte est gardé dans vos "
+                 "brouillons.")
     codes = list(ref.situations)
     code = st.selectbox(
         "Situation du référentiel", codes, key="f_situation", persist_state="session", placeholder="Choisissez la situation vécue",
-        format_func=lambda c: f"{c} — {ref.situations[c].titre} (pôle {ref.situations[c].pole_code})",
-        help="Tapez un code (1.1.2) ou des mots du titre pour chercher.",
+        # Decomposed accents (passeport.affichage.cherchable): "reglement" finds "règlement" (ui/francais.js).
+        format_func=lambda c: cherchable(f"{c} — {ref.situations[c].titre} (pôle {ref.situations[c].pole_code})"),
+        help="Tapez un code (1.1.2) ou des mots du titre, avec ou sans accents, pour chercher.",
     )
     _erreur(erreurs, "situation")
     st.text_input("Titre de la fiche", key="f_titre", persist_state="session", placeholder="Ex. : Commande de fournitures chez BIOMAG")

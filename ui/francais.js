@@ -25,6 +25,7 @@ const TEXTES = {
   "Press Ctrl+Enter to submit form": "Ctrl+Entrée pour envoyer le formulaire",
   "Press ⌘+Enter to submit form": "⌘+Entrée pour envoyer le formulaire",
   "Add files": "Ajouter des fichiers",
+  "Error:": "",      // before "File must be … or smaller.", in its own text
   "Clear value": "Effacer",
   "dd": "jj",        // the empty segments of a date field (dd/mm/yyyy)
   "yyyy": "aaaa",
@@ -98,7 +99,9 @@ function traduireAttributs(element) {
 function traduireNoeud(noeud) {
   if (noeud.nodeType === Node.TEXT_NODE) {
     const parent = noeud.parentElement;
-    if (!dansUnWidget(parent) || parent.closest("textarea,[contenteditable='true']")) return;
+    if (!dansUnWidget(parent)) return;
+    // Never what is being typed; only the empty segments of a date field (its placeholder "dd/mm/yyyy").
+    if (parent.closest("textarea,[contenteditable='true']") && !parent.matches("[data-placeholder='true']")) return;
     const francais = traduire(noeud.nodeValue);
     if (francais !== null && francais !== noeud.nodeValue.trim()) noeud.nodeValue = francais;
     return;

@@ -3,6 +3,7 @@
 On a narrow screen the main touch targets are at least 44 px high (buttons, links to pages, select boxes,
 checkboxes, radio choices, tabs, the sidebar's navigation), and the fiche form's « Enregistrer » button (key
 ``enregistrer``) stays stuck to the bottom of the screen, so that it can be reached while typing a long text.
+On every screen, the reason a file was refused is written under it (Streamlit shows it only on mouse hover).
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ TELEPHONE_MAX_PX = 640  # below this width, the phone rules apply
 
 FEUILLE = f"""
 <style>
+/* Why a file was refused, written under it (Streamlit keeps it for a mouse hover, which a phone has not). */
+[data-testid="stFileChip"] [role="alert"] {{
+  position: static !important; width: auto !important; height: auto !important; clip: auto !important;
+  clip-path: none !important; overflow: visible !important; white-space: normal !important; margin: .25rem 0 0 !important;
+  display: block; flex-basis: 100%; order: 10; color: #b3261e; font-size: .85rem;
+}}
+[data-testid="stFileChip"]:has([role="alert"]) {{ flex-wrap: wrap; }}
 @media (max-width: {TELEPHONE_MAX_PX}px) {{
   [data-testid^="stBaseButton"], [data-testid="stButtonGroup"] button, [data-testid="stPageLink"] a, [data-testid="stSidebarNavLink"],
   [data-testid="stExpander"] summary, [role="tab"], [data-testid="stDateInput"] input,
