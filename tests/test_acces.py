@@ -26,6 +26,8 @@ from passeport.services import grille, livret
 from passeport.referentiel import charger
 from passeport.services import archive
 from passeport.services import extraits
+from passeport.services import brouillons
+from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
 from tests.ecole import creer_ecole
@@ -50,7 +52,16 @@ ACTIONS = {
     "fiches.retenir": (ECRIRE, lambda s, a, x: fiches.retenir(s, a, x["fiche"])),
     "fiches.partager_avec_tuteur": (ECRIRE, lambda s, a, x: fiches.partager_avec_tuteur(s, a, x["fiche"], x["pfmp"])),
     "fiches.contenu_a_dupliquer": (ECRIRE, lambda s, a, x: fiches.contenu_a_dupliquer(s, a, x["fiche"])),
-    "fiches.creer_depuis_poste": (SOI, lambda s, a, x: fiches.creer_depuis_poste(s, a, CONTENU, ["1.1.2"])),
+    # Drafts: any student on their own drafts (another student's key is "introuvable"), nobody else.
+    "brouillons.enregistrer": (SOI, lambda s, a, x: brouillons.enregistrer(s, a, "cle-nouvelle-00000001",
+                                                                           {"demarche": "Texte"})),
+    "brouillons.lire": (SOI, lambda s, a, x: brouillons.lire(s, a, x["brouillon"])),
+    "brouillons.de_la_fiche": (SOI, lambda s, a, x: brouillons.de_la_fiche(s, a, x["fiche"])),
+    "brouillons.lister": (SOI, lambda s, a, x: brouillons.lister(s, a)),
+    "brouillons.abandonner": (ECRIRE, lambda s, a, x: brouillons.abandonner(s, a, x["brouillon"])),
+    "brouillons.publier": (SOI, lambda s, a, x: brouillons.publier(s, a, CONTENU, cle=x["brouillon"])),
+    "brouillons.creer_depuis_poste": (SOI, lambda s, a, x: brouillons.creer_depuis_poste(
+        s, a, {"contexte": "Accueil"}, ["1.1.2"], charger("ga-2012"))),
     "fiches.lire_fiche": (LIRE, lambda s, a, x: fiches.lire_fiche(s, a, x["fiche"])),
     "fiches.historique": (LIRE, lambda s, a, x: fiches.historique(s, a, x["fiche"])),
     "fiches.fiches_de_l_eleve": (LIRE, lambda s, a, x: fiches.fiches_de_l_eleve(s, a, x["eleve"])),
@@ -212,6 +223,7 @@ def monde(fresh_db, tmp_path, monkeypatch):
                                         dt.date(2026, 12, 11), "Julien Garnier")
         formulation = formulations.ajouter(s, ecole.martin, "Cherche un aléa.", "alea")
         extrait = extraits.creer_extrait(s, ecole.lea, "Pour un stage", [fiche.id])
+        brouillon = brouillons.enregistrer(s, ecole.lea, "cle-de-lea-000000001", {"demarche": "J'ai commencé."})
         reunion_ccf = ReunionCcf(division_id=fiche.eleve.division_id, epreuve="E31", date_reunion=dt.date(2027, 3, 4),
                                  cree_par_id=ecole.martin.compte_id)
         s.add(reunion_ccf)
@@ -219,7 +231,7 @@ def monde(fresh_db, tmp_path, monkeypatch):
         ids = {"formulation": formulation.id, "fiche": fiche.id, "piece": piece.id, "contexte": contexte.id, "eleve": ecole.lea.eleve_id,
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
                "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id,
-               "reunion_ccf": reunion_ccf.id, "extrait": extrait.id}
+               "reunion_ccf": reunion_ccf.id, "extrait": extrait.id, "brouillon": brouillon.cle}
     entrepot = Entrepot(fresh_db.url.render_as_string(hide_password=False))
     yield fresh_db, ecole, {**ids, "entrepot": entrepot}
     entrepot.fermer()
@@ -241,7 +253,7 @@ def test_permission_table(monde, qui, action):
         with transaction(engine) as s:
             appel(s, acteur, ids)
     else:
-        with pytest.raises((AccesRefuse, FicheIntrouvable)), transaction(engine) as s:
+        with pytest.raises((AccesRefuse, FicheIntrouvable, BrouillonIntrouvable)), transaction(engine) as s:
             appel(s, acteur, ids)
         assert _etat(engine) == avant
 
@@ -261,7 +273,8 @@ def test_the_table_covers_every_service_function_that_takes_an_actor():
 # A student who left the school (Eleve.sorti_le → Utilisateur.lecture_seule) reads and downloads, writes nothing.
 ECRITURES_DE_L_ELEVE = [
     "fiches.nouvelle_fiche", "fiches.enregistrer", "fiches.revenir_a", "fiches.supprimer", "fiches.restaurer",
-    "fiches.retenir", "fiches.partager_avec_tuteur", "fiches.contenu_a_dupliquer", "fiches.creer_depuis_poste",
+    "fiches.retenir", "fiches.partager_avec_tuteur", "fiches.contenu_a_dupliquer", "brouillons.enregistrer",
+    "brouillons.abandonner", "brouillons.publier", "brouillons.creer_depuis_poste",
     "pieces.ajouter", "pieces.retirer", "contextes.enregistrer", "contextes.supprimer", "pfmp.enregistrer_pfmp",
     "pfmp.revoquer_lien", "appreciations.marquer_lues", "nouveautes.marquer_vues",
     *[a for a in ("extraits.creer_extrait", "extraits.creer_lien") if a in ACTIONS],
@@ -273,6 +286,7 @@ LECTURES_DE_L_ELEVE = [
     "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
     "livret.donnees_livret", "extraits.mes_extraits", "extraits.apercu", "extraits.pdf_de_l_extrait",
     "extraits.revoquer_lien",  # closing a share link only protects the student
+    "brouillons.lister",
 ]
 
 

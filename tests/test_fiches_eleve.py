@@ -1,4 +1,4 @@
-"""The student's fiche services: versions, diff, bin, retained fiche, duplication, poste de travail."""
+"""The student's fiche services: versions, diff, bin, retained fiche, duplication."""
 
 import dataclasses
 import datetime as dt
@@ -187,24 +187,6 @@ def test_duplicate_for_another_situation(fresh_db, ecole):
         brouillon = fiches.contenu_a_dupliquer(s, ecole.lea, fiche_id, "1.1.2")
     assert brouillon == dataclasses.replace(LIVRAISON, situation="1.1.2")
     assert _compter(fresh_db, Fiche) == 1  # nothing saved until the student saves
-
-
-def test_poste_de_travail_creates_one_fiche_per_situation(fresh_db, ecole):
-    commun = dataclasses.replace(LIVRAISON, titre="", demarche="")
-    with transaction(fresh_db) as s:
-        creees = fiches.creer_depuis_poste(s, ecole.lea, commun, ["1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.3"])
-        resultat = [(f.versions[0].situation, f.versions[0].titre, f.versions[0].contexte) for f in creees]
-    assert resultat == [
-        ("1.1.2", "Traitement des ordres d'achat, des commandes", LIVRAISON.contexte),
-        ("1.1.3", "Traitement des livraisons, des factures et suivi des anomalies", LIVRAISON.contexte),
-        ("1.1.4", "Évaluation et suivi des stocks", LIVRAISON.contexte),
-        ("1.1.5", "Gestion des règlements et traitement des litiges", LIVRAISON.contexte),
-    ]
-    with pytest.raises(FicheInvalide), transaction(fresh_db) as s:
-        fiches.creer_depuis_poste(s, ecole.lea, commun, [])
-    with pytest.raises(FicheInvalide), transaction(fresh_db) as s:
-        fiches.creer_depuis_poste(s, ecole.lea, commun, ["1.1.2", "9.9.9"])
-    assert _compter(fresh_db, Fiche) == 4
 
 
 def test_coverage_follows_the_statut_rule(fresh_db, ecole):

@@ -279,27 +279,6 @@ def contenu_a_dupliquer(session: Session, acteur, fiche_id: int, situation: str 
     return dataclasses.replace(contenu, situation=situation) if situation else contenu
 
 
-def creer_depuis_poste(
-    session: Session, acteur, commun: ContenuFiche, situations: list[str]
-) -> list[Fiche]:
-    """One workstation, several situations: a fiche each, sharing context and conditions, completed later.
-
-    ``commun.situation`` is ignored; each fiche's title is the situation's title unless ``commun.titre`` is given.
-    """
-    eleve_id = acces.exiger_eleve(acteur)
-    if not situations:
-        raise FicheInvalide({"situation": "choisissez au moins une situation"})
-    ref = referentiel_de_l_eleve(session, eleve_id)
-    fiches = []
-    for code in dict.fromkeys(situations):  # keep the order, drop repeats
-        titre = commun.titre.strip() or (ref.situations[code].titre if code in ref.situations else "")
-        contenu = dataclasses.replace(commun, situation=code, titre=titre)
-        _verifier(session, eleve_id, contenu)
-        fiches.append(creer_fiche(session, eleve_id, contenu, acteur.compte_id))
-    session.flush()
-    return fiches
-
-
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
