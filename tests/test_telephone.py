@@ -42,7 +42,7 @@ def test_une_seule_limite_d_envoi():
         texte = fichier.read_text(encoding="utf-8")
         for appel in re.finditer(r"st\.file_uploader\((.*?)\n\S", texte, re.S):
             envois.append(fichier.name)
-            assert re.search(r"max_upload_size=TAILLE_MAX_MO\b", appel.group(1)), \
+            assert re.search(r"max_upload_size=(pieces\.)?TAILLE_MAX_MO\b", appel.group(1)), \
                 f"{fichier.name} : st.file_uploader sans max_upload_size=TAILLE_MAX_MO"
     assert "admin_eleves.py" in envois and "eleve_fiche.py" in envois
 
