@@ -140,7 +140,7 @@ nouveaux_fichiers = st.file_uploader(
     "Productions à joindre (PDF, PNG, JPG, ODT, ODS, DOCX, XLSX, TXT ; 10 Mo au plus par fichier)",
     accept_multiple_files=True,  # no type filter here: the service checks the content and answers in French
     key=f"televersement-{st.session_state.get('televersements', 0)}",  # a new key empties the widget after a save
-    max_upload_size=50,
+    max_upload_size=pieces.TAILLE_MAX_MO,  # checked by the browser before sending: no mobile data wasted
 )
 if nouveaux_fichiers:
     st.caption(f"{len(nouveaux_fichiers)} fichier(s) prêt(s) à joindre : ils seront joints en cliquant sur « Enregistrer ».")
