@@ -35,6 +35,7 @@ bench: base
 	$(BIN)/python bench/bench_cockpit.py
 	$(BIN)/python bench/bench_suivi.py
 	$(BIN)/python bench/bench_sorties.py
+	$(BIN)/python bench/bench_brouillons.py
 
 # Réécrit requirements.lock d'après l'environnement installé (après un changement de pyproject.toml).
 verrou: $(INSTALLE)
