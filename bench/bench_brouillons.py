@@ -241,7 +241,8 @@ def main() -> None:
                     f"({r['demo']['eleves']} élèves, {r['demo']['fiches']} fiches) dans un fichier SQLite, "
                     f"serveur réel "
                     f"(`streamlit run serveur.py`), {r['eleves']} élèves connectés qui envoient chacun le brouillon "
-                    f"d'une nouvelle fiche toutes les {str(r['intervalle']).replace('.', ',')} s environ (± 20 %) pendant "
+                    f"d'une nouvelle fiche toutes les {str(r['intervalle']).replace('.', ',')} s environ (± 20 %) "
+                    f"pendant "
                     f"{r['duree']:.0f} s, la démarche grandissant d'une phrase (~70 caractères) à chaque envoi ; "
                     f"clients httpx, un fil par élève, sur la même machine que le serveur.\n\n{texte}\n")
 
