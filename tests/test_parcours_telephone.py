@@ -143,8 +143,14 @@ def test_textes_du_cadre_en_francais_dans_le_formulaire(telephone):
     # The empty date field's segments (Streamlit shows dd/mm/yyyy whatever the phone's language).
     assert page.get_by_test_id("stDateInputField").nth(1).inner_text().split() == ["jj", "/", "mm", "/", "aaaa"]
     assert page.get_by_text(re.compile("Press Enter")).count() == 0
+    # The keyboard shrinks the page rather than covering « Enregistrer » (Chrome on Android).
+    assert "interactive-widget=resizes-content" in page.locator("meta[name='viewport']").get_attribute("content")
     texte = _texte_visible(page)
     assert [mot for mot in ANGLAIS if mot in texte] == [], texte
+    # What a screen reader says: help buttons and date fields.
+    assert page.locator("[aria-label='Aide : Démarche']").count() == 1
+    assert page.locator("[aria-label='jour, Date de début']").count() == 1
+    assert page.locator("[aria-label^='Help for'], [aria-label^='day, '], [aria-label='Choose date']").count() == 0
 
 
 @pytest.mark.parametrize("tape, attendues", [
@@ -230,7 +236,8 @@ def test_grand_ecran_sans_regle_du_telephone(navigateur, app_url):
     page = navigateur.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
     page.set_default_timeout(30_000)
     se_connecter(page, app_url, "lea.moreau")
-    page.get_by_role("heading", name="Mon passeport").wait_for()
+    page.get_by_text("Emporter mon passeport (ZIP)").wait_for()
+    page.get_by_role("button", name="Nouvelle fiche").wait_for()
     attendre_fin_execution(page)
     page.screenshot(path=str(ARTEFACTS / "grand_ecran_passeport.png"))
     _nouvelle_fiche(page)

@@ -1,5 +1,6 @@
 // Puts into French the few English texts that Streamlit's own widgets show (file uploader, select boxes, input
-// hints, table toolbar), and makes the search of select boxes accent-insensitive. Student text is never touched:
+// hints, table toolbar), makes the search of select boxes accent-insensitive, and keeps the phone's keyboard from
+// covering the bottom of the page. Student text is never touched:
 // only texts inside the framework's widgets, outside any markdown, and only when they are exactly a known string.
 // Mounted once per page by ui/francais.py; no external file.
 
@@ -70,14 +71,31 @@ const WIDGETS = [
 ].join(",");
 const ATTRIBUTS = ["placeholder", "aria-label", "title"];
 
-function traduire(texte) {
-  const propre = texte.trim();
-  if (!propre) return null;
-  if (Object.prototype.hasOwnProperty.call(TEXTES, propre)) return TEXTES[propre];
-  for (const [motif, remplacement] of MOTIFS) {
+// What screen readers say (aria-label), anywhere on the page: never student text.
+const ETIQUETTES = {
+  "Sidebar": "Menu", "App pages": "Pages", "Expand sidebar": "Ouvrir le menu", "Collapse sidebar": "Fermer le menu",
+  "Link to heading": "Lien vers ce titre", "Choose date": "Choisir une date", "Previous month": "Mois précédent",
+  "Next month": "Mois suivant", "Show/hide columns": "Afficher ou masquer des colonnes",
+};
+const PARTIES_DE_DATE = { day: "jour", month: "mois", year: "année" };
+const MOTIFS_ETIQUETTES = [
+  [/^Help for (.+)$/, (m, champ) => `Aide : ${champ}`],
+  [/^(day|month|year), (.+?)(?: (start|end) date)?$/,
+    (m, partie, champ, bout) => `${PARTIES_DE_DATE[partie]}, ${champ}${bout ? (bout === "start" ? " (début)" : " (fin)") : ""}`],
+  [/^Choose date, (.+)$/, (m, mois) => `Choisir une date, ${mois}`],
+];
+
+function chercher(propre, textes, motifs) {
+  if (Object.prototype.hasOwnProperty.call(textes, propre)) return textes[propre];
+  for (const [motif, remplacement] of motifs) {
     if (motif.test(propre)) return propre.replace(motif, remplacement);
   }
   return null;
+}
+
+function traduire(texte) {
+  const propre = texte.trim();
+  return propre ? chercher(propre, TEXTES, MOTIFS) : null;
 }
 
 function dansUnWidget(element) {
@@ -88,6 +106,9 @@ function dansUnWidget(element) {
 }
 
 function traduireAttributs(element) {
+  const etiquette = element.getAttribute("aria-label");
+  const francaise = etiquette && chercher(etiquette.trim(), ETIQUETTES, MOTIFS_ETIQUETTES);
+  if (francaise && francaise !== etiquette) element.setAttribute("aria-label", francaise);
   if (!dansUnWidget(element)) return;
   for (const attribut of ATTRIBUTS) {
     const valeur = element.getAttribute(attribut);
@@ -136,9 +157,17 @@ function finDeComposition(evenement) {
   champ.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
+// On Android, Chrome lays the keyboard over the page by default: the « Enregistrer » bar stuck to the bottom of the
+// screen (ui/style.py) would sit under it. Asking it to shrink the page instead keeps the bar above the keyboard.
+function clavierAuDessousDeLaPage() {
+  const meta = document.querySelector("meta[name='viewport']");
+  if (meta && !/interactive-widget/.test(meta.content)) meta.content += ", interactive-widget=resizes-content";
+}
+
 export default function () {
   if (window.__passeportFrancais) return;  // one observer per tab, whatever the reruns
   window.__passeportFrancais = true;
+  clavierAuDessousDeLaPage();
   document.addEventListener("input", decomposerLaRecherche, true);
   document.addEventListener("compositionend", finDeComposition, true);
   traduireNoeud(document.body);

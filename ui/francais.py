@@ -1,6 +1,7 @@
 """French for the framework's own texts: a small browser script (francais.js) that translates the English texts of
-Streamlit's widgets (file uploader, select boxes, input hints, table toolbar) and makes select-box search ignore
-accents. Mounted once per page from app.py; it loads nothing from outside."""
+Streamlit's widgets (file uploader, select boxes, input hints, table toolbar), makes select-box search ignore
+accents, and asks Android's keyboard to shrink the page rather than cover its bottom (where « Enregistrer » is
+stuck on a phone). Mounted once per page from app.py; it loads nothing from outside."""
 
 from __future__ import annotations
 
