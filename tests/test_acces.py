@@ -286,7 +286,7 @@ LECTURES_DE_L_ELEVE = [
     "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
     "livret.donnees_livret", "extraits.mes_extraits", "extraits.apercu", "extraits.pdf_de_l_extrait",
     "extraits.revoquer_lien",  # closing a share link only protects the student
-    "brouillons.lister",
+    "brouillons.lister", "brouillons.lire", "brouillons.de_la_fiche",
 ]
 
 

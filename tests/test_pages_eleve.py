@@ -282,3 +282,74 @@ def test_a_strange_fiche_number_in_the_url_is_ignored(base, lea):
         at.run()
         assert not at.exception, valeur
         assert at.title[0].value == "Nouvelle fiche"
+
+
+def _brouillon_de_lea(engine) -> tuple[str, dict]:
+    import json
+
+    with Session(engine) as s:
+        ligne = s.scalars(select(Brouillon).order_by(Brouillon.id.desc())).first()
+        return ligne.cle, json.loads(ligne.contenu)
+
+
+def test_the_page_keeps_every_field_as_a_draft_until_published(base, lea):
+    at = _app("pages/eleve_fiche.py")
+    assert _nb(base, Brouillon) == 0  # an untouched form writes nothing
+    at.text_area(key="f_demarche").input("J'ai trié les factures par date.")
+    at.selectbox(key="f_situation").select("1.1.2")
+    at.run()
+    cle, champs = _brouillon_de_lea(base)
+    assert champs == {"demarche": "J'ai trié les factures par date.", "situation": "1.1.2"}
+    assert at.query_params["brouillon"] == cle  # a reload finds it again
+
+    # Another browser session (a new tab, a new device) opens it by its address, exactly as it was.
+    autre = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    autre.session_state["jeton"] = jeton_de_session(os.environ["DATABASE_URL"], "lea.moreau")
+    autre.query_params["brouillon"] = cle
+    autre.run()
+    autre.switch_page("pages/eleve_fiche.py")
+    autre.query_params["brouillon"] = cle
+    autre.run()
+    assert not autre.exception
+    assert (autre.text_area(key="f_demarche").value, autre.selectbox(key="f_situation").value) == (
+        "J'ai trié les factures par date.", "1.1.2")
+    assert any("Brouillon enregistré automatiquement" in m.value for m in autre.markdown)
+
+    # A refused publication keeps the draft; a good one turns it into a fiche and drops it.
+    avant = _nb(base, Fiche)
+    autre.button(key="enregistrer").click()
+    autre.run()
+    assert any("Votre texte est gardé dans vos brouillons" in e.value for e in autre.error)
+    assert (_nb(base, Fiche), _nb(base, Brouillon)) == (avant, 1)
+    autre.text_input(key="f_titre").input("Classement des factures")
+    autre.button(key="enregistrer").click()
+    autre.run()
+    assert (_nb(base, Fiche), _nb(base, Brouillon)) == (avant + 1, 0)
+    with Session(base) as s:
+        fiche = s.scalars(select(Fiche).order_by(Fiche.id.desc())).first()
+        assert (fiche.courante.titre, fiche.courante.demarche) == ("Classement des factures",
+                                                                    "J'ai trié les factures par date.")
+
+
+def test_new_fiche_and_abandon_with_confirmation(base, lea):
+    at = _app("pages/eleve_fiche.py")
+    at.text_area(key="f_contexte").input("Je suis à l'accueil du lycée.")
+    at.run()
+    premiere, _ = _brouillon_de_lea(base)
+    at.button(key="nouvelle_fiche_ici").click()
+    at.run()
+    assert at.text_area(key="f_contexte").value == ""  # a blank form, the other one kept
+    assert _nb(base, Brouillon) == 1
+    at.switch_page("pages/eleve_accueil.py")
+    at.run()
+    at.button(key=f"brouillon_{premiere}").click()
+    at.run()
+    assert at.text_area(key="f_contexte").value == "Je suis à l'accueil du lycée."
+    at.switch_page("pages/eleve_fiche.py")  # AppTest reruns its own page, not the one switched to by the script
+    at.run()
+    at.toggle(key=f"abandon_{premiere}").set_value(True)
+    at.run()
+    assert _nb(base, Brouillon) == 1  # the toggle alone throws nothing away
+    at.button(key="abandon_confirme").click()
+    at.run()
+    assert _nb(base, Brouillon) == 0

@@ -235,14 +235,14 @@ def _creer(session: Session, eleve_id: int, cle: str, fiche_id: int | None, vers
 
 def lire(session: Session, acteur, cle: str) -> Brouillon | None:
     """The student's draft ``cle``, or None (unknown, published, discarded, or another student's)."""
-    eleve_id = acces.exiger_eleve(acteur)
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
     ligne = session.scalar(select(BrouillonEnBase).where(BrouillonEnBase.cle == cle))
     return _vue(ligne) if ligne is not None and ligne.eleve_id == eleve_id else None
 
 
 def de_la_fiche(session: Session, acteur, fiche_id: int) -> Brouillon | None:
     """The unpublished changes of the student's fiche ``fiche_id``, if any."""
-    eleve_id = acces.exiger_eleve(acteur)
+    eleve_id = acces.exiger_eleve(acteur, lecture=True)
     ligne = session.scalar(select(BrouillonEnBase).where(BrouillonEnBase.fiche_id == fiche_id,
                                                          BrouillonEnBase.eleve_id == eleve_id))
     return _vue(ligne) if ligne is not None else None
