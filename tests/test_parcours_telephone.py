@@ -178,6 +178,18 @@ def test_recherche_de_situation_sans_accents_ni_majuscules(telephone, tape, atte
     assert attendues[0] in choisie.inner_text() + choisie.locator("input").first.input_value()
 
 
+def test_recherche_sans_accents_sur_le_poste_de_travail(telephone):
+    """The poste de travail's multiselect: same labels (passeport.affichage.cherchable), same search."""
+    page = telephone
+    page.goto(page.url.split("?")[0].rstrip("/") + "/eleve_poste")
+    page.get_by_label("Situations vécues sur ce poste", exact=True).first.click()
+    page.keyboard.type("reglement")
+    options = page.get_by_role("option")
+    options.filter(has_text="1.1.5").first.wait_for()
+    assert options.all_inner_texts()[0] == "Choisir les 2 résultats"
+    assert sorted(t[:5] for t in options.all_inner_texts()[1:]) == ["1.1.5", "1.2.5"]
+
+
 def test_cibles_de_44_px_et_enregistrer_a_portee_pendant_la_frappe(telephone):
     page = telephone
     # « Mon passeport »: the main button, the tabs, the list's filters.

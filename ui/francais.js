@@ -60,6 +60,7 @@ const MOTIFS = [
   [new RegExp(`^${TAILLE}$`), (m, n, u) => taille(n, u)],
   [/^Remove (.+)$/, (m, nom) => `Retirer ${nom}`],
   [/^(\d+) files?$/, (m, n) => (n === "1" ? "1 fichier" : `${n} fichiers`)],
+  [/^Select (\d+) match(?:es)?$/, (m, n) => (n === "1" ? "Choisir ce résultat" : `Choisir les ${n} résultats`)],
 ];
 
 // Where framework texts live. Markdown containers (labels, student text) are skipped.
