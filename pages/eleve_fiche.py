@@ -4,13 +4,14 @@ import re
 
 import streamlit as st
 
-from passeport.affichage import heure_locale, texte_brut
+from passeport.affichage import cherchable, heure_locale, taille_lisible, texte_brut
 from passeport.apercu import apercu_png
 from passeport.services import appreciations, brouillons, contextes, fiches, pieces, suivi
 from passeport.services.fiches import FicheIntrouvable, FicheInvalide, contenu_de
 from passeport.models import Role
 from ui import formulaire_fiche as F
 from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.confirmation import bouton_confirme
 from ui.garde_texte import garder_le_texte
 from ui.pfmp import partage_tuteur
 from ui.suivi import badge_niveau, carte_appreciation
@@ -58,7 +59,7 @@ with session() as s:
             st.page_link("pages/eleve_accueil.py", label="Retour à mon passeport", icon=":material/arrow_back:")
             st.stop()
         courante = contenu_de(fiche.courante)
-        if brouillon is None:
+        if brouillon is None and cle is None:  # opening the fiche: its unpublished changes, if any
             brouillon = brouillons.de_la_fiche(s, utilisateur, fiche_id)
         versions = fiches.historique(s, utilisateur, fiche_id)
         liste_pieces = pieces.lister(s, utilisateur, fiche_id)
@@ -83,6 +84,8 @@ if st.session_state.get("formulaire_charge") != cle or st.session_state.pop("_re
 # Every field the browser has sent since the last run goes into the draft (text being typed comes through the
 # browser script); nothing is written while nothing changes.
 modifies = brouillons.champs_modifies(st.session_state["brouillon_vu"], F.champs_courants())
+if modifies and st.session_state["revision_brouillon"] == 0:
+    modifies = F.champs_courants()  # a new draft holds the whole form, not only what changed
 if modifies and not (fiche is not None and supprimee):
     try:
         with session() as s:
@@ -94,8 +97,7 @@ if modifies and not (fiche is not None and supprimee):
     except brouillons.BrouillonRefuse as exc:
         st.warning(exc.message)
 
-garder_le_texte(utilisateur, cle, fiche_id, st.session_state["revision_brouillon"], st.session_state["chargement"],
-                sur_rechargement=_demander_rechargement)
+garder_le_texte(utilisateur, cle, fiche_id, st.session_state["chargement"], sur_rechargement=_demander_rechargement)
 
 haut = st.columns([3, 1])
 haut[0].page_link("pages/eleve_accueil.py", label="Mon passeport", icon=":material/arrow_back:")
@@ -115,8 +117,12 @@ if brouillon is not None:
     bandeau.markdown(f"**Brouillon enregistré automatiquement** le {heure_locale(brouillon.modifie_le):%d/%m/%Y à %H:%M}"
                      " : " + ("les changements ne sont pas encore publiés." if fiche else
                               "la fiche n'est pas encore publiée.") + " « Enregistrer » les publie.")
-    if bandeau.toggle("Abandonner ce brouillon…", key=f"abandon_{cle}") and bandeau.button("Oui, abandonner ce brouillon" + (" (la fiche publiée reste)" if fiche else ""),
-                        icon=":material/delete_forever:", key="abandon_confirme"):
+    with bandeau:
+        abandon = bouton_confirme("Abandonner ce brouillon", f"abandon_{cle}",
+                                  "Abandonner ce brouillon ? Son texte sera perdu" +
+                                  (" ; la fiche publiée reste telle quelle." if fiche else "."),
+                                  icone=":material/delete_forever:")
+    if abandon:
         with session() as s:
             try:
                 brouillons.abandonner(s, utilisateur, cle)
@@ -137,7 +143,7 @@ if mes_contextes:
 
 contenu = F.afficher(ref, st.session_state.get("erreurs_fiche", {}))
 nouveaux_fichiers = st.file_uploader(
-    "Productions à joindre (PDF, PNG, JPG, ODT, ODS, DOCX, XLSX, TXT ; 10 Mo au plus par fichier)",
+    "Productions à joindre (PDF, PNG, JPG, ODT, ODS, DOCX, XLSX, TXT)",
     accept_multiple_files=True,  # no type filter here: the service checks the content and answers in French
     key=f"televersement-{st.session_state.get('televersements', 0)}",  # a new key empties the widget after a save
     max_upload_size=pieces.TAILLE_MAX_MO,  # checked by the browser before sending: no mobile data wasted
@@ -192,7 +198,7 @@ actions = st.columns(3)
 with actions[0]:
     nouvelle_situation = st.selectbox(
         "Repartir de cette fiche pour la situation", list(ref.situations), index=list(ref.situations).index(courante.situation),
-        format_func=lambda c: f"{c} — {ref.situations[c].titre}", key=f"situation_duplication-fiche-{fiche.id}-v{fiche.version_courante}",
+        format_func=lambda c: cherchable(f"{c} — {ref.situations[c].titre}"), key=f"situation_duplication-fiche-{fiche.id}-v{fiche.version_courante}",
     )
     if st.button("Repartir de cette fiche", icon=":material/content_copy:", key="dupliquer"):
         with session() as s:
@@ -213,10 +219,8 @@ with actions[1]:
     partage_tuteur(utilisateur, fiche.id, desactive=supprimee or utilisateur.lecture_seule)
 with actions[2]:
     st.write("")
-    # Two taps: on a phone a single one is too easily made by mistake.
-    if not supprimee and st.toggle("Mettre à la corbeille…", key=f"corbeille-{fiche.id}") and st.button(
-            "Oui, mettre à la corbeille", icon=":material/delete:", key="supprimer",
-            help="Elle reste dans la corbeille de « Mon passeport » et peut toujours être restaurée."):
+    if not supprimee and bouton_confirme("Mettre à la corbeille", "supprimer", "Mettre cette fiche à la corbeille ? "
+                                         "Elle pourra toujours être restaurée depuis « Mon passeport »."):
         with session() as s:
             fiches.supprimer(s, utilisateur, fiche.id)
             s.commit()
@@ -228,7 +232,7 @@ if not liste_pieces:
     st.caption("Aucune pièce jointe.")
 for piece in liste_pieces:
     with st.container(border=True):
-        st.markdown(texte_brut(f"{piece.nom} · {piece.taille / 1024:.0f} Ko"))
+        st.markdown(texte_brut(f"{piece.nom} · {taille_lisible(piece.taille)}"))
         with session() as s:
             donnees = pieces.lire(s, utilisateur, piece.id)
         image = apercu_en_cache(donnees.type_mime, piece.sha256, donnees.donnees)
@@ -240,7 +244,10 @@ for piece in liste_pieces:
         boutons = st.columns(2)
         boutons[0].download_button("Télécharger", donnees.donnees, file_name=donnees.nom, mime=donnees.type_mime,
                                    key=f"telecharger_{piece.id}", icon=":material/download:")
-        if boutons[1].button("Retirer", key=f"retirer_{piece.id}", icon=":material/link_off:"):
+        with boutons[1]:
+            retirer = bouton_confirme("Retirer", f"retirer_{piece.id}", "Retirer cette pièce jointe de la fiche ? "
+                                      "Elle reste dans l'historique.", icone=":material/link_off:")
+        if retirer:
             with session() as s:
                 pieces.retirer(s, utilisateur, piece.id)
                 s.commit()

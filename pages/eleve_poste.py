@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from passeport.affichage import texte_brut
+from passeport.affichage import cherchable, texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import brouillons, contextes, fiches
 from passeport.services.contextes import texte_contexte
@@ -34,7 +34,7 @@ if st.session_state.pop("_vider_poste", False):
     st.session_state["poste_situations"] = []
 situations = st.multiselect(
     "Situations vécues sur ce poste", list(ref.situations), key="poste_situations", persist_state="session",
-    format_func=lambda c: f"{c} — {ref.situations[c].titre}", placeholder="Choisissez une ou plusieurs situations",
+    format_func=lambda c: cherchable(f"{c} — {ref.situations[c].titre}"), placeholder="Choisissez une ou plusieurs situations",
 )
 colonnes = st.columns(3)
 debut = colonnes[0].date_input("Date de début", value=dt.date.today(), key="poste_debut", persist_state="session", format="DD/MM/YYYY")

@@ -360,7 +360,9 @@ class Brouillon(Base):
     draft again); the browser posts the text being typed under that key. ``contenu`` holds the form's fields as
     JSON (see services/brouillons.py). A draft of an existing fiche points to it: one draft per fiche at most.
     ``horodatage_client`` is the browser's clock (ms) of the last text it sent: an older post arriving late is
-    ignored instead of overwriting newer text.
+    ignored instead of overwriting newer text. A published or discarded draft is closed (``ferme_le``, its text
+    emptied, its fiche unlinked) rather than deleted at once, so that a late post from the browser cannot bring
+    it back; closed drafts are purged after a week.
     """
 
     __tablename__ = "brouillon"
@@ -376,6 +378,7 @@ class Brouillon(Base):
     horodatage_client: Mapped[int | None] = mapped_column(BigInteger)
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     modifie_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    ferme_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class ContexteReutilisable(Base):

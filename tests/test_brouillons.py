@@ -29,6 +29,7 @@ pytestmark = pytest.mark.store
 
 CLE = "cle-de-lea-0000000001"
 CLE_2 = "cle-de-lea-0000000002"
+CLE_3 = "cle-de-lea-0000000003"
 CLE_NOE = "cle-de-noe-0000000001"
 LIVRAISON = ContenuFiche(
     situation="1.1.3", titre="Contrôle d'une livraison", date_debut=dt.date(2026, 10, 5), lieu=Lieu.PFMP,
@@ -55,10 +56,16 @@ def _compter(engine, modele) -> int:
 
 
 def _lignes(engine) -> list[tuple]:
-    """Every draft row as (eleve_id, cle, fiche_id, contenu, revision), in id order."""
+    """Every open draft row as (eleve_id, cle, fiche_id, contenu, revision), in id order."""
     with Session(engine) as s:
         return [(b.eleve_id, b.cle, b.fiche_id, json.loads(b.contenu), b.revision)
-                for b in s.scalars(select(Brouillon).order_by(Brouillon.id))]
+                for b in s.scalars(select(Brouillon).where(Brouillon.ferme_le.is_(None)).order_by(Brouillon.id))]
+
+
+def _ouverts(engine) -> int:
+    """Drafts not yet published nor discarded (closed ones stay a week, empty, to refuse late posts)."""
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(Brouillon).where(Brouillon.ferme_le.is_(None)))
 
 
 def _ecrire(engine, acteur, cle, champs, **options) -> brouillons.Brouillon:
@@ -137,7 +144,7 @@ def test_only_a_current_student_writes_a_draft(fresh_db, ecole, qui):
         brouillons.creer_depuis_poste(s, acteur, {}, ["1.1.2"], fiches.referentiel_de_l_eleve(s, ecole.lea.eleve_id))
     with pytest.raises(AccesRefuse), transaction(fresh_db) as s:
         brouillons.publier(s, acteur, LIVRAISON)
-    assert _compter(fresh_db, Brouillon) == 0 and _compter(fresh_db, Fiche) == 0
+    assert _ouverts(fresh_db) == 0 and _compter(fresh_db, Fiche) == 0
 
 
 def test_a_former_student_still_sees_the_list_but_cannot_throw_away(fresh_db, ecole):
@@ -147,7 +154,7 @@ def test_a_former_student_still_sees_the_list_but_cannot_throw_away(fresh_db, ec
         assert [r.debut_du_texte for r in brouillons.lister(s, ancienne)] == ["Écrit avant le départ."]
     with pytest.raises(AccesRefuse, match="lecture seule depuis votre départ"), transaction(fresh_db) as s:
         brouillons.abandonner(s, ancienne, CLE)
-    assert _compter(fresh_db, Brouillon) == 1
+    assert _ouverts(fresh_db) == 1
 
 
 @pytest.mark.parametrize("champs, message", [
@@ -181,7 +188,7 @@ def test_a_text_of_exactly_the_limit_is_kept_and_a_bad_key_is_refused(fresh_db, 
     for cle in ("court", "x" * 65, "cle avec espaces 0001", None):
         with pytest.raises(BrouillonRefuse, match="Clé de brouillon illisible."), transaction(fresh_db) as s:
             brouillons.enregistrer(s, ecole.lea, cle, {"demarche": "Texte"})
-    assert _compter(fresh_db, Brouillon) == 1
+    assert _ouverts(fresh_db) == 1
 
 
 def test_at_most_200_drafts_per_student(fresh_db, ecole):
@@ -195,7 +202,7 @@ def test_at_most_200_drafts_per_student(fresh_db, ecole):
     # An existing draft is still updated, and another student is not limited by Léa's drafts.
     assert _ecrire(fresh_db, ecole.lea, "cle-numero-0000000007", {"titre": "Fiche sept"}).revision == 3
     _ecrire(fresh_db, ecole.noe, CLE_NOE, {"titre": "Première"})
-    assert _compter(fresh_db, Brouillon) == 201
+    assert _ouverts(fresh_db) == 201
 
 
 def test_one_draft_per_fiche_whatever_the_key(fresh_db, ecole):
@@ -205,8 +212,14 @@ def test_one_draft_per_fiche_whatever_the_key(fresh_db, ecole):
     autre_onglet = _ecrire(fresh_db, ecole.lea, CLE_2, {"titre": "Livraison incomplète"}, fiche_id=fiche_id)
     assert (autre_onglet.cle, autre_onglet.fiche_id, autre_onglet.version_base, autre_onglet.revision) == (
         CLE, fiche_id, 1, 3)
+    # The draft of a fiche starts from its published text: what was not typed is the fiche's own.
     assert _lignes(fresh_db) == [(ecole.lea.eleve_id, CLE, fiche_id, {
-        "demarche": "J'ai comparé le bon de livraison et la facture.", "titre": "Livraison incomplète"}, 3)]
+        "situation": "1.1.3", "titre": "Livraison incomplète", "date_debut": "2026-10-05", "date_fin": None,
+        "lieu": "pfmp", "nature": "reelle", "organisation": "BIOMAG",
+        "contexte": "Je suis assistante du chef de service dans l'entreprise BIOMAG.",
+        "conditions": "Je dispose : d'un poste informatique, du PGI.",
+        "demarche": "J'ai comparé le bon de livraison et la facture.", "productions": "", "facteurs": [],
+        "facteurs_libres": "", "aleas_items": [], "aleas_libres": "", "complexite": 1, "aleas": 0}, 3)]
     with Session(fresh_db) as s:
         assert brouillons.de_la_fiche(s, ecole.lea, fiche_id) == autre_onglet
         assert brouillons.de_la_fiche(s, ecole.noe, fiche_id) is None
@@ -214,7 +227,7 @@ def test_one_draft_per_fiche_whatever_the_key(fresh_db, ecole):
         brouillons.enregistrer(s, ecole.noe, CLE_NOE, {"titre": "Pris"}, fiche_id=fiche_id)
     with pytest.raises(FicheIntrouvable), transaction(fresh_db) as s:
         brouillons.enregistrer(s, ecole.lea, "cle-fiche-inconnue-01", {"titre": "?"}, fiche_id=fiche_id + 1000)
-    assert _compter(fresh_db, Brouillon) == 1
+    assert _ouverts(fresh_db) == 1
     # The fiche itself has not changed: a draft is not a version.
     with Session(fresh_db) as s:
         assert s.get(Fiche, fiche_id).courante.demarche == "J'ai comparé le bon de livraison."
@@ -227,7 +240,7 @@ def test_publishing_creates_the_fiche_and_drops_the_draft(fresh_db, ecole):
         publication = brouillons.publier(s, ecole.lea, brouillons.contenu_depuis(brouillon.champs), cle=CLE)
     fiche_id = publication.fiche_id
     assert publication == Publication(fiche_id, True, 1)
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
     with Session(fresh_db) as s:
         courante = s.get(Fiche, fiche_id).courante
         assert (courante.situation, courante.titre, courante.organisation, courante.demarche, courante.date_debut) == (
@@ -243,13 +256,30 @@ def test_publishing_creates_the_fiche_and_drops_the_draft(fresh_db, ecole):
     with transaction(fresh_db) as s:
         assert brouillons.publier(s, ecole.lea, brouillons.contenu_depuis(modifie.champs), fiche_id=fiche_id,
                                   cle=CLE_2) == Publication(fiche_id, False, 2)
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
     # Publishing an unchanged text adds no version and still drops the draft.
-    _ecrire(fresh_db, ecole.lea, CLE, {"titre": "Contrôle d'une livraison"}, fiche_id=fiche_id)
+    _ecrire(fresh_db, ecole.lea, CLE_3, {"titre": "Contrôle d'une livraison"}, fiche_id=fiche_id)
     with transaction(fresh_db) as s:
         contenu = fiches.contenu_de(s.get(Fiche, fiche_id).courante)
         assert brouillons.publier(s, ecole.lea, contenu, fiche_id=fiche_id) == Publication(fiche_id, False, None)
-    assert (_compter(fresh_db, Brouillon), _compter(fresh_db, FicheVersion)) == (0, 2)
+    assert (_ouverts(fresh_db), _compter(fresh_db, FicheVersion)) == (0, 2)
+
+    # A post of the browser arriving after the publication does not bring the draft back, under its key or by
+    # the fiche; the closed rows are emptied, then purged a week later.
+    with pytest.raises(BrouillonIntrouvable), transaction(fresh_db) as s:
+        brouillons.enregistrer(s, ecole.lea, CLE_2, {"demarche": "Texte en retard."}, fiche_id=fiche_id)
+    assert _ouverts(fresh_db) == 0
+    with Session(fresh_db) as s:
+        fermes = s.scalars(select(Brouillon).order_by(Brouillon.id)).all()
+        assert [(b.cle, b.contenu, b.fiche_id) for b in fermes] == [(CLE, "{}", None), (CLE_2, "{}", None),
+                                                                     (CLE_3, "{}", None)]
+    with transaction(fresh_db) as s:
+        for b in s.scalars(select(Brouillon)):
+            b.ferme_le -= dt.timedelta(days=8)
+    _ecrire(fresh_db, ecole.lea, "cle-de-lea-0000000004", {"demarche": "Une autre."})
+    with transaction(fresh_db) as s:
+        brouillons.abandonner(s, ecole.lea, "cle-de-lea-0000000004")
+    assert _compter(fresh_db, Brouillon) == 1  # only the one closed just now
 
 
 def test_a_fiche_that_cannot_be_saved_keeps_its_draft(fresh_db, ecole):
@@ -257,7 +287,7 @@ def test_a_fiche_that_cannot_be_saved_keeps_its_draft(fresh_db, ecole):
     with pytest.raises(FicheInvalide) as refus, transaction(fresh_db) as s:
         brouillons.publier(s, ecole.lea, brouillons.contenu_depuis(sans_situation.champs), cle=CLE)
     assert "situation" in refus.value.problemes
-    assert (_compter(fresh_db, Fiche), _compter(fresh_db, Brouillon)) == (0, 1)
+    assert (_compter(fresh_db, Fiche), _ouverts(fresh_db)) == (0, 1)
     assert _lignes(fresh_db)[0][3]["demarche"] == "J'ai comparé le bon de livraison."
 
 
@@ -308,11 +338,11 @@ def test_poste_de_travail_starts_drafts_not_fiches(fresh_db, ecole):
         creees = brouillons.creer_depuis_poste(s, ecole.lea, commun, ["1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.3"],
                                                ref)
     extrait = f"{LIVRAISON.contexte} {LIVRAISON.conditions} BIOMAG"  # contexte, conditions, organisation
-    assert [(r.situation, r.titre, r.debut_du_texte) for r in creees] == [  # the last created first
-        ("1.1.5", "Gestion des règlements et traitement des litiges", extrait),
-        ("1.1.4", "Évaluation et suivi des stocks", extrait),
-        ("1.1.3", "Traitement des livraisons, des factures et suivi des anomalies", extrait),
+    assert [(r.situation, r.titre, r.debut_du_texte) for r in creees] == [  # in the order chosen, once each
         ("1.1.2", "Traitement des ordres d'achat, des commandes", extrait),
+        ("1.1.3", "Traitement des livraisons, des factures et suivi des anomalies", extrait),
+        ("1.1.4", "Évaluation et suivi des stocks", extrait),
+        ("1.1.5", "Gestion des règlements et traitement des litiges", extrait),
     ]
     with Session(fresh_db) as s:
         un = brouillons.lire(s, ecole.lea, creees[0].cle)
@@ -328,7 +358,7 @@ def test_poste_de_travail_starts_drafts_not_fiches(fresh_db, ecole):
         assert refus.value.message == message
     with pytest.raises(BrouillonRefuse, match="Lieu inconnu"), transaction(fresh_db) as s:
         brouillons.creer_depuis_poste(s, ecole.lea, {**commun, "lieu": "plage"}, ["1.1.2"], ref)
-    assert (_compter(fresh_db, Brouillon), _compter(fresh_db, Fiche)) == (4, 0)
+    assert (_ouverts(fresh_db), _compter(fresh_db, Fiche)) == (4, 0)
 
 
 def _session_finie(engine, compte_id) -> str:
@@ -346,7 +376,7 @@ def test_the_text_is_kept_after_the_students_own_session_ended(fresh_db, ecole):
     with transaction(fresh_db) as s:
         garde = brouillons.brouillon_apres_fin_de_session(s, ecole.lea, jeton, CLE, {"demarche": "Tapé trop tard."})
     assert (garde.revision, garde.champs["demarche"]) == (2, "Tapé trop tard.")
-    assert (_compter(fresh_db, Brouillon), _compter(fresh_db, Fiche)) == (1, 0)
+    assert (_ouverts(fresh_db), _compter(fresh_db, Fiche)) == (1, 0)
 
 
 def test_after_the_session_end_another_token_or_a_closed_account_is_refused(fresh_db, ecole):
@@ -359,7 +389,7 @@ def test_after_the_session_end_another_token_or_a_closed_account_is_refused(fres
         s.execute(update(Compte).where(Compte.id == ecole.lea.compte_id).values(actif=False))
     with pytest.raises(AccesRefuse), transaction(fresh_db) as s:
         brouillons.brouillon_apres_fin_de_session(s, ecole.lea, jeton_lea, CLE, {"demarche": "Texte"})
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
 
 
 # --- the route POST /brouillon ---------------------------------------------------------------------------------------
@@ -410,7 +440,7 @@ def test_an_expired_session_gets_401_and_nothing_is_written(client, fresh_db, ec
     assert (r.status_code, r.json()) == (401, {"erreur": "session", "message": web.SESSION_FINIE})
     client.cookies.clear()
     assert _poster(client, {"cle": CLE, "champs": {"demarche": "Texte"}}).status_code == 401
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
     with Session(fresh_db) as s:
         assert s.scalar(select(SessionUtilisateur.fermee_le)) is not None  # the expired session is closed
 
@@ -421,7 +451,7 @@ def test_a_request_from_another_site_gets_403(client, fresh_db, ecole, entetes):
     _connecter(fresh_db, client, ecole.lea.compte_id)
     r = _poster(client, {"cle": CLE, "champs": {"demarche": "Texte"}}, entetes)
     assert (r.status_code, r.json()) == (403, {"erreur": "origine", "message": "Requête refusée."})
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
 
 
 def test_a_cross_site_form_or_plain_text_gets_415(client, fresh_db, ecole):
@@ -431,7 +461,7 @@ def test_a_cross_site_form_or_plain_text_gets_415(client, fresh_db, ecole):
                         headers={**ORIGINE, "content-type": "text/plain"})
     assert (formulaire.status_code, texte.status_code) == (415, 415)
     assert texte.json() == {"erreur": "format", "message": "Requête refusée."}
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
 
 
 def test_too_long_broken_or_bad_bodies_are_refused(client, fresh_db, ecole):
@@ -448,7 +478,7 @@ def test_too_long_broken_or_bad_bodies_are_refused(client, fresh_db, ecole):
     assert (r.status_code, r.json()["message"]) == (422, "Brouillon illisible.")
     r = _poster(client, {"cle": CLE, "champs": {"demarche": "x"}, "fiche_id": 999})
     assert (r.status_code, r.json()["erreur"]) == (404, "introuvable")
-    assert _compter(fresh_db, Brouillon) == 0
+    assert _ouverts(fresh_db) == 0
 
 
 def test_another_students_key_gets_404_and_a_teacher_403(client, fresh_db, ecole):
@@ -509,7 +539,7 @@ def test_a_draft_appears_in_no_cockpit_export_statut_or_nouveautes(fresh_db, eco
     with transaction(fresh_db) as s:
         brouillons.creer_depuis_poste(s, ecole.lea, {"contexte": "Au standard."}, ["1.1.4", "1.1.5"],
                                       fiches.referentiel_de_l_eleve(s, ecole.lea.eleve_id))
-    assert _compter(fresh_db, Brouillon) == 5
+    assert _ouverts(fresh_db) == 5
     avec = _tout_ce_que_voient_les_autres(fresh_db, ecole, tmp_path, "avec")
 
     for nom in ("carte", "totaux", "situations", "par_semaine", "export", "couverture"):

@@ -16,7 +16,7 @@ const MESSAGES = {
 
 const etat = window.__passeportGardeTexte || (window.__passeportGardeTexte = {
   config: null, aVerifier: null, minuterie: null, premiereFrappe: null, envoiEnCours: false, recharger: null,
-  accuses: {}, sessionFinie: false, coupure: false, minuterieCoupure: null, installe: false,
+  chargeA: 0, aRecharger: false, sessionFinie: false, coupure: false, minuterieCoupure: null, installe: false,
 });
 
 function lireSaisies() {
@@ -88,7 +88,10 @@ async function envoyer(finDePage) {
         delete actuelles[cle];
         ecrireSaisies(actuelles);
       }
-      if (reponse.ok) etat.accuses[cle] = resultat.revision;
+      // Text typed before the page last filled the form reached the server only now: the form missed it.
+      if (reponse.ok && etat.config && cle === etat.config.cle && saisie.horodatage <= etat.chargeA) {
+        etat.aRecharger = true;
+      }
     }
     const revenue = etat.coupure || etat.sessionFinie;
     etat.sessionFinie = false;
@@ -100,15 +103,19 @@ async function envoyer(finDePage) {
   }
 }
 
-// The page put values in the fields (a reload, a new session after a long cut): if it missed text typed here,
-// ask it to load the draft again once that text is on the server. Checked once per load, never while typing.
+// The page put values in the fields (a reload, a new session after a long cut): if it missed text typed here
+// before, ask it to load the draft again once that text is on the server. Checked once per load, so typing
+// after the load never brings a reload.
 function verifierChargement() {
   const config = etat.config;
   if (!config || !config.cle || etat.aVerifier !== config.chargement || !etat.recharger) return;
-  if (lireSaisies()[config.cle]) return;  // sent first, checked after
+  const enAttente = lireSaisies()[config.cle];
+  if (enAttente && enAttente.horodatage <= etat.chargeA) return;  // sent first, checked after
   etat.aVerifier = null;
-  const accuse = etat.accuses[config.cle];
-  if (accuse !== undefined && accuse > config.revision) etat.recharger("recharger", accuse);
+  if (etat.aRecharger) {
+    etat.aRecharger = false;
+    etat.recharger("recharger", Date.now());
+  }
 }
 
 // The server did not answer: try again a little later (the "online" event does not come when only the server is down).
@@ -267,7 +274,11 @@ export default function (composant) {
   const avant = etat.config;
   etat.config = data;
   installer();
-  if (data.cle && (!avant || avant.chargement !== data.chargement)) etat.aVerifier = data.chargement;
+  if (data.cle && (!avant || avant.chargement !== data.chargement)) {
+    etat.aVerifier = data.chargement;
+    etat.chargeA = Date.now();
+    etat.aRecharger = false;
+  }
   if (Object.keys(lireSaisies()).length) envoyer(false); else verifierChargement();
   return () => envoyer(false);  // leaving the page: what is still typed-but-unsent goes now
 }

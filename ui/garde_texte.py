@@ -22,15 +22,15 @@ CHAMPS_SUIVIS = {f"f_{nom}": nom for nom in CHAMPS_TEXTE}
 
 
 def garder_le_texte(utilisateur: Utilisateur, cle: str | None = None, fiche_id: int | None = None,
-                    revision: int = 0, chargement: str = "", sur_rechargement=None) -> None:
+                    chargement: str = "", sur_rechargement=None) -> None:
     """Mount the script. ``cle``: the draft being written on this page (None: nothing to watch here).
 
-    ``revision`` is the draft's revision the page knows; ``chargement`` changes each time the page puts values
-    into the fields, so that the script checks they did not miss text typed in this browser; if they did, it
-    sends that text and calls ``sur_rechargement`` (the page then loads the draft again)."""
+    ``chargement`` changes each time the page puts values into the fields, so that the script checks they did
+    not miss text typed in this browser before; if they did, it sends that text and calls ``sur_rechargement``
+    (the page then loads the draft again)."""
     _COMPOSANT(
         key="garde_texte", height=0,
-        data={"compte": utilisateur.compte_id, "cle": cle, "fiche_id": fiche_id, "revision": revision,
+        data={"compte": utilisateur.compte_id, "cle": cle, "fiche_id": fiche_id,
               "chargement": chargement, "champs": CHAMPS_SUIVIS if cle else {}},
         on_recharger_change=sur_rechargement or (lambda: None),
     )

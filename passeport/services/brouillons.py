@@ -35,6 +35,8 @@ CHAMPS = CHAMPS_TEXTE + CHAMPS_CHOIX
 # Far above any real fiche; a bound keeps one request from filling the disk.
 TAILLE_MAX_TEXTE = 50_000
 NOMBRE_MAX = 200
+# A closed draft (published, discarded) is kept this long, empty, only to refuse a late post of its text.
+FERMES_GARDES = dt.timedelta(days=7)
 _CLE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -191,6 +193,8 @@ def enregistrer(
         raise BrouillonRefuse("Clé de brouillon illisible.")
     champs = _champs_valides(champs)
     ligne = _ligne(session, eleve_id, cle)
+    if ligne is not None and ligne.ferme_le is not None:
+        raise BrouillonIntrouvable()  # published or discarded: a late post must not bring its text back
     if ligne is None and fiche_id is not None:
         fiche = session.get(Fiche, fiche_id)
         if fiche is None:
@@ -199,6 +203,12 @@ def enregistrer(
         ligne = session.scalar(select(BrouillonEnBase).where(BrouillonEnBase.fiche_id == fiche_id))
     if ligne is None:
         ligne = _creer(session, eleve_id, cle, fiche_id, version_base)
+        if fiche_id is not None and ligne.contenu == "{}":
+            # A draft of a fiche starts from its published text: the fields not sent yet are the fiche's own.
+            fiche = session.get(Fiche, fiche_id)
+            ref = fiches.referentiel_de_l_eleve(session, eleve_id)
+            ligne.contenu = json.dumps(champs_de(fiches.contenu_de(fiche.courante), ref), ensure_ascii=False)
+            ligne.version_base = fiche.version_courante
     elif horodatage_client is not None and (ligne.horodatage_client or 0) > horodatage_client:
         return _vue(ligne)
     contenu = json.loads(ligne.contenu)
@@ -215,7 +225,7 @@ def enregistrer(
 
 def _creer(session: Session, eleve_id: int, cle: str, fiche_id: int | None, version_base: int | None):
     nombre = session.scalar(select(func.count()).select_from(BrouillonEnBase)
-                            .where(BrouillonEnBase.eleve_id == eleve_id))
+                            .where(BrouillonEnBase.eleve_id == eleve_id, BrouillonEnBase.ferme_le.is_(None)))
     if nombre >= NOMBRE_MAX:
         raise BrouillonRefuse(f"Vous avez déjà {NOMBRE_MAX} brouillons : publiez ou abandonnez-en avant d'en "
                               "commencer un autre.")
@@ -228,7 +238,7 @@ def _creer(session: Session, eleve_id: int, cle: str, fiche_id: int | None, vers
     except IntegrityError:
         meme = [BrouillonEnBase.cle == cle] + ([BrouillonEnBase.fiche_id == fiche_id] if fiche_id else [])
         ligne = session.scalar(select(BrouillonEnBase).where(or_(*meme)))
-        if ligne is None or ligne.eleve_id != eleve_id:
+        if ligne is None or ligne.eleve_id != eleve_id or ligne.ferme_le is not None:
             raise BrouillonIntrouvable() from None
     return ligne
 
@@ -237,7 +247,8 @@ def lire(session: Session, acteur, cle: str) -> Brouillon | None:
     """The student's draft ``cle``, or None (unknown, published, discarded, or another student's)."""
     eleve_id = acces.exiger_eleve(acteur, lecture=True)
     ligne = session.scalar(select(BrouillonEnBase).where(BrouillonEnBase.cle == cle))
-    return _vue(ligne) if ligne is not None and ligne.eleve_id == eleve_id else None
+    ouvert = ligne is not None and ligne.eleve_id == eleve_id and ligne.ferme_le is None
+    return _vue(ligne) if ouvert else None
 
 
 def de_la_fiche(session: Session, acteur, fiche_id: int) -> Brouillon | None:
@@ -251,7 +262,8 @@ def de_la_fiche(session: Session, acteur, fiche_id: int) -> Brouillon | None:
 def lister(session: Session, acteur) -> list[ResumeBrouillon]:
     """The student's drafts, the last changed first."""
     eleve_id = acces.exiger_eleve(acteur, lecture=True)
-    lignes_ = session.scalars(select(BrouillonEnBase).where(BrouillonEnBase.eleve_id == eleve_id)
+    lignes_ = session.scalars(select(BrouillonEnBase).where(BrouillonEnBase.eleve_id == eleve_id,
+                                                            BrouillonEnBase.ferme_le.is_(None))
                               .order_by(BrouillonEnBase.modifie_le.desc(), BrouillonEnBase.id.desc()))
     resumes = []
     for ligne in lignes_:
@@ -266,9 +278,18 @@ def lister(session: Session, acteur) -> list[ResumeBrouillon]:
 def abandonner(session: Session, acteur, cle: str) -> None:
     """The student throws a draft away (after confirming in the page)."""
     ligne = _ligne(session, acces.exiger_eleve(acteur), cle)
-    if ligne is None:
+    if ligne is None or ligne.ferme_le is not None:
         raise BrouillonIntrouvable()
-    session.delete(ligne)
+    _fermer(session, ligne)
+
+
+def _fermer(session: Session, ligne: BrouillonEnBase) -> None:
+    """Close a draft: its text goes (published, or discarded on purpose), its key stays a week to refuse late posts."""
+    instant = maintenant()
+    ligne.ferme_le, ligne.contenu, ligne.fiche_id = instant, "{}", None
+    for vieux in session.scalars(select(BrouillonEnBase).where(BrouillonEnBase.eleve_id == ligne.eleve_id,
+                                                               BrouillonEnBase.ferme_le < instant - FERMES_GARDES)):
+        session.delete(vieux)
     session.flush()
 
 
@@ -281,7 +302,7 @@ class Publication:
 
 def publier(session: Session, acteur, contenu: ContenuFiche, fiche_id: int | None = None,
             cle: str | None = None) -> Publication:
-    """Save ``contenu`` as a new fiche (or a new version of ``fiche_id``) and drop its draft, in one transaction.
+    """Save ``contenu`` as a new fiche (or a new version of ``fiche_id``) and close its draft, in one transaction.
 
     Raises fiches.FicheInvalide (nothing written, the draft kept) when the content cannot be saved."""
     eleve_id = acces.exiger_eleve(acteur)
@@ -296,9 +317,9 @@ def publier(session: Session, acteur, contenu: ContenuFiche, fiche_id: int | Non
     if fiche_id is not None:
         faits.append(BrouillonEnBase.fiche_id == fiche_id)
     if faits:
-        for ligne in session.scalars(select(BrouillonEnBase).where(BrouillonEnBase.eleve_id == eleve_id)
-                                     .where(or_(*faits))):
-            session.delete(ligne)
+        for ligne in list(session.scalars(select(BrouillonEnBase).where(
+                BrouillonEnBase.eleve_id == eleve_id, BrouillonEnBase.ferme_le.is_(None), or_(*faits)))):
+            _fermer(session, ligne)
     session.flush()
     return resultat
 
@@ -321,7 +342,8 @@ def creer_depuis_poste(session: Session, acteur, commun: dict, situations: list[
         cle = nouvelle_cle()
         enregistrer(session, acteur, cle, champs)
         creees.append(cle)
-    return [r for r in lister(session, acteur) if r.cle in creees]
+    par_cle = {r.cle: r for r in lister(session, acteur)}
+    return [par_cle[cle] for cle in creees]  # in the order the situations were chosen
 
 
 def brouillon_apres_fin_de_session(session: Session, ancien, jeton: str | None, cle: str, champs: dict,

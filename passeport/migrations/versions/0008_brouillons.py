@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('horodatage_client', sa.BigInteger(), nullable=True),
     sa.Column('cree_le', sa.DateTime(), nullable=False),
     sa.Column('modifie_le', sa.DateTime(), nullable=False),
+    sa.Column('ferme_le', sa.DateTime(), nullable=True),
     sa.CheckConstraint('revision >= 1', name=op.f('ck_brouillon_revision')),
     sa.ForeignKeyConstraint(['eleve_id'], ['eleve.id'], name=op.f('fk_brouillon_eleve_id_eleve')),
     sa.ForeignKeyConstraint(['fiche_id'], ['fiche.id'], name=op.f('fk_brouillon_fiche_id_fiche')),
