@@ -7,7 +7,6 @@ little: the module's last test ends it.
 """
 
 import hashlib
-import os
 import time
 
 import pytest
@@ -23,7 +22,7 @@ from tests.navigateur import attendre_fin_execution, se_connecter, serveur_strea
 pytestmark = pytest.mark.browser
 
 ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
-COUPURE_S = int(os.environ.get("PASSEPORT_COUPURE_S", "180"))  # shorter only to try the journeys by hand
+COUPURE_S = 180
 HORS_LIGNE = "Connexion perdue : votre texte est gardé sur ce téléphone, il sera envoyé dès le retour du réseau."
 DEMARCHE_A = ("J'ai d'abord relu la liste des commandes en attente dans le PGI, puis j'ai appelé le fournisseur "
               "BIOMAG pour connaître la date de livraison des ramettes. Ensuite j'ai prévenu le service "

@@ -138,10 +138,14 @@ function traduireNoeud(noeud) {
 // Select boxes filter their options on the typed text without folding accents. The pages give their options
 // decomposed labels (passeport.affichage.cherchable: "è" written as "e" + a combining accent), so "reglement" finds
 // them; here what is typed is decomposed the same way, so that "règlement" typed with accents still finds them.
+// Only in the boxes whose labels are decomposed: elsewhere ("Léa Moreau" in a teacher's list of students) a
+// decomposed "é" typed would no longer match the label's.
+const RECHERCHES_DECOMPOSEES = ".st-key-f_situation, .st-key-poste_situations, [class*='st-key-situation_duplication']";
+
 function decomposerLaRecherche(evenement) {
   const champ = evenement.target;
   if (!(champ instanceof HTMLInputElement)) return;
-  if (!champ.closest("[data-testid='stSelectbox'],[data-testid='stMultiSelect']")) return;
+  if (!champ.closest(RECHERCHES_DECOMPOSEES)) return;
   if (evenement.isComposing) return;  // a phone keyboard still composing the word: wait for its end
   const decompose = champ.value.normalize("NFD");
   if (decompose === champ.value) return;
@@ -153,7 +157,7 @@ function decomposerLaRecherche(evenement) {
 function finDeComposition(evenement) {
   const champ = evenement.target;
   if (!(champ instanceof HTMLInputElement) || champ.value === champ.value.normalize("NFD")) return;
-  if (!champ.closest("[data-testid='stSelectbox'],[data-testid='stMultiSelect']")) return;
+  if (!champ.closest(RECHERCHES_DECOMPOSEES)) return;
   Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(champ, champ.value.normalize("NFD"));
   champ.dispatchEvent(new Event("input", { bubbles: true }));
 }
