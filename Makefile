@@ -26,8 +26,10 @@ run: base
 	$(BIN)/streamlit run serveur.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
+# Two processes: while a browser journey waits (a network cut lasts 3 minutes), the other runs the rest.
+# A test file stays on one process (its server and fixtures are set up once); PostgreSQL tests share one process.
 test: base
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Mesures de bench/RESULTS.md (SQLite ; PostgreSQL aussi quand PASSEPORT_POSTGRES_URL est défini).
 bench: base

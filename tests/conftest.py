@@ -133,3 +133,14 @@ def navigateur(tmp_path_factory):
 
     with chromium(tmp_path_factory.mktemp("chromium")) as n:
         yield n
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """For `make test` (pytest-xdist, --dist loadgroup): each file runs whole on one process, in order (its
+    Streamlit server and module fixtures are set up once); the tests that empty the PostgreSQL test database run
+    on a single process, never two at once. Without xdist the marks change nothing."""
+    postgresql = os.environ.get("PASSEPORT_TEST_BACKEND") == "postgresql"
+    for item in items:
+        noms = set(getattr(item, "fixturenames", ()))
+        groupe = "postgresql" if "pg_url" in noms or (postgresql and "empty_db_url" in noms) else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(groupe))

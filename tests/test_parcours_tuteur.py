@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -66,7 +67,9 @@ def test_tutor_link_journey(demo_db_url, tmp_path):
                 enseignante.get_by_text("Un lien est déjà actif pour cette PFMP").first)
         cliquer(enseignante, enseignante.get_by_role("button", name="Garder le lien actuel"),
                 enseignante.get_by_text("Lien du tuteur actif depuis").first)
-        assert enseignante.get_by_text("Un lien est déjà actif pour cette PFMP").count() == 0
+        # "Lien du tuteur actif depuis" was already on the page before the click: the question's going is what
+        # tells that the click was taken (expect waits for it; a count read at once could see the page mid-run).
+        expect(enseignante.get_by_text("Un lien est déjà actif pour cette PFMP")).to_have_count(0)
 
         tuteur = navigateur.new_context().new_page()  # a fresh browser: no cookie, no account
         tuteur.set_default_timeout(30_000)
