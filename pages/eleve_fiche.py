@@ -89,8 +89,16 @@ if modifies and st.session_state["revision_brouillon"] == 0:
 if modifies and not (fiche is not None and supprimee):
     try:
         with session() as s:
-            brouillon = brouillons.enregistrer(s, utilisateur, cle, modifies, fiche_id,
-                                               fiche.version_courante if fiche else None)
+            try:
+                brouillon = brouillons.enregistrer(s, utilisateur, cle, modifies, fiche_id,
+                                                   fiche.version_courante if fiche else None)
+            except brouillons.BrouillonIntrouvable:
+                # Published or discarded from another tab meanwhile: what this tab holds becomes a new draft.
+                cle = brouillons.nouvelle_cle()
+                brouillon = brouillons.enregistrer(s, utilisateur, cle, F.champs_courants(), fiche_id,
+                                                   fiche.version_courante if fiche else None)
+                st.session_state["brouillon_ouvert"] = st.session_state["formulaire_charge"] = brouillon.cle
+                st.query_params["brouillon"] = brouillon.cle
             s.commit()
         st.session_state["brouillon_vu"] = F.champs_courants()
         st.session_state["revision_brouillon"] = brouillon.revision
@@ -110,8 +118,6 @@ else:
     st.markdown(texte_brut(f"{courante.situation} — {courante.titre}"))
     if supprimee:
         st.warning("Cette fiche est dans la corbeille : restaurez-la depuis « Mon passeport » pour la modifier.")
-for message in st.session_state.pop("messages_brouillon", []):
-    st.info(message, icon=":material/history_edu:")
 if brouillon is not None:
     bandeau = st.container(border=True)
     bandeau.markdown(f"**Brouillon enregistré automatiquement** le {heure_locale(brouillon.modifie_le):%d/%m/%Y à %H:%M}"

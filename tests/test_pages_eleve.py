@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from passeport.db import transaction
 from passeport.models import Brouillon, Compte, ContexteReutilisable, Eleve, Fiche, FicheVersion
-from passeport.services import fiches
+from passeport.services import brouillons, fiches
 from passeport.services.comptes import authentifier
 from tests.conftest import RACINE, jeton_de_session
 
@@ -355,3 +355,18 @@ def test_new_fiche_and_abandon_with_confirmation(base, lea):
     at.button(key=f"abandon_{premiere}_oui").click()
     at.run()
     assert _nb(base, Brouillon, Brouillon.ferme_le.is_(None)) == 0
+
+
+def test_a_draft_published_in_another_tab_leaves_this_tab_a_new_draft(base, lea):
+    at = _app("pages/eleve_fiche.py")
+    at.text_area(key="f_demarche").input("Premier jet.")
+    at.run()
+    cle, _ = _brouillon_de_lea(base)
+    with transaction(base) as s:  # the other tab publishes (or throws away) the same draft
+        brouillons.abandonner(s, lea, cle)
+    at.text_area(key="f_demarche").input("Premier jet, puis la suite écrite dans cet onglet.")
+    at.run()
+    assert not at.exception
+    nouvelle, champs = _brouillon_de_lea(base)
+    assert nouvelle != cle and champs["demarche"] == "Premier jet, puis la suite écrite dans cet onglet."
+    assert at.query_params["brouillon"] == nouvelle
