@@ -29,10 +29,6 @@ QUESTIONS = {
 }
 
 
-def _lignes(texte: str) -> list[str]:
-    return [l.strip() for l in texte.splitlines() if l.strip()]
-
-
 def charger(champs: dict, ref: Referentiel) -> None:
     """Put a draft's fields (services.brouillons: a fiche, an empty form or unpublished text) into the widgets."""
     e = st.session_state
@@ -53,8 +49,8 @@ def charger(champs: dict, ref: Referentiel) -> None:
     e[f"f_aleas_items_{code}"] = [i for i in c["aleas_items"] if i in ref.aleas_types(code)]
     e["f_complexite"], e["f_aleas"] = c["complexite"], c["aleas"]
     # The stored levels stand until the student changes the ticked items.
-    e["_propose_complexite"] = niveau_complexite_propose(len(c["facteurs"]) + len(_lignes(c["facteurs_libres"])))
-    e["_propose_aleas"] = niveau_aleas_propose(len(c["aleas_items"]) + len(_lignes(c["aleas_libres"])))
+    e["_propose_complexite"] = niveau_complexite_propose(len(c["facteurs"]) + len(brouillons.lignes(c["facteurs_libres"])))
+    e["_propose_aleas"] = niveau_aleas_propose(len(c["aleas_items"]) + len(brouillons.lignes(c["aleas_libres"])))
     e["erreurs_fiche"] = {}
 
 
@@ -102,7 +98,7 @@ def _items_et_niveau(cle, titre, liste, libelle_liste, cle_liste, libelle_libres
     cochees = (st.multiselect(libelle_liste, liste, key=cle_liste, persist_state="session",
                               placeholder="Cochez ceux que vous avez rencontrés") if liste else [])
     libres = st.text_area(libelle_libres, key=cle_libres, persist_state="session", height=68)
-    items = cochees + _lignes(libres)
+    items = cochees + brouillons.lignes(libres)
     _niveau(cle, proposer(len(items)))
     niveau = st.segmented_control(libelle_niveau, list(niveaux), key=f"f_{cle}", persist_state="session",
                                   format_func=niveaux.get, required=True)

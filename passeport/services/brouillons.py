@@ -111,6 +111,7 @@ def champs_de(contenu: ContenuFiche, ref: Referentiel) -> dict:
 
 
 def lignes(texte: str) -> list[str]:
+    """The non-empty lines of a free-text list (one item per line), trimmed."""
     return [ligne.strip() for ligne in texte.splitlines() if ligne.strip()]
 
 
