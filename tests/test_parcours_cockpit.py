@@ -2,6 +2,7 @@
 then the demo student reads them."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -108,19 +109,23 @@ def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
     editeur = page.locator("[data-testid='stDataFrame']").last
     editeur.wait_for()
     editeur.scroll_into_view_if_needed()
-    boite = editeur.bounding_box()
-    # Columns: row marker, Rang, Situation, Conseil…; select the first Rang cell, two steps right, edit.
-    # The text goes into the cell editor once it is open, never to the page: typed on the page, its letters
-    # would be Streamlit's shortcuts ("c" opens the clear-cache dialog, which hides every button).
+    # The grid is reached through its accessible table (one <td> per cell, drawn 200 ms after the canvas), not by
+    # a mouse position that a late layout shift could move: focusing a cell puts the keyboard in the grid, on the
+    # first cell (Rang); two steps right is the Conseil column. The text goes into the cell editor once it is
+    # open, never to the page: typed on the page, its letters would be Streamlit's shortcuts ("c" opens the
+    # clear-cache dialog, which hides every button).
     saisie = page.locator("#portal .gdg-input")
-    page.mouse.click(boite["x"] + 55, boite["y"] + 35 + 17)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
+    premiere_cellule = editeur.get_by_test_id("glide-cell-1-0")
+    premiere_cellule.wait_for(state="attached")
+    premiere_cellule.focus()
+    for touche in ("ArrowRight", "ArrowRight", "Enter"):
+        page.keyboard.press(touche)
     saisie.wait_for()
     saisie.fill("Demander à participer au classement des factures")
     saisie.press("Enter")
     saisie.wait_for(state="detached")
+    # Columns of the accessible table: 0 row marker, 1 Rang, 2 Situation, 3 Conseil.
+    expect(editeur.get_by_test_id("glide-cell-3-0")).to_have_text("Demander à participer au classement des factures")
     attendre_fin_execution(page)
     page.get_by_role("button", name="Enregistrer les objectifs de cette PFMP").click()
     attendre_fin_execution(page)

@@ -141,7 +141,7 @@ def test_migration_0009_shares_each_shared_fiche_with_one_pfmp(tmp_path):
                     "organisation, contexte, conditions, demarche, productions, complexite, complexite_details, "
                     "aleas, aleas_details, cree_le) VALUES (:f, :n, '1.1.2', 't', :d, 'pfmp', 'reelle', '', '', '', "
                     "'', '', 1, '', 0, '', '2026-09-01')"), {"f": fiche_id, "n": numero, "d": date})
-    initialiser(engine)
+    command.upgrade(config_alembic(engine), "0009")  # later revisions go down one at a time
     with engine.connect() as c:
         assert c.execute(text("SELECT id, partagee_pfmp_id, retenue_avant_corbeille FROM fiche ORDER BY id")).all() == [
             (1, 1, 0), (2, 2, 0), (3, 3, 0), (4, None, 0), (5, None, 0)]
