@@ -31,6 +31,9 @@ def _imports(fichier) -> set[str]:
             modules |= {a.name.split(".")[0] for a in noeud.names}
         elif isinstance(noeud, ast.ImportFrom) and noeud.level == 0 and noeud.module:
             modules.add(noeud.module.split(".")[0])
+        elif (isinstance(noeud, ast.Call) and isinstance(noeud.func, ast.Attribute)
+              and noeud.func.attr == "importorskip" and noeud.args and isinstance(noeud.args[0], ast.Constant)):
+            modules.add(noeud.args[0].value.split(".")[0])  # pytest.importorskip("nbformat")
     return modules
 
 
@@ -63,3 +66,64 @@ def test_every_declared_package_is_pinned_in_the_lock_file():
               if l.strip() and not l.startswith("#")}
     assert all("==" in ligne for ligne in verrou.values())
     assert _declarees() - set(verrou) == set()
+
+
+def _verrou() -> dict[str, str]:
+    """Package name → exact version, as written in requirements.lock."""
+    lignes = [l.split("#")[0].strip() for l in (RACINE / "requirements.lock").read_text().splitlines()]
+    return {_nom(l): l.split("==", 1)[1].strip() for l in lignes if l}
+
+
+def test_the_lock_file_satisfies_every_range_of_pyproject():
+    """A range raised in pyproject.toml without `make verrou` would let make install an older, unmeasured version."""
+    from packaging.requirements import Requirement
+
+    verrou = _verrou()
+    projet = PYPROJECT["project"]
+    exigences = [Requirement(d) for d in projet["dependencies"] + projet["optional-dependencies"]["dev"]]
+    hors_plage = {e.name: verrou[_nom(e.name)] for e in exigences
+                  if not e.specifier.contains(verrou[_nom(e.name)], prereleases=True)}
+    assert hors_plage == {}, "requirements.lock hors des plages de pyproject.toml : make verrou"
+
+
+def test_the_installed_environment_is_the_locked_one():
+    """What runs the tests (and the benchmarks) is exactly what the lock file names, package by package."""
+    differents = {}
+    for nom, version in _verrou().items():
+        try:
+            installee = importlib.metadata.version(nom)
+        except importlib.metadata.PackageNotFoundError:
+            installee = None
+        if installee != version:
+            differents[nom] = (version, installee)
+    assert differents == {}, "environnement différent de requirements.lock : make installer"
+
+
+# Declared packages that no file imports by name, each with the reason it is needed.
+SANS_IMPORT = {
+    "psycopg": "pilote PostgreSQL chargé par SQLAlchemy (postgresql+psycopg://)",
+    "adbc-driver-sqlite": "lecture Arrow de SQLite par l'entrepôt (chargé par son nom de pilote)",
+    "adbc-driver-postgresql": "lecture Arrow de PostgreSQL par l'entrepôt (chargé par son nom de pilote)",
+    "tzdata": "fuseau Europe/Paris pour zoneinfo là où le système n'en a pas",
+    "pyarrow": "tables Arrow de l'entrepôt (chargé par pandas, duckdb et ADBC)",
+    "httpx": "client HTTP de starlette.testclient dans les tests",
+    "ipykernel": "noyau qui exécute le carnet notebooks/cockpit.ipynb",
+    "jupyter-client": "lance le noyau du carnet",
+    "pytest-xdist": "make test sur deux processus (pytest -n 2)",
+}
+
+
+def test_every_declared_package_is_used():
+    """No dependency kept by habit: each one is imported somewhere, or listed above with its reason."""
+    distributions = importlib.metadata.packages_distributions()
+    fournies = {_nom(d) for module in _modules_importes() for d in distributions.get(module, [module])}
+    inutilisees = _declarees() - fournies - set(SANS_IMPORT)
+    assert inutilisees == set(), "dépendances déclarées que rien n'utilise"
+    assert set(SANS_IMPORT) <= _declarees()
+
+
+def test_nothing_is_installed_beyond_the_lock_file():
+    """A package pulled in without `make verrou` (a new indirect dependency) would be installed at any version."""
+    installees = {_nom(d.metadata["Name"]) for d in importlib.metadata.distributions()}
+    hors_verrou = installees - set(_verrou()) - {"pip", "setuptools", "wheel", "passeport"}
+    assert hors_verrou == set(), "paquets installés absents de requirements.lock : make verrou"
