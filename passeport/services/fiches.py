@@ -12,7 +12,7 @@ import re
 from html import escape
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from passeport import acces, referentiel
@@ -186,9 +186,21 @@ def enregistrer(session: Session, acteur, fiche_id: int, contenu: ContenuFiche) 
     """Append a version with ``contenu``; None when nothing changed (no empty version)."""
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
     _verifier(session, fiche.eleve_id, contenu)
+    _verrouiller(session, fiche)
     if contenu_de(fiche.courante) == contenu:
         return None
     return _ajouter_version(fiche, contenu, acteur.compte_id)
+
+
+def _verrouiller(session: Session, fiche: Fiche) -> None:
+    """Hold the fiche until the commit, then read it again: two tabs saving at once give successive versions.
+
+    The first statement is a write on the fiche's row: on PostgreSQL it locks that row until the commit, on SQLite
+    it takes the database's write lock (waiting up to busy_timeout) before anything of this fiche is read; the
+    version number is then computed from what the other save committed, never from a stale copy."""
+    session.execute(update(Fiche).where(Fiche.id == fiche.id).values(version_courante=Fiche.version_courante)
+                    .execution_options(synchronize_session=False))
+    session.refresh(fiche, ["version_courante", "retenue", "supprimee_le", "versions"])
 
 
 def _ajouter_version(fiche: Fiche, contenu: ContenuFiche, auteur_id: int) -> FicheVersion:
@@ -205,6 +217,7 @@ def _ajouter_version(fiche: Fiche, contenu: ContenuFiche, auteur_id: int) -> Fic
 def revenir_a(session: Session, acteur, fiche_id: int, numero: int) -> FicheVersion:
     """Bring back the text of version ``numero`` as a new version (history is never rewritten)."""
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
+    _verrouiller(session, fiche)
     ancienne = next((v for v in fiche.versions if v.numero == numero), None)
     if ancienne is None:
         raise FicheIntrouvable()
