@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from passeport import referentiel
 from passeport.csvio import FichierInvalide, ecrire_csv, ecrire_flux
+from passeport.acces import OPERATEUR
 from passeport.db import creer_engine, transaction
 from passeport.demo import GRAINE_PAR_DEFAUT, MOT_DE_PASSE_DEMO, BaseNonVide, base_vide, creer_ecole_demo
 from passeport.models import Division, Eleve, Etablissement
@@ -125,11 +127,11 @@ def _importer(engine: Engine, faire: Callable[[Session], str]) -> None:
 
 
 def cmd_importer_eleves(engine: Engine, args: argparse.Namespace) -> None:
-    _importer(engine, lambda s: importer_eleves(s, args.fichier, _etablissement(s, args.etablissement)).resume("élève"))
+    _importer(engine, lambda s: importer_eleves(s, OPERATEUR, args.fichier, _etablissement(s, args.etablissement)).resume("élève"))
 
 
 def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
-    _importer(engine, lambda s: importer_fiches(s, args.fichier).resume("fiche", feminin=True))
+    _importer(engine, lambda s: importer_fiches(s, OPERATEUR, args.fichier).resume("fiche", feminin=True))
 
 
 def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
@@ -303,6 +305,106 @@ def cmd_objectifs(engine: Engine, args: argparse.Namespace) -> None:
         ecrire_flux(sys.stdout, list(df.columns), lignes_csv(df))
 
 
+def cmd_sauvegarder(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.sauvegarde import SauvegardeImpossible, sauvegarder
+    from passeport.stockage import dossier_pieces
+
+    try:
+        bilan = sauvegarder(engine, Path(args.dossier), dossier_pieces())
+    except SauvegardeImpossible as exc:
+        raise ErreurCommande(str(exc)) from None
+    except OSError as exc:
+        raise ErreurCommande(f"Sauvegarde interrompue : {exc.filename or args.dossier} ({_raison(exc)}).") from None
+    print(f"Sauvegarde écrite dans {args.dossier} : base {bilan.base} (schéma {bilan.revision}), "
+          f"{bilan.fichiers} pièce(s) jointe(s) ({bilan.octets} octets), manifeste.json.")
+    for sha in bilan.manquantes:
+        print(f"Attention : la pièce jointe {sha} est connue de la base mais absente du dossier des pièces.",
+              file=sys.stderr)
+
+
+def cmd_restaurer(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.sauvegarde import SauvegardeImpossible, restaurer
+    from passeport.stockage import dossier_pieces
+
+    try:
+        bilan = restaurer(engine, Path(args.dossier), dossier_pieces())
+    except SauvegardeImpossible as exc:
+        raise ErreurCommande(str(exc)) from None
+    except OSError as exc:
+        raise ErreurCommande(f"Restauration interrompue : {exc.filename or args.dossier} ({_raison(exc)}).") from None
+    print(f"Sauvegarde {args.dossier} restaurée : base {bilan.base} (schéma {bilan.revision}), "
+          f"{bilan.fichiers} pièce(s) jointe(s) dans {dossier_pieces()}.")
+    if bilan.revision != revision_cible():
+        print("Le schéma de la sauvegarde est plus ancien que celui du programme : lancez « passeport initialiser ».")
+
+
+def cmd_purger(engine: Engine, args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from passeport.services import conservation
+
+    _base_prete(engine)
+    limite = None
+    if args.avant:
+        try:
+            limite = dt.date.fromisoformat(args.avant)
+        except ValueError:
+            raise ErreurCommande(f"Date --avant invalide : « {args.avant} » (format AAAA-MM-JJ).") from None
+    try:
+        if args.essai:
+            with Session(engine) as session:  # never committed
+                bilan = conservation.purger(session, limite, essai=True)
+        else:
+            with transaction(engine) as session:
+                bilan = conservation.purger(session, limite)
+    except conservation.ConservationInvalide as exc:
+        raise ErreurCommande(str(exc)) from None
+    effaces = 0 if args.essai else conservation.effacer_fichiers(bilan)
+    print(f"Comptes d'anciens élèves arrivés au terme de leur conservation avant le {bilan.limite:%d/%m/%Y} : "
+          f"{len(bilan.comptes)}")
+    for c in bilan.comptes:
+        print(f"  {c.identifiant} {c.login} ({c.nom_complet}, {c.division}, {c.etablissement}) : sorti le "
+              f"{c.sorti_le:%d/%m/%Y}, conservé jusqu'au {c.conserve_jusqu_au:%d/%m/%Y}")
+    for table, n in bilan.lignes.items():
+        print(f"  {table} : {n} ligne(s)")
+    print(f"Journal : {bilan.journal_ancien} ligne(s) de plus de {conservation.JOURNAL_JOURS} jours.")
+    if args.essai:
+        print(f"Pièces jointes : {len(bilan.fichiers)} fichier(s).")
+        print("Essai : rien n'a été effacé.")
+    else:
+        print(f"Pièces jointes : {effaces} fichier(s) effacé(s).")
+        print(f"Purge faite : {bilan.total_lignes} ligne(s) effacée(s).")
+
+
+def cmd_verifier_pieces(engine: Engine, args: argparse.Namespace) -> None:
+    """Files of the attachments folder without a row, rows without a file; --supprimer removes the orphan files."""
+    from passeport import stockage
+    from passeport.models import PieceJointe
+
+    _base_prete(engine)
+    with Session(engine) as session:
+        lignes = session.execute(select(PieceJointe.id, PieceJointe.sha256).order_by(PieceJointe.id)).all()
+    connus = {sha for _, sha in lignes}
+    bilan = stockage.inventaire(connus)
+    print(f"{bilan.fichiers} fichier(s) dans {stockage.dossier_pieces()} ; {len(lignes)} pièce(s) jointe(s) en base.")
+    for fichier in bilan.orphelins:
+        print(f"fichier sans pièce jointe : {fichier.name}")
+    for fichier in bilan.recents:
+        print(f"fichier récent sans pièce jointe (enregistrement peut-être en cours), gardé : {fichier.name}")
+    for sha in bilan.manquants:
+        ids = ", ".join(str(i) for i, s_ in lignes if s_ == sha)
+        print(f"pièce(s) jointe(s) {ids} sans fichier : {sha}")
+    if args.supprimer and bilan.orphelins:
+        print(f"{stockage.supprimer(bilan.orphelins)} fichier(s) sans pièce jointe supprimé(s).")
+    elif bilan.orphelins:
+        print("Relancez avec --supprimer pour supprimer les fichiers sans pièce jointe.")
+    if not (bilan.orphelins or bilan.recents or bilan.manquants):
+        print("Tout concorde : chaque fichier a sa pièce jointe et chaque pièce jointe son fichier.")
+    if bilan.manquants:
+        raise ErreurCommande(f"{len(bilan.manquants)} contenu(s) de pièces jointes manquent sur le disque : "
+                             "restaurez-les depuis une sauvegarde.")
+
+
 def construire_parseur() -> argparse.ArgumentParser:
     parseur = argparse.ArgumentParser(
         prog="passeport",
@@ -375,6 +477,28 @@ def construire_parseur() -> argparse.ArgumentParser:
     p.add_argument("--nombre", type=int, metavar="N", help="garder les N premiers (par défaut : tous)")
     p.add_argument("--format", choices=["csv", "json"], default="csv", help="format de sortie (par défaut csv)")
     p.set_defaults(action=cmd_objectifs)
+
+    p = sous.add_parser("verifier-pieces", help="liste les fichiers de pièces jointes sans ligne en base et les "
+                                                "pièces jointes sans fichier ; --supprimer efface les premiers")
+    p.add_argument("--supprimer", action="store_true",
+                   help="supprimer les fichiers sans pièce jointe (ceux de moins de 15 minutes sont gardés)")
+    p.set_defaults(action=cmd_verifier_pieces)
+
+    p = sous.add_parser("sauvegarder", help="copie cohérente de la base et des pièces jointes, même en service, avec "
+                                            "un manifeste des empreintes SHA-256")
+    p.add_argument("dossier", help="dossier neuf (absent ou vide) où écrire la sauvegarde")
+    p.set_defaults(action=cmd_sauvegarder)
+
+    p = sous.add_parser("restaurer", help="vérifie une sauvegarde puis la restaure dans une base et un dossier de "
+                                          "pièces jointes vides")
+    p.add_argument("dossier", help="dossier écrit par « passeport sauvegarder »")
+    p.set_defaults(action=cmd_restaurer)
+
+    p = sous.add_parser("purger", help="efface les comptes d'anciens élèves arrivés au terme de leur conservation et "
+                                       "le journal de plus d'un an")
+    p.add_argument("--avant", metavar="AAAA-MM-JJ", help="date limite (par défaut : aujourd'hui)")
+    p.add_argument("--essai", action="store_true", help="lister ce qui serait effacé, sans rien effacer")
+    p.set_defaults(action=cmd_purger)
     return parseur
 
 

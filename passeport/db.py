@@ -34,6 +34,23 @@ def url_configuree() -> str:
     return normaliser_url(os.environ.get("DATABASE_URL") or url_par_defaut())
 
 
+def creer_fichier_prive(chemin: Path) -> None:
+    """Create the SQLite file (and its folder) readable by the server's user only: 0600, folder 0700.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they are private too. An existing file
+    keeps its mode (the operator may have chosen another one)."""
+    if chemin.exists():
+        return
+    if not chemin.parent.exists():
+        chemin.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # a read-only place: SQLite itself reports it on first use, as before
+
+
 def _activer_pragmas_sqlite(dbapi_connection, _record) -> None:
     curseur = dbapi_connection.cursor()
     curseur.execute("PRAGMA journal_mode=WAL")
@@ -48,7 +65,7 @@ def creer_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            creer_fichier_prive(Path(parsed.database))
         engine = create_engine(url)
         event.listen(engine, "connect", _activer_pragmas_sqlite)
         return engine

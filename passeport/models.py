@@ -29,7 +29,9 @@ from sqlalchemy import (
     false as sa_false,
     text,
 )
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Session as OrmSession
 
 # Stable constraint names so that Alembic migrations are identical on SQLite and PostgreSQL.
 CONVENTION = {
@@ -76,6 +78,23 @@ class Niveau(enum.StrEnum):
     TERMINALE = "Tle"
 
 
+# Closed lists the database enforces (CHECK constraints built from these, see ``dans``): the single source.
+NIVEAUX_COMPLEXITE = (1, 2, 3)  # 1 situation courante · 2 un facteur de complexité · 3 plusieurs facteurs
+NIVEAUX_ALEAS = (0, 1, 2)  # 0 aucun · 1 un aléa rencontré et traité · 2 plusieurs aléas
+GENRES_APPRECIATION = ("", "complexite", "alea", "mise_en_mots")  # "" : générale
+ORIGINES_APPRECIATION = ("enseignant", "tuteur")
+MOTIFS_OBJECTIF = ("", "jamais_traversee", "une_seule_fois", "sans_complexite_ni_alea", "seulement_simulee")
+ORIGINES_EXTRAIT = ("choix", "pole", "offre")
+
+
+def dans(colonne: str, valeurs: tuple) -> str:
+    """The SQL condition ``colonne`` is one of ``valeurs`` (fixed words or integers of the lists above)."""
+    if all(isinstance(v, int) for v in valeurs) and tuple(valeurs) == tuple(range(min(valeurs), max(valeurs) + 1)):
+        return f"{colonne} BETWEEN {min(valeurs)} AND {max(valeurs)}"
+    assert all(isinstance(v, str) and "'" not in v for v in valeurs)
+    return f"{colonne} IN ({', '.join(repr(v) for v in valeurs)})"
+
+
 def _enum(cls: type[enum.Enum], nom: str) -> Enum:
     # Stored as plain strings with a CHECK constraint: readable in SQL and in the Arrow snapshot.
     return Enum(cls, name=nom, native_enum=False, create_constraint=True, length=20,
@@ -89,6 +108,8 @@ class Etablissement(Base):
     uai: Mapped[str] = mapped_column(String(8), unique=True)
     nom: Mapped[str] = mapped_column(String(200))
     quota_pieces_jointes_mo: Mapped[int] = mapped_column(Integer, default=200)
+    # How long a former student's account is kept after they left (Eleve.sorti_le), then purged: see conservation.py.
+    conservation_mois: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
 
     divisions: Mapped[list[Division]] = relationship(back_populates="etablissement")
 
@@ -133,6 +154,19 @@ class SessionUtilisateur(Base):
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     vue_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     fermee_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class CompteurEchecs(Base):
+    """Failures on one key (a login, a device, a shared link), counted in the database so that every app instance
+    shares them (passeport.limites); the key holds a hash, never a typed login or an address in clear."""
+
+    __tablename__ = "compteur_echecs"
+
+    cle: Mapped[str] = mapped_column(String(80), primary_key=True)
+    echecs: Mapped[int] = mapped_column(Integer, default=0)
+    dernier_le: Mapped[dt.datetime] = mapped_column(DateTime)
+    # None: the next try is free; else no try is checked (nor counted) before this time.
+    attente_jusqua: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 enseignant_division = Table(
@@ -249,7 +283,8 @@ class ObjectifPfmp(Base):
     Suggested by the cockpit (DESIGN.md rules), edited by the teacher; the student and the tutor read them."""
 
     __tablename__ = "objectif_pfmp"
-    __table_args__ = (UniqueConstraint("pfmp_id", "situation"),)
+    __table_args__ = (UniqueConstraint("pfmp_id", "situation"),
+                      CheckConstraint(dans("motif", MOTIFS_OBJECTIF), name="motif"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pfmp_id: Mapped[int] = mapped_column(ForeignKey("pfmp.id"), index=True)
@@ -283,10 +318,17 @@ class LienTuteur(Base):
 
 class Fiche(Base):
     __tablename__ = "fiche"
+    __table_args__ = (
+        # At most one retained fiche per student and situation (bin fiches are never retained: see fiches.py).
+        Index("uq_fiche_retenue", "eleve_id", "situation", unique=True,
+              sqlite_where=text("retenue"), postgresql_where=text("retenue")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
     version_courante: Mapped[int] = mapped_column(Integer, default=1)
+    # The situation of the current version, kept here for the unique index above (set before every flush).
+    situation: Mapped[str] = mapped_column(String(20), default="", server_default="")
     retenue: Mapped[bool] = mapped_column(Boolean, default=False)
     pfmp_id: Mapped[int | None] = mapped_column(ForeignKey("pfmp.id"), index=True)
     # The PFMP whose tutor the student also shows this fiche to (one PFMP, never every tutor); None: not shared.
@@ -321,8 +363,8 @@ class FicheVersion(Base):
     __tablename__ = "fiche_version"
     __table_args__ = (
         UniqueConstraint("fiche_id", "numero"),
-        CheckConstraint("complexite BETWEEN 1 AND 3", name="complexite"),
-        CheckConstraint("aleas BETWEEN 0 AND 2", name="aleas"),
+        CheckConstraint(dans("complexite", NIVEAUX_COMPLEXITE), name="complexite"),
+        CheckConstraint(dans("aleas", NIVEAUX_ALEAS), name="aleas"),
         CheckConstraint("date_fin IS NULL OR date_fin >= date_debut", name="dates"),
         Index("ix_fiche_version_situation", "situation"),
     )
@@ -351,6 +393,24 @@ class FicheVersion(Base):
 
     fiche: Mapped[Fiche] = relationship(back_populates="versions")
     auteur: Mapped[Compte | None] = relationship()
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _situation_de_la_version_courante(session: OrmSession, _contexte, _instances) -> None:
+    """Keep ``Fiche.situation`` equal to the current version's situation on every ORM path (services, imports,
+    reimport, demo, tests): a new fiche, a new version, or a change of ``version_courante``."""
+    fiches = {id(o): o for o in session.new if isinstance(o, Fiche)}
+    for objet in session.new:
+        if isinstance(objet, FicheVersion) and objet.fiche is not None:
+            fiches[id(objet.fiche)] = objet.fiche
+    for objet in session.dirty:
+        if isinstance(objet, Fiche) and inspect(objet).attrs.version_courante.history.has_changes():
+            fiches[id(objet)] = objet
+    for fiche in fiches.values():
+        numero = 1 if fiche.version_courante is None else fiche.version_courante  # the column's default
+        courante = next((v for v in fiche.versions if v.numero == numero), None)
+        if courante is not None and fiche.situation != courante.situation:
+            fiche.situation = courante.situation
 
 
 class Brouillon(Base):
@@ -406,6 +466,8 @@ class Appreciation(Base):
     may withdraw it within the same 15 minutes (``retiree_le``), and the versions stay."""
 
     __tablename__ = "appreciation"
+    __table_args__ = (CheckConstraint(dans("genre", GENRES_APPRECIATION), name="genre"),
+                      CheckConstraint(dans("origine", ORIGINES_APPRECIATION), name="origine"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)
@@ -448,6 +510,7 @@ class Formulation(Base):
     """A reusable sentence of a teacher's library, for one situation ("" = any) and one kind of guidance."""
 
     __tablename__ = "formulation"
+    __table_args__ = (CheckConstraint(dans("genre", GENRES_APPRECIATION[1:]), name="genre"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     compte_id: Mapped[int] = mapped_column(ForeignKey("compte.id"), index=True)
@@ -529,6 +592,8 @@ class EvenementAudit(Base):
     eleve_id: Mapped[int | None] = mapped_column(ForeignKey("eleve.id"), index=True)
     details: Mapped[str] = mapped_column(Text, default="")
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    # The client's address for sign-ins and openings of a shared link (None for the other events).
+    adresse: Mapped[str | None] = mapped_column(String(64))
 
 
 # --- what comes out of the passport: extracts, CCF ------------------------------------------------------------------
@@ -540,6 +605,7 @@ class Extrait(Base):
     As for tutors' links, the token is only in the link; the database keeps its SHA-256 (empty: no link yet)."""
 
     __tablename__ = "extrait"
+    __table_args__ = (CheckConstraint(dans("origine", ORIGINES_EXTRAIT), name="origine"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id"), index=True)

@@ -1,4 +1,4 @@
-"""conservation et purge : durée de conservation, date de sortie
+"""conservation et purge : durée de conservation des comptes d'anciens élèves, réglée par établissement
 
 Revision ID: 0012
 Revises: 0011
@@ -16,8 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # A plain ADD COLUMN (no table rebuild on SQLite): the range 3–36 months is checked by the service.
+    with op.batch_alter_table('etablissement', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('conservation_mois', sa.Integer(), server_default='12', nullable=False))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('etablissement', schema=None) as batch_op:
+        batch_op.drop_column('conservation_mois')
