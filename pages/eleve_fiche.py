@@ -3,29 +3,22 @@
 import re
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from passeport.affichage import cherchable, heure_locale, taille_lisible, texte_brut
-from passeport.apercu import apercu_png
+from passeport.affichage import cherchable, heure_locale, texte_brut
 from passeport.services import appreciations, brouillons, contextes, fiches, pieces, suivi
 from passeport.services.fiches import FicheIntrouvable, FicheInvalide, contenu_de
 from passeport.models import Role
 from ui import formulaire_fiche as F
 from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
+from ui.erreurs import afficher as afficher_erreur
 from ui.confirmation import bouton_confirme
 from ui.garde_texte import garder_le_texte
+from ui.pieces import apercu_piece, lien_telechargement, titre_piece
 from ui.pfmp import partage_tuteur
 from ui.suivi import badge_niveau, carte_appreciation
 
 utilisateur = exiger_role(Role.ELEVE)
-
-
-@st.cache_data(max_entries=200, show_spinner=False, hash_funcs={bytes: lambda _: None})
-def apercu_en_cache(type_mime: str, sha256: str, donnees: bytes) -> bytes | None:
-    """Rendering a PDF page on every rerun would be slow: one preview per content (keyed by its hash).
-
-    Called only after pieces.lire has checked that the reader may see this file.
-    """
-    return apercu_png(type_mime, donnees)
 
 
 def _demander_rechargement() -> None:
@@ -104,6 +97,8 @@ if modifies and not (fiche is not None and supprimee):
         st.session_state["revision_brouillon"] = brouillon.revision
     except brouillons.BrouillonRefuse as exc:
         st.warning(exc.message)
+    except SQLAlchemyError as exc:  # full disk, read-only store: the form is still drawn, its text stays in it
+        afficher_erreur(exc, "brouillon")
 
 garder_le_texte(utilisateur, cle, fiche_id, st.session_state["chargement"], sur_rechargement=_demander_rechargement)
 
@@ -238,18 +233,11 @@ if not liste_pieces:
     st.caption("Aucune pièce jointe.")
 for piece in liste_pieces:
     with st.container(border=True):
-        st.markdown(texte_brut(f"{piece.nom} · {taille_lisible(piece.taille)}"))
-        with session() as s:
-            donnees = pieces.lire(s, utilisateur, piece.id)
-        image = apercu_en_cache(donnees.type_mime, piece.sha256, donnees.donnees)
-        if image is not None:
-            try:
-                st.image(image, width=320)
-            except Exception:  # a file the browser cannot draw must not hide the rest of the page
-                st.caption("Aperçu impossible pour ce fichier.")
+        titre_piece(piece.nom, piece.taille)
+        # The buttons come first: whatever the file holds, it can always be downloaded and removed.
         boutons = st.columns(2)
-        boutons[0].download_button("Télécharger", donnees.donnees, file_name=donnees.nom, mime=donnees.type_mime,
-                                   key=f"telecharger_{piece.id}", icon=":material/download:")
+        with boutons[0]:
+            lien_telechargement(piece.id, piece.nom, libelle="Télécharger")
         with boutons[1]:
             retirer = bouton_confirme("Retirer", f"retirer_{piece.id}", "Retirer cette pièce jointe de la fiche ? "
                                       "Elle reste dans l'historique.", icone=":material/link_off:")
@@ -258,6 +246,12 @@ for piece in liste_pieces:
                 pieces.retirer(s, utilisateur, piece.id)
                 s.commit()
             st.rerun()
+        try:
+            with session() as s:
+                vue = pieces.apercu_de_la_piece(s, utilisateur, piece.id)  # bounded, never raises for the file
+        except Exception:  # noqa: BLE001 — a preview must never hide the rest of the page
+            vue = None
+        apercu_piece(piece.id, piece.nom, vue)
 
 st.subheader("Appréciations")
 if not retours:

@@ -7,13 +7,14 @@ import streamlit as st
 
 from passeport import referentiel
 from passeport.acces import AccesRefuse
-from passeport.affichage import heure_locale, taille_lisible, texte_brut
+from passeport.affichage import heure_locale, texte_brut
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX, libelle
 from passeport.services import appreciations, fiches, formulations, nouveautes, pieces, suivi
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE, FicheIntrouvable
 from ui.commun import afficher_texte, annoncer, exiger_role, session
+from ui.pieces import lien_telechargement
 from ui.suivi import badge_niveau, carte_appreciation
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
@@ -32,7 +33,12 @@ def choisir_une_fiche() -> int | None:
     if not eleves:
         st.info("Aucun élève dans vos divisions.")
         return None
-    eleve = st.selectbox("Élève", eleves, format_func=lambda e: f"{e.division} — {e.nom_complet}", key="suivi_eleve")
+    # No student by default: listing a student's fiches is a reading of their passport, journaled (and shown to
+    # them in « Qui a vu mon passeport ») — only once the teacher has chosen that student.
+    eleve = st.selectbox("Élève", eleves, format_func=lambda e: f"{e.division} — {e.nom_complet}", key="suivi_eleve",
+                         index=None, placeholder="Choisissez un élève")
+    if eleve is None:
+        return None
     with session() as s:
         liste = fiches.fiches_de_l_eleve(s, utilisateur, eleve.eleve_id)
         s.commit()
@@ -102,13 +108,6 @@ if len(numeros) > 1:
         if not ecarts:
             st.caption("Ces deux versions ont le même texte.")
 
-def _contenu_de(piece_id: int) -> bytes:
-    with session() as s:
-        contenu = pieces.lire(s, utilisateur, piece_id).donnees
-        s.commit()
-    return contenu
-
-
 texte, colonne_suivi = st.columns([3, 2], gap="large")
 
 with texte:
@@ -128,9 +127,8 @@ with texte:
     if not jointes:
         st.caption("Aucune pièce jointe.")
     for piece_id, nom, type_mime, taille in jointes:
-        # The file is read only when the teacher clicks (the access is checked again then).
-        st.download_button(f"{nom} · {taille_lisible(taille)}", lambda i=piece_id: _contenu_de(i), file_name=nom,
-                           mime=type_mime, icon=":material/download:", key=f"piece_{piece_id}", on_click="ignore")
+        # Served by /piece/<id> when the teacher clicks: the access is checked (and journaled) again then.
+        lien_telechargement(piece_id, nom, taille)
 
     st.subheader(f"Appréciations ({len(vue.appreciations)})")
     for a in vue.appreciations:

@@ -6,13 +6,14 @@ import streamlit as st
 
 from passeport.affichage import heure_locale, texte_brut
 from passeport.acces import AccesRefuse
-from passeport.limites import LIENS_TUTEURS
+from passeport.limites import adresse_du_client
 from passeport.positionnement import NIVEAUX as NIVEAUX_POSITIONNEMENT, libelle
-from passeport.services import objectifs, pfmp
+from passeport.services import objectifs, pfmp, pieces
 from passeport.services.appreciations import AppreciationInvalide
 from passeport.services.fiches import LIBELLES_LIEU
 from ui.commun import afficher_texte, annoncer, session, utilisateur_courant
 from ui.pfmp import afficher_objectifs
+from ui.pieces import lien_telechargement
 
 # One message for a wrong, expired or revoked link: no hint which.
 MESSAGE_NEUTRE = ("Ce lien ne permet pas d'accéder à un passeport. Demandez un nouveau lien à l'élève ou à "
@@ -21,12 +22,12 @@ NIVEAUX = {n: libelle(n) for n in NIVEAUX_POSITIONNEMENT}
 
 st.title("Passeport professionnel — espace tuteur")
 st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
-adresse = st.context.ip_address or "inconnue"
+adresse = adresse_du_client(st.context.ip_address, st.context.headers)
 jeton = st.query_params.get("lien", "")
 with session() as s:
-    acces_tuteur = None if LIENS_TUTEURS.bloque(adresse) else pfmp.ouvrir(s, jeton)
+    acces_tuteur = pfmp.ouvrir(s, jeton, adresse=adresse)  # counts the failures of this link (never per address)
+    s.commit()
 if acces_tuteur is None:
-    LIENS_TUTEURS.echec(adresse)
     st.warning(MESSAGE_NEUTRE)
     st.stop()
 
@@ -58,6 +59,7 @@ with session() as s:
     versions = pfmp.fiches_du_tuteur(s, acces_tuteur)
     buts = objectifs.objectifs_pour_le_tuteur(s, acces_tuteur)
     mes_commentaires = pfmp.commentaires_du_lien(s, acces_tuteur)
+    jointes = pieces.pieces_pour_tuteur(s, acces_tuteur)
     s.commit()  # the read is journaled: the student sees it
 afficher_objectifs(buts)
 if not versions:
@@ -70,6 +72,10 @@ for v in versions:
                                ("Productions", v.productions)):
             st.markdown(f"**{rubrique}**")
             afficher_texte(texte)
+        if jointes.get(v.fiche_id):
+            st.markdown("**Productions jointes**")
+            for p in jointes[v.fiche_id]:  # served by /piece/<id>?lien=… : only the fiches this link opens
+                lien_telechargement(p.id, p.nom, p.taille, lien=jeton)
         for c in (c for c in mes_commentaires if c.fiche_id == v.fiche_id):
             with st.container(border=True):
                 st.caption(f"Votre commentaire du {heure_locale(c.cree_le):%d/%m/%Y à %H:%M}"

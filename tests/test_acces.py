@@ -71,6 +71,7 @@ ACTIONS = {
     "pieces.retirer": (ECRIRE, lambda s, a, x: pieces.retirer(s, a, x["piece"])),
     "pieces.lister": (LIRE, lambda s, a, x: pieces.lister(s, a, x["fiche"])),
     "pieces.lire": (LIRE, lambda s, a, x: pieces.lire(s, a, x["piece"])),
+    "pieces.apercu_de_la_piece": (LIRE, lambda s, a, x: pieces.apercu_de_la_piece(s, a, x["piece"])),
     "contextes.lister": (SOI, lambda s, a, x: contextes.lister(s, a)),
     "contextes.enregistrer": (SOI, lambda s, a, x: contextes.enregistrer(s, a, contextes.Contexte("Autre"))),
     "contextes.supprimer": (ECRIRE, lambda s, a, x: contextes.supprimer(s, a, x["contexte"])),
@@ -282,7 +283,7 @@ ECRITURES_DE_L_ELEVE = [
 LECTURES_DE_L_ELEVE = [
     "archive.archive_de_l_eleve", "fiches.lire_fiche", "fiches.historique", "fiches.fiches_de_l_eleve",
     "couverture.couverture_eleve", "couverture.entete_eleve", "appreciations.pour_l_eleve", "pieces.lister",
-    "pieces.lire", "contextes.lister", "pfmp.pfmp_de_l_eleve", "pfmp.lien_actif", "pfmp.bilans_de_l_eleve",
+    "pieces.lire", "pieces.apercu_de_la_piece", "contextes.lister", "pfmp.pfmp_de_l_eleve", "pfmp.lien_actif", "pfmp.bilans_de_l_eleve",
     "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
     "livret.donnees_livret", "extraits.mes_extraits", "extraits.apercu", "extraits.pdf_de_l_extrait",
     "extraits.revoquer_lien",  # closing a share link only protects the student

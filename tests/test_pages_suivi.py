@@ -163,5 +163,7 @@ def test_the_teacher_sees_the_productions_attached_to_the_fiche(base, tmp_path, 
         pieces.ajouter(s, lea, fiche_id, "bon-de-commande.pdf", fichiers.pdf(3))
         s.commit()
     at = _app("claire.martin", "pages/enseignant_fiche.py", fiche_suivie=fiche_id)
-    boutons = [b.proto.label for b in at.get("download_button")]
-    assert len(boutons) == 1 and boutons[0].startswith("bon-de-commande.pdf · ")
+    # A link to /piece/<id> (access checked again by the route), never the file's bytes in Streamlit's /media/.
+    liens = [h.proto.body for h in at.get("html") if "/piece/" in h.proto.body]
+    assert len(liens) == 1 and '>⬇ bon-de-commande.pdf · ' in liens[0] and 'download="bon-de-commande.pdf"' in liens[0]
+    assert not at.get("download_button")
