@@ -1,13 +1,18 @@
 """Our own HTTP routes beside the Streamlit script: sign-in page, sign-out, session cookie, security headers.
 
-The password is typed in a plain HTML form posted to /connexion: it never enters Streamlit's session state.
-The cookie holds a random token (HttpOnly, SameSite=Lax); the database keeps only its SHA-256.
+The password is typed in a plain HTML form posted to /connexion: it never enters Streamlit's session state. The form
+carries a CSRF token that must equal the one in a SameSite=Strict cookie (double submit); sign-out is a POST from
+this site only. The session cookie holds a random token (HttpOnly, SameSite=Lax); the database keeps only its
+SHA-256. Failed sign-ins are counted in the database per login and per device (passeport.limites), the device
+being the socket's peer unless a trusted proxy is configured (PASSEPORT_PROXYS_DE_CONFIANCE). Every answer carries
+a Content-Security-Policy that Streamlit can live with, anti-framing headers, and HSTS over HTTPS.
 """
 
 from __future__ import annotations
 
-import asyncio
+import hmac
 import html
+import secrets
 from functools import lru_cache
 import json
 from urllib.parse import quote, urlsplit
@@ -19,14 +24,27 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from passeport import erreurs
 from passeport.db import creer_engine, fabrique_sessions
-from passeport.limites import Limiteur
+from passeport import limites
 from passeport.services import sessions
-from passeport.services.comptes import CompteBloque, ConnexionRefusee, authentifier
+from passeport.services.comptes import ConnexionRefusee, ConnexionRetardee, authentifier
+from passeport.web_pieces import ROUTES_PIECES, media_autorise
 
 COOKIE = "passeport_session"
-# Per browser address: at most 10 failed sign-ins in 15 minutes, then a neutral refusal.
-CONNEXIONS = Limiteur(10, 15 * 60)
+# The sign-in form's CSRF token: the same random value in this cookie and in the form's hidden field.
+COOKIE_CSRF = "passeport_csrf"
+CSRF_REFUSE = ("Cette page de connexion n'est plus valable (trop ancienne, ou envoyée depuis un autre site) : "
+               "elle vient d'être rechargée, recommencez.")
+# Streamlit needs inline styles, its inline boot script, blob: and data: images, workers and its websocket (same
+# host: 'self'); nothing from elsewhere, no plugin, no framing by another site, forms only towards this site.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' blob:; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; "
+       "worker-src 'self' blob:; frame-src 'self' blob: data:; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'self'")
+HSTS = "max-age=31536000; includeSubDomains"
 # Paths that never need a session (Streamlit's own, our routes, static files).
 _LIBRES = ("/connexion", "/deconnexion", "/donnees-personnelles", "/extrait/", "/_stcore", "/static", "/media", "/component", "/favicon", "/app/static")
 
@@ -54,11 +72,12 @@ background:#1f5fa8;color:#fff}} .erreur{{background:#fdecea;color:#8a1c12;paddin
     )
 
 
-def _formulaire(suite: str, message: str = "", classe: str = "erreur") -> str:
+def _formulaire(suite: str, message: str = "", classe: str = "erreur", csrf: str = "") -> str:
     bandeau = f'<p class="{classe}" role="alert">{html.escape(message)}</p>' if message else ""
     return f"""<h1>Passeport professionnel numérique</h1>{bandeau}
 <form method="post" action="/connexion">
 <input type="hidden" name="suite" value="{html.escape(suite)}">
+<input type="hidden" name="csrf" value="{html.escape(csrf)}">
 <label for="login">Identifiant</label>
 <input id="login" name="login" autocomplete="username" autocapitalize="none" required autofocus>
 <label for="mot_de_passe">Mot de passe</label>
@@ -69,33 +88,51 @@ réinitialise auprès de l'administrateur.</small></p>
 <p><small><a href="/donnees-personnelles">Vos données personnelles</a></small></p>"""
 
 
-async def _ralentir(echecs: int) -> None:
-    """Each recent failure from this address slows the next try a little (at most 2 s)."""
-    await asyncio.sleep(min(0.2 * echecs, 2.0))
-
-
 def _suite_sure(suite: str) -> str:
     """Only a path of this site: never an address elsewhere (open redirect)."""
     return suite if suite.startswith("/") and not suite.startswith("//") and "\\" not in suite else "/"
 
 
 def _adresse(requete: Request) -> str:
-    return requete.client.host if requete.client else "inconnue"
+    """The device: the socket's peer, or what a trusted proxy says it forwarded (passeport.limites)."""
+    return limites.adresse_du_client(requete.client.host if requete.client else None, requete.headers)
+
+
+def _https(requete: Request) -> bool:
+    """Served over HTTPS, directly or through a trusted proxy (X-Forwarded-Proto from anyone else is ignored)."""
+    return requete.url.scheme == "https" or limites.https_via_proxy(
+        requete.client.host if requete.client else None, requete.headers)
+
+
+def _jeton_csrf(requete: Request) -> str:
+    jeton = requete.cookies.get(COOKIE_CSRF, "")
+    return jeton if 40 <= len(jeton) <= 64 and jeton.replace("-", "").replace("_", "").isalnum() else \
+        secrets.token_urlsafe(32)
+
+
+def _page_formulaire(requete: Request, suite: str, message: str = "", classe: str = "erreur",
+                     statut: int = 200) -> Response:
+    """The sign-in form with its CSRF token, set again in its cookie (kept while the browser keeps it)."""
+    csrf = _jeton_csrf(requete)
+    reponse = _page(_formulaire(suite, message, classe, csrf), statut)
+    reponse.set_cookie(COOKIE_CSRF, csrf, httponly=True, samesite="strict", secure=_cookie_securise(requete),
+                       path="/connexion", max_age=int(sessions.DUREE_MAX.total_seconds()))
+    return reponse
 
 
 async def page_connexion(requete: Request) -> Response:
     message, classe = "", "erreur"
     if requete.query_params.get("expiree"):
         message, classe = "Votre session a pris fin : reconnectez-vous.", "info"
-    return _page(_formulaire(_suite_sure(requete.query_params.get("suite", "/")), message, classe))
+    return _page_formulaire(requete, _suite_sure(requete.query_params.get("suite", "/")), message, classe)
 
 
-def _se_connecter(login: str, mot_de_passe: str) -> str:
+def _se_connecter(login: str, mot_de_passe: str, adresse: str) -> str:
     with _fabrique()() as session:
         try:
-            utilisateur = authentifier(session, login, mot_de_passe)
+            utilisateur = authentifier(session, login, mot_de_passe, adresse=adresse)
         except ConnexionRefusee:
-            session.commit()  # failures are counted and journaled
+            session.commit()  # failures are journaled (they were counted before the password was compared)
             raise
         jeton = sessions.ouvrir(session, utilisateur.compte_id)
         session.commit()
@@ -105,31 +142,43 @@ def _se_connecter(login: str, mot_de_passe: str) -> str:
 async def connexion(requete: Request) -> Response:
     formulaire = await requete.form()
     suite = _suite_sure(str(formulaire.get("suite", "/")))
-    adresse = _adresse(requete)
-    if CONNEXIONS.bloque(adresse):
-        return _page(_formulaire(suite, "Trop d'essais depuis cet appareil : réessayez dans 15 minutes."), 429)
-    await _ralentir(CONNEXIONS.recents(adresse))
+    envoye, attendu = str(formulaire.get("csrf", "")), requete.cookies.get(COOKIE_CSRF, "")
+    if not attendu or not hmac.compare_digest(envoye.encode(), attendu.encode()):
+        return _page_formulaire(requete, suite, CSRF_REFUSE, statut=403)
     try:
-        jeton = await run_in_threadpool(
-            _se_connecter, str(formulaire.get("login", "")), str(formulaire.get("mot_de_passe", ""))
-        )
+        jeton = await run_in_threadpool(_se_connecter, str(formulaire.get("login", ""))[:200],
+                                        str(formulaire.get("mot_de_passe", ""))[:1000], _adresse(requete))
     except ConnexionRefusee as exc:
-        CONNEXIONS.echec(adresse)
-        return _page(_formulaire(suite, exc.message), 429 if isinstance(exc, CompteBloque) else 401)
-    CONNEXIONS.oublier(adresse)
+        return _page_formulaire(requete, suite, exc.message, statut=429 if isinstance(exc, ConnexionRetardee) else 401)
+    except SQLAlchemyError as exc:  # read-only or full store, database down: the form again, a French message, 503
+        ref = erreurs.journaliser(exc, "connexion")
+        return _page_formulaire(requete, suite, erreurs.message_de_route(ref, exc, "La connexion est impossible"),
+                                statut=503)
     reponse = RedirectResponse(suite, status_code=303)
     reponse.set_cookie(COOKIE, jeton, httponly=True, samesite="lax", secure=_cookie_securise(requete), path="/",
-                       max_age=int(sessions.INACTIVITE.total_seconds()) * 12)
+                       max_age=int(sessions.DUREE_MAX.total_seconds()))
     return reponse
 
 
 def _cookie_securise(requete: Request) -> bool:
-    # HTTPS (directly or behind a proxy), or a loopback address that browsers treat as secure.
-    return (requete.url.scheme == "https" or requete.headers.get("x-forwarded-proto") == "https"
-            or requete.url.hostname in {"localhost", "127.0.0.1", "::1"})
+    # HTTPS (directly or behind a trusted proxy), or a loopback address that browsers treat as secure.
+    return _https(requete) or requete.url.hostname in {"localhost", "127.0.0.1", "::1"}
+
+
+PAGE_DECONNEXION = """<h1>Se déconnecter</h1>
+<form method="post" action="/deconnexion"><button type="submit">Se déconnecter</button></form>
+<p><small><a href="/">Retour au passeport</a></small></p>"""
+
+
+async def page_deconnexion(_requete: Request) -> Response:
+    """GET /deconnexion signs nobody out (a link or an image elsewhere could do it): a button that posts."""
+    return _page(PAGE_DECONNEXION)
 
 
 async def deconnexion(requete: Request) -> Response:
+    """POST /deconnexion, from a page of this site only: the session ends, its cookie is deleted."""
+    if not _meme_origine(requete):
+        return _page(PAGE_DECONNEXION, 403)
     jeton = requete.cookies.get(COOKIE)
 
     def fermer() -> None:
@@ -148,6 +197,8 @@ class ExigerConnexion(BaseHTTPMiddleware):
 
     async def dispatch(self, requete: Request, suivant):
         chemin = requete.url.path
+        if chemin.startswith("/media/") and not await media_autorise(requete):  # attachments go by /piece/
+            return Response("Session requise.", status_code=401, headers={"Cache-Control": "no-store"})
         lien_tuteur = "lien" in requete.query_params  # a tutor's link needs no account
         if (requete.method == "GET" and COOKIE not in requete.cookies and not chemin.startswith(_LIBRES)
                 and not lien_tuteur
@@ -157,6 +208,10 @@ class ExigerConnexion(BaseHTTPMiddleware):
         reponse = await suivant(requete)
         reponse.headers.setdefault("X-Content-Type-Options", "nosniff")
         reponse.headers.setdefault("Referrer-Policy", "same-origin")  # tokens in URLs never leak to other sites
+        reponse.headers.setdefault("Content-Security-Policy", CSP)
+        reponse.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if _https(requete):
+            reponse.headers.setdefault("Strict-Transport-Security", HSTS)
         return reponse
 
 
@@ -187,9 +242,21 @@ enregistrée au journal.</li>
 <li>Chaque lecture d'un passeport par une autre personne que l'élève est enregistrée ; l'élève voit qui a
 consulté son passeport.</li></ul>
 <h2>Combien de temps</h2>
-<p>Pendant la formation, puis jusqu'à un an après sa fin : l'élève peut auparavant exporter son passeport, qui lui
-appartient (archive ZIP dans un format ouvert, réimportable par un autre établissement). Après son départ, son
-compte reste ouvert en lecture seule pour qu'il puisse le télécharger. Le journal des connexions et consultations est gardé un an.</p>
+<p>Pendant la formation, puis un an après son départ de l'établissement (la date de sortie que l'administrateur
+enregistre) ; l'établissement peut fixer une autre durée, entre 3 et 36 mois.</p>
+<p>Pendant cette durée, le compte de l'ancien élève reste ouvert en lecture seule : il lit son passeport et l'exporte
+(archive ZIP dans un format ouvert, réimportable par un autre établissement), qui lui appartient ; il n'y écrit
+plus.</p>
+<p>Au terme de cette durée, le compte est effacé avec tout ce qui s'y rattache : fiches et toutes leurs versions,
+brouillons, fichiers joints, appréciations et positionnements, PFMP et liens des tuteurs, extraits et leurs liens,
+choix et décisions du CCF, connexions et lignes du journal qui le concernent. Les organisations et les tuteurs de
+PFMP restent dans le carnet d'adresses de l'établissement.</p>
+<p>Le journal des connexions et consultations est gardé un an (365 jours) : les lignes plus anciennes sont
+effacées.</p>
+<p>Ces effacements sont faits par la purge que lance l'exploitant du serveur (chaque nuit dans l'installation
+conseillée). Les sauvegardes du serveur
+en gardent une copie jusqu'à leur propre effacement (la rotation conseillée garde 7 sauvegardes quotidiennes et 4
+hebdomadaires, soit cinq semaines au plus).</p>
 <h2>Vos droits</h2>
 <p>Vous pouvez demander l'accès à vos données, leur rectification ou leur effacement auprès de l'établissement
 et de son délégué à la protection des données (règlement général sur la protection des données).</p>
@@ -315,17 +382,29 @@ ROUTES = [
     Route("/extrait/{jeton}/pdf", extrait_partage_pdf, methods=["GET"]),
     Route("/connexion", page_connexion, methods=["GET"]),
     Route("/connexion", connexion, methods=["POST"]),
-    Route("/deconnexion", deconnexion, methods=["GET", "POST"]),
+    Route("/deconnexion", page_deconnexion, methods=["GET"]),
+    Route("/deconnexion", deconnexion, methods=["POST"]),
     Route("/brouillon", brouillon, methods=["POST"]),
+    *ROUTES_PIECES,  # /piece/<id> and /piece/<id>/apercu (passeport/web_pieces.py)
 ]
 MIDDLEWARE = [Middleware(ExigerConnexion)]
 
 
-def reinitialiser_pour_les_tests() -> None:
-    """Forget the engine and the per-address counters (tests change DATABASE_URL between cases)."""
-    _fabrique.cache_clear()
-    CONNEXIONS.oublier()
-    from passeport.limites import LIENS_EXTRAITS
+async def erreur_de_route(requete: Request, exc: Exception) -> Response:
+    """Any unexpected error of an HTTP route: a French answer with a reference found in the log, never a bare
+    « Internal Server Error » (st.App's exception_handlers, see serveur.py)."""
+    ref = erreurs.journaliser(exc, f"route {requete.method} {requete.url.path}")
+    texte, statut = erreurs.message_de_route(ref, exc), 503 if erreurs.stockage_indisponible(exc) else 500
+    if requete.url.path == "/brouillon":  # the page's script keeps the text on the device and tries again
+        return _json(statut, erreur="serveur", message=texte, reference=ref)
+    return _page(f'<h1>Passeport professionnel numérique</h1><p class="erreur" role="alert">{html.escape(texte)}</p>'
+                 '<p><a href="/">Retour au passeport</a></p>', statut)
 
-    LIENS_EXTRAITS.oublier()
+
+ERREURS_DES_ROUTES = {Exception: erreur_de_route}
+
+
+def reinitialiser_pour_les_tests() -> None:
+    """Forget the engine (tests change DATABASE_URL between cases); the counters live in each test's database."""
+    _fabrique.cache_clear()
 
