@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import threading
 import warnings
 from collections import OrderedDict
@@ -51,12 +52,30 @@ def _pillow():
     return Image
 
 
+def dimensions_entete(donnees: bytes) -> tuple[int, int] | None:
+    """(width, height) as a PNG's IHDR or a JPEG's SOF marker declares them, read from the bytes, or None."""
+    if donnees.startswith(b"\x89PNG\r\n\x1a\n") and donnees[12:16] == b"IHDR" and len(donnees) >= 24:
+        return struct.unpack(">II", donnees[16:24])
+    if donnees.startswith(b"\xff\xd8"):
+        i = 2
+        while i + 9 <= len(donnees) and donnees[i] == 0xFF:
+            marqueur, longueur = donnees[i + 1], struct.unpack(">H", donnees[i + 2:i + 4])[0]
+            if 0xC0 <= marqueur <= 0xCF and marqueur not in (0xC4, 0xC8, 0xCC):  # start of frame
+                hauteur, largeur = struct.unpack(">HH", donnees[i + 5:i + 9])
+                return largeur, hauteur
+            i += 2 + longueur
+    return None
+
+
 def controler_image(donnees: bytes) -> tuple[str, int, int]:
     """(format, width, height) of a PNG or JPEG read from its header only; Demesure when it is too big to decode,
     Illisible when it is not an image Pillow can check."""
     Image = _pillow()
     from PIL import UnidentifiedImageError
 
+    entete = dimensions_entete(donnees)
+    if entete and entete[0] * entete[1] > PIXELS_MAX:  # before Pillow even opens it
+        raise Demesure(_raison_image(*entete))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

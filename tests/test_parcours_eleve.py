@@ -176,7 +176,7 @@ def _parcours(page, app_url, tmp_path):
     page.get_by_text("bon.pdf").first.wait_for()
     page.get_by_text("1 fichier(s) prêt(s) à joindre").wait_for()
     _enregistrer(page, "« bon.pdf » joint.")
-    page.get_by_role("button", name="Télécharger").wait_for()
+    page.get_by_role("link", name="Télécharger bon.pdf").wait_for()  # served by /piece/<id>, access checked
     (tmp_path / "virus.pdf").write_bytes(fichiers.exe())
     (tmp_path / "enorme.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024))
     _texte(page, "Productions").fill("Bon de commande validé")

@@ -12,7 +12,7 @@ from passeport.apercu import MESSAGE_APERCU, Apercu
 from passeport.web_pieces import url_piece
 
 _STYLE_LIEN = ("display:inline-block;padding:.35rem .8rem;border:1px solid rgba(49,51,63,.25);border-radius:.5rem;"
-               "text-decoration:none;color:inherit;min-height:2.5rem;box-sizing:border-box;line-height:1.7rem")
+               "text-decoration:none;color:inherit;min-height:44px;box-sizing:border-box;line-height:1.9rem")
 
 
 def lien_telechargement(piece_id: int, nom: str, taille: int | None = None, lien: str | None = None,
