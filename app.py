@@ -6,7 +6,8 @@ from passeport import referentiel
 from passeport.models import Role
 from passeport.services import nouveautes, sessions
 from passeport.web import COOKIE
-from ui.commun import afficher_annonces, lien_bouton, session
+from ui.commun import afficher_annonces, bouton_deconnexion, lien_bouton, session
+from ui.erreurs import executer, valider_si_possible
 from ui.francais import traduire_le_cadre
 from ui.style import style_telephone
 from ui.garde_texte import garder_le_texte
@@ -25,9 +26,9 @@ except referentiel.ReferentielInvalide as exc:
 # The cookie set by /connexion; tests (AppTest has no cookies) hand a token through the session state instead.
 cookie = st.context.cookies.get(COOKIE)
 jeton = (cookie if isinstance(cookie, str) else None) or st.session_state.get("jeton")
-with session() as s:
+with session() as s, s.no_autoflush:
     utilisateur = sessions.utilisateur(s, jeton)
-    s.commit()  # last-seen time
+    valider_si_possible(s)  # last-seen time; a read-only or full store still lets everyone read
 if utilisateur is not None:
     st.session_state["utilisateur_precedent"] = utilisateur  # who this browser session was, once it has ended
 st.session_state["utilisateur"] = utilisateur
@@ -131,10 +132,10 @@ elif utilisateur.doit_changer_mot_de_passe:
 else:
     with st.sidebar:
         st.caption(f"Connecté·e : {utilisateur.nom_complet}")
-        lien_bouton("Se déconnecter", "/deconnexion")
+        bouton_deconnexion()  # a POST form: a GET of /deconnexion signs nobody out
         st.html('<a href="/donnees-personnelles" style="font-size:.85rem">Données personnelles</a>')
     navigation = st.navigation(pages_du_role(utilisateur.role))
     if utilisateur.role == Role.ELEVE and not utilisateur.lecture_seule and navigation.url_path != "eleve_fiche":
         garder_le_texte(utilisateur)  # sends what was typed and not yet sent; the fiche page mounts its own
 afficher_annonces()
-navigation.run()
+executer(navigation)  # an unexpected error: a French message with a reference, never a traceback

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passeport.db import transaction
-from passeport.models import Compte, EvenementAudit, Role
+from passeport.models import Compte, CompteurEchecs, EvenementAudit, Role
 from passeport.services.comptes import ConnexionRefusee, authentifier, hacher, login_disponible, verifier
 
 pytestmark = pytest.mark.store
@@ -75,24 +75,50 @@ def test_logins_are_plain_and_unique():
     assert login_disponible("Çağla", "N'Diaye", pris) == "cagla.n-diaye"
 
 
-def test_ten_failures_block_the_account_then_it_opens_again(comptes):
+def test_five_failures_make_the_login_wait_progressively_then_it_opens_again(comptes):
     import datetime as dt
 
-    from passeport.services.comptes import CompteBloque
+    from passeport.services.comptes import ConnexionRetardee
 
     t0 = dt.datetime(2026, 11, 29, 8, 0)
     with Session(comptes) as s:
-        for _ in range(10):
-            with pytest.raises(ConnexionRefusee):
+        for _ in range(5):
+            with pytest.raises(ConnexionRefusee) as exc:
                 authentifier(s, "lea.moreau", "mauvais", t0)
+            assert not isinstance(exc.value, ConnexionRetardee)
         s.commit()
-    with Session(comptes) as s, pytest.raises(CompteBloque) as exc:
-        authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(minutes=14))
-    assert exc.value.message == "Trop d'essais : la connexion à ce compte est bloquée pendant 15 minutes."
-    with Session(comptes) as s:
-        assert authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(minutes=16)).login == "lea.moreau"
+    with Session(comptes) as s, pytest.raises(ConnexionRetardee) as exc:  # even the right password, no check
+        authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(seconds=50))
+    assert exc.value.message.startswith("Trop d'essais avec cet identifiant : attendez 1 minute avant de réessayer.")
+    with Session(comptes) as s:  # a sixth failure after the minute: now 2 minutes
+        with pytest.raises(ConnexionRefusee):
+            authentifier(s, "lea.moreau", "mauvais", t0 + dt.timedelta(minutes=1))
+        with pytest.raises(ConnexionRetardee, match="attendez 2 minutes"):
+            authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(minutes=1, seconds=1))
+    with Session(comptes) as s:  # the owner signs in once it has passed, and the count starts again
+        assert authentifier(s, "lea.moreau", "bon-mot-de-passe", t0 + dt.timedelta(minutes=3, seconds=1)).login == \
+            "lea.moreau"
         s.commit()
-        assert s.scalar(select(Compte).where(Compte.login == "lea.moreau")).echecs_connexion == 0
+        assert s.scalar(select(CompteurEchecs)) is None
+
+
+def test_an_unknown_login_gets_the_same_answers(comptes):
+    import datetime as dt
+
+    from passeport.services.comptes import ConnexionRetardee
+
+    t0 = dt.datetime(2026, 11, 29, 8, 0)
+    messages = {}
+    for login in ("lea.moreau", "personne.inconnue"):
+        with Session(comptes) as s:
+            vus = []
+            for i in range(6):
+                with pytest.raises(ConnexionRefusee) as exc:
+                    authentifier(s, login, "mauvais", t0 + dt.timedelta(seconds=i))
+                vus.append((type(exc.value).__name__, exc.value.message))
+            messages[login] = vus
+    assert messages["lea.moreau"] == messages["personne.inconnue"]
+    assert messages["lea.moreau"][-1][0] == ConnexionRetardee.__name__
 
 
 @pytest.mark.parametrize(
@@ -104,6 +130,10 @@ def test_ten_failures_block_the_account_then_it_opens_again(comptes):
         ("bon-mot-de-passe", "azertyuiop", "azertyuiop", "trop facile à deviner"),
         ("bon-mot-de-passe", "aaaaaaaaaaaa", "aaaaaaaaaaaa", "trop facile à deviner"),
         ("bon-mot-de-passe", "moi lea.moreau !", "moi lea.moreau !", "ne doit pas contenir votre identifiant"),
+        ("bon-mot-de-passe", "password123", "password123", "trop facile à deviner"),
+        ("bon-mot-de-passe", "passeport-demo", "passeport-demo", "trop facile à deviner"),
+        ("bon-mot-de-passe", "Moreau2024!!", "Moreau2024!!", "ne doit pas contenir votre identifiant"),
+        ("bon-mot-de-passe", "moreau.lea01", "moreau.lea01", "ne doit pas contenir votre identifiant"),
         ("bon-mot-de-passe", "bon-mot-de-passe", "bon-mot-de-passe", "doit être différent de l'actuel"),
     ],
 )
@@ -121,10 +151,11 @@ def test_password_change_clears_the_first_sign_in_flag(comptes):
 
     with transaction(comptes) as s:
         s.scalar(select(Compte).where(Compte.login == "lea.moreau")).doit_changer_mot_de_passe = True
-    with transaction(comptes) as s:
+    with Session(comptes) as s:  # authentifier commits its count: a session of its own
         lea = authentifier(s, "lea.moreau", "bon-mot-de-passe")
         assert lea.doit_changer_mot_de_passe is True
         changer_mot_de_passe(s, lea, "bon-mot-de-passe", "mon chat aime la pluie", "mon chat aime la pluie")
+        s.commit()
     with Session(comptes) as s:
         assert authentifier(s, "lea.moreau", "mon chat aime la pluie").doit_changer_mot_de_passe is False
         with pytest.raises(ConnexionRefusee):

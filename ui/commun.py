@@ -68,6 +68,13 @@ def afficher_annonces() -> None:
         st.toast(message, icon=":material/check_circle:")
 
 
+def bouton_deconnexion() -> None:
+    """« Se déconnecter »: a form that POSTs to /deconnexion (a GET signs nobody out)."""
+    st.html('<form method="post" action="/deconnexion" style="margin:0"><button type="submit" '
+            'style="padding:.45rem .9rem;border-radius:.5rem;font-size:.95rem;background:#fff;color:#31333f;'
+            'border:1px solid #d0d3da;cursor:pointer">Se déconnecter</button></form>')
+
+
 def lien_bouton(libelle: str, url: str, principal: bool = False) -> None:
     """A link styled as a button that opens in the same tab (st.link_button always opens a new one).
 

@@ -38,6 +38,14 @@ def _nouveau_mot_de_passe(compte: Compte) -> str:
     compte.mot_de_passe_hash = hacher(mot_de_passe)
     compte.doit_changer_mot_de_passe = True
     compte.echecs_connexion, compte.bloque_jusqua = 0, None
+    # The administrator unblocks: the login's failures are forgotten, every open session of the account ends.
+    from passeport import limites
+    from passeport.services import comptes, sessions
+
+    session = Session.object_session(compte)
+    if session is not None and compte.id is not None:  # an existing account (a new one has neither)
+        limites.effacer(session, comptes.cle_du_login(compte.login))
+        sessions.fermer_toutes(session, compte.id)
     return mot_de_passe
 
 
@@ -124,6 +132,11 @@ def creer_enseignant(session: Session, acteur, prenom: str, nom: str, email: str
     prenom, nom = prenom.strip(), nom.strip()
     if not prenom or not nom or len(prenom) > 120 or len(nom) > 120:
         raise ReglageRefuse("Indiquez le prénom et le nom (120 caractères au plus chacun).")
+    from passeport.saisie import caractere_interdit
+
+    if any(caractere_interdit(texte) for texte in (prenom, nom, email, discipline)):
+        raise ReglageRefuse("Le prénom, le nom ou l'adresse contient un caractère interdit (caractère de contrôle "
+                            "invisible) : retirez-le.")
     if email and ("@" not in email or len(email) > 200):
         raise ReglageRefuse("L'adresse électronique n'est pas valide.")
     compte = Compte(login=login_disponible(prenom, nom, logins_pris(session)), role=Role.ENSEIGNANT,

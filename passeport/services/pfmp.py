@@ -166,29 +166,41 @@ class AccesTuteur:
     date_debut: dt.date
     date_fin: dt.date
     nom_tuteur: str
+    adresse: str | None = None  # the client's address, journaled with the readings
 
 
-def ouvrir(session: Session, jeton: str | None, instant: dt.datetime | None = None) -> AccesTuteur | None:
-    """The access a link gives, or None when it is unknown, revoked or expired (the caller says nothing more)."""
+def ouvrir(session: Session, jeton: str | None, instant: dt.datetime | None = None,
+           adresse: str | None = None) -> AccesTuteur | None:
+    """The access a link gives, or None when it is unknown, revoked or expired (the caller says nothing more).
+
+    Failures are counted per link (its token's hash, passeport.limites.LIEN), never per address: a school's
+    shared address trying wrong links cannot block a valid one. The caller commits (the failures)."""
+    from passeport import limites
+
     if not jeton or len(jeton) > 100:
         return None
     instant = instant or maintenant()
+    cle = limites.cle("lien-tuteur", _empreinte(jeton))
+    if limites.attente_restante(session, cle, instant):
+        return None
     lien = session.scalar(select(LienTuteur).where(LienTuteur.jeton_sha256 == _empreinte(jeton)))
     if lien is None or lien.revoque_le is not None or lien.expire_le < instant:
+        limites.reserver(session, cle, limites.LIEN, instant)
         return None
     pfmp = lien.pfmp
     return AccesTuteur(lien.id, pfmp.id, pfmp.eleve_id, pfmp.eleve.compte.nom_complet, pfmp.organisation.nom,
-                       pfmp.date_debut, pfmp.date_fin, lien.nom_tuteur)
+                       pfmp.date_debut, pfmp.date_fin, lien.nom_tuteur, adresse)
 
 
 def se_presenter(session: Session, acces_tuteur: AccesTuteur, nom: str) -> AccesTuteur:
     """The tutor gives their name at first use (it signs their comments)."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     nom = nom.strip()
     if not nom or len(nom) > 200 or "\x00" in nom:
         raise PfmpInvalide("Indiquez votre nom et votre fonction (200 caractères au plus).")
     session.get(LienTuteur, acces_tuteur.lien_id).nom_tuteur = nom
     journaliser(session, "lien_tuteur_premier_usage", None, "tuteur", "pfmp", acces_tuteur.pfmp_id,
-                acces_tuteur.eleve_id, details=nom)
+                acces_tuteur.eleve_id, details=nom, adresse=acces_tuteur.adresse)
     return AccesTuteur(**{**acces_tuteur.__dict__, "nom_tuteur": nom})
 
 
@@ -245,6 +257,7 @@ INTERVALLE_LECTURES = dt.timedelta(minutes=15)
 def fiches_du_tuteur(session: Session, acces_tuteur: AccesTuteur) -> list[FicheVersion]:
     """The fiches the link opens: those of this PFMP and those the student shared with its tutor; the read is
     journaled (the student sees it in "Qui a vu mon passeport")."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     _exiger_nom(acces_tuteur)
     lignes = [v for _, v, _ in _fiches_visibles(session, acces_tuteur)]
     instant = maintenant()
@@ -254,13 +267,14 @@ def fiches_du_tuteur(session: Session, acces_tuteur: AccesTuteur) -> list[FicheV
         EvenementAudit.cree_le > instant - INTERVALLE_LECTURES).limit(1))
     if recente is None:
         journaliser(session, "consultation", None, "tuteur", "lien_tuteur", acces_tuteur.lien_id,
-                    acces_tuteur.eleve_id, details=acces_tuteur.nom_tuteur)
+                    acces_tuteur.eleve_id, details=acces_tuteur.nom_tuteur, adresse=acces_tuteur.adresse)
     return lignes
 
 
 def commenter(session: Session, acces_tuteur: AccesTuteur, fiche_id: int, texte: str, connecte=None) -> Appreciation:
     """A tutor's comment on one of the fiches the link opens (never from the student's own session, see
     enregistrer_bilan)."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     _exiger_nom(acces_tuteur)
     _exiger_autre_que_l_eleve(acces_tuteur, connecte)
     visibles = {f.id for f, _, _ in _fiches_visibles(session, acces_tuteur)}
@@ -295,6 +309,7 @@ class CommentaireDuTuteur:
 
 def commentaires_du_lien(session: Session, acces_tuteur: AccesTuteur) -> list[CommentaireDuTuteur]:
     """The comments written through this link, oldest first (the tutor sees and may correct their own)."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     _exiger_nom(acces_tuteur)
     lignes = session.scalars(select(Appreciation).where(Appreciation.lien_tuteur_id == acces_tuteur.lien_id)
                              .order_by(Appreciation.cree_le, Appreciation.id))
@@ -304,6 +319,7 @@ def commentaires_du_lien(session: Session, acces_tuteur: AccesTuteur) -> list[Co
 def corriger_commentaire(session: Session, acces_tuteur: AccesTuteur, appreciation_id: int, texte: str,
                          instant: dt.datetime | None = None) -> Appreciation:
     """The tutor corrects a comment sent through this same link, within 15 minutes; every version is kept."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     _exiger_nom(acces_tuteur)
     appreciation = session.get(Appreciation, appreciation_id)
     if appreciation is None or appreciation.lien_tuteur_id != acces_tuteur.lien_id:
@@ -330,6 +346,7 @@ class SituationDuBilan:
 
 def situations_du_bilan(session: Session, acces_tuteur: AccesTuteur) -> list[SituationDuBilan]:
     """What the tutor positions: the situations of the fiches written for this PFMP and the PFMP's goals."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     _exiger_nom(acces_tuteur)
     comptes: dict[str, int] = {}
     for _, v, de_la_pfmp in _fiches_visibles(session, acces_tuteur):
@@ -358,6 +375,7 @@ def enregistrer_bilan(session: Session, acces_tuteur: AccesTuteur, positions: di
 
     ``connecte`` is the account signed in on the same browser (None when nobody is): the student themself is
     refused. The report records the link that wrote it."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     _exiger_nom(acces_tuteur)
     _exiger_autre_que_l_eleve(acces_tuteur, connecte)
     possibles = {s.code for s in situations_du_bilan(session, acces_tuteur)}
