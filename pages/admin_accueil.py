@@ -1,14 +1,14 @@
 import streamlit as st
 
 from passeport.models import Role
-from passeport.services import audit, etablissement
+from passeport.services import audit, conservation, etablissement
 from passeport.services.accueil import resume_etablissement
 from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 st.title("Administration de l'établissement")
 with session() as s:
-    resume = resume_etablissement(s, utilisateur.etablissement_id)
+    resume = resume_etablissement(s, utilisateur)
 st.write(f"{resume.nom} (UAI {resume.uai})")
 colonnes = st.columns(4)
 colonnes[0].metric("Divisions", resume.divisions)
@@ -29,6 +29,32 @@ with st.form("quota"):
                 st.error(str(exc))
             else:
                 st.success(f"Quota enregistré : {int(quota)} Mo par élève.")
+
+st.subheader("Conservation des données des anciens élèves")
+with session() as s:
+    etat_conservation = conservation.etat_conservation(s, utilisateur)
+st.write("Un élève sorti de l'établissement garde son compte en lecture seule pour lire et exporter son passeport "
+         "pendant la durée ci-dessous, comptée depuis sa date de sortie ; ensuite la purge du serveur efface son compte "
+         "et tout son passeport, pièces jointes comprises.")
+with st.form("conservation"):
+    mois = st.number_input("Durée de conservation après le départ (mois)", min_value=conservation.CONSERVATION_MIN_MOIS,
+                           max_value=conservation.CONSERVATION_MAX_MOIS, value=etat_conservation.mois, step=1)
+    if st.form_submit_button("Enregistrer la durée"):
+        with session() as s:
+            try:
+                conservation.definir_conservation(s, utilisateur, int(mois))
+                s.commit()
+            except conservation.ConservationInvalide as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Durée de conservation enregistrée : {int(mois)} mois après le départ.")
+                etat_conservation = conservation.etat_conservation(s, utilisateur)
+if etat_conservation.anciens:
+    st.dataframe([{"Ancien élève": a.nom_complet, "Division": a.division, "Sorti le": f"{a.sorti_le:%d/%m/%Y}",
+                   "Effacé après le": f"{a.conserve_jusqu_au:%d/%m/%Y}"} for a in etat_conservation.anciens],
+                 hide_index=True)
+else:
+    st.caption("Aucun ancien élève : aucune date de sortie n'est enregistrée.")
 
 st.subheader("Journal des accès")
 st.write("Connexions, consultations de passeports, changements de mots de passe : tout est noté. "

@@ -17,16 +17,17 @@ from analytics import Entrepot
 from passeport import services
 from passeport.acces import AccesRefuse
 from passeport.db import transaction
-from passeport.models import Appreciation, Base, EpreuveLocale, Lieu, Nature, ReunionCcf, SelectionCcf
+from passeport.models import Appreciation, Base, EpreuveLocale, Etablissement, Lieu, Nature, ReunionCcf, SelectionCcf
 from passeport.services import (
     accueil, administration, appreciations, audit, ccf, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
     formulations, nouveautes, objectifs, pfmp, pieces, suivi,
 )
-from passeport.services import grille, livret
+from passeport.services import grille, imports, livret
 from passeport.referentiel import charger
 from passeport.services import archive
 from passeport.services import extraits
 from passeport.services import brouillons
+from passeport.services import conservation
 from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
@@ -104,9 +105,19 @@ ACTIONS = {
     "administration.chercher_comptes": (ADMINISTRER, lambda s, a, x: administration.chercher_comptes(s, a, "lea")),
     "administration.exiger_admin_de": (ADMINISTRER, lambda s, a, x: administration.exiger_admin_de(a, x["etab"])),
     "etablissement.definir_quota": (ADMINISTRER, lambda s, a, x: etablissement.definir_quota(s, a, 300)),
+    "conservation.definir_conservation": (ADMINISTRER, lambda s, a, x: conservation.definir_conservation(s, a, 24)),
+    "conservation.etat_conservation": (ADMINISTRER, lambda s, a, x: conservation.etat_conservation(s, a)),
     "pfmp.enregistrer_pfmp": (GERER_PFMP, lambda s, a, x: pfmp.enregistrer_pfmp(
         s, a, x["eleve"], "Mairie", dt.date(2027, 1, 4), dt.date(2027, 1, 29), "Mme Roux")),
     "accueil.eleves_de_mes_divisions": ({"martin", "leroy"}, lambda s, a, x: accueil.eleves_de_mes_divisions(s, a)),
+    # The home pages (issue 13: they took an account id, unchecked).
+    "accueil.divisions_enseignant": (ENSEIGNANTS, lambda s, a, x: accueil.divisions_enseignant(s, a)),
+    "accueil.pfmp_du_tuteur": (set(), lambda s, a, x: accueil.pfmp_du_tuteur(s, a)),  # tutors' accounts only
+    "accueil.resume_etablissement": (ADMINISTRER, lambda s, a, x: accueil.resume_etablissement(s, a)),
+    # Imports: the school's administrator (students) or the CLI's operator (acces.OPERATEUR, tested below).
+    "imports.importer_eleves": (ADMINISTRER, lambda s, a, x: imports.importer_eleves(
+        s, a, "identifiant;nom;prenom;division\nINE9;Roux;Lou;1GA1\n".encode(), s.get(Etablissement, x["etab"]))),
+    "imports.importer_fiches": (set(), lambda s, a, x: imports.importer_fiches(s, a, FICHES_CSV)),
     "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
     # Teachers create the tutor's link and print it: the student never sees a live link (issue 12).
     "pfmp.creer_lien": (ENSEIGNER, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"], dt.datetime(2026, 11, 20))),
@@ -191,6 +202,66 @@ ACTIONS = {
     "ccf.ccf_de_l_eleve": (LIRE, lambda s, a, x: ccf.ccf_de_l_eleve(s, a, x["eleve"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
+FICHES_CSV = ("eleve;situation;titre;date_debut;date_fin;lieu;nature;organisation;contexte;conditions;demarche;"
+              "productions;complexite;complexite_details;aleas;aleas_details;retenue\n"
+              "INE1;1.1.1;Accueil;2026-10-01;;etablissement;reelle;;;;;;1;;0;;0\n").encode()
+
+# The tutor coming through a link: ``acces_tuteur`` (services.pfmp.AccesTuteur) is the actor, checked again in the
+# database on every call (acces.exiger_lien_tuteur). name → call(session, acces_tuteur, ids).
+ACTIONS_TUTEUR = {
+    "pfmp.se_presenter": lambda s, t, x: pfmp.se_presenter(s, t, "Julien Garnier"),
+    "pfmp.fiches_du_tuteur": lambda s, t, x: pfmp.fiches_du_tuteur(s, t),
+    "pfmp.commenter": lambda s, t, x: pfmp.commenter(s, t, x["fiche"], "Bien."),
+    "pfmp.commentaires_du_lien": lambda s, t, x: pfmp.commentaires_du_lien(s, t),
+    "pfmp.corriger_commentaire": lambda s, t, x: pfmp.corriger_commentaire(s, t, x["commentaire"], "Très bien."),
+    "pfmp.situations_du_bilan": lambda s, t, x: pfmp.situations_du_bilan(s, t),
+    "pfmp.enregistrer_bilan": lambda s, t, x: pfmp.enregistrer_bilan(s, t, {}, "Sérieuse."),
+    "objectifs.objectifs_pour_le_tuteur": lambda s, t, x: objectifs.objectifs_pour_le_tuteur(s, t),
+}
+
+# Public service functions that take no actor, each with why (a new one must be added here, with its reason, or
+# take the actor). "pur": computes from its arguments, reads and writes nothing. "interne": reads the store for a
+# service that has already checked the access; never called by a page, app.py, the web routes or the CLI (checked
+# below). "entree": establishes who the actor is (sign-in, session cookie, a link's token is the credential).
+# "exploitation": the CLI's operator on the server, who already holds the database and its files.
+SANS_ACTEUR = {
+    "appreciations.dans_le_delai": "pur", "appreciations.nouvelle_version": "pur",
+    "appreciations.verifier_delai": "pur", "archive.iso_instant": "pur", "archive.iso_jour": "pur",
+    "brouillons.champs_de": "pur", "brouillons.champs_modifies": "pur", "brouillons.champs_vides": "pur",
+    "brouillons.contenu_depuis": "pur", "brouillons.lignes": "pur", "brouillons.nouvelle_cle": "pur",
+    "ccf.referentiel_sans_epreuves_officielles": "pur", "comptes.hacher": "pur", "comptes.login_disponible": "pur",
+    "comptes.probleme_mot_de_passe": "pur", "comptes.verifier": "pur", "contextes.texte_contexte": "pur",
+    "dossier_ccf.cle_alpha": "pur", "dossier_ccf.dernieres": "pur", "dossier_ccf.historiques": "pur",
+    "dossier_ccf.titre_court": "pur", "extraits.statut_du_lien": "pur", "fiches.contenu_de": "pur",
+    "fiches.details": "pur", "fiches.differences": "pur", "fiches.joindre_details": "pur",
+    "fiches.niveau_aleas_propose": "pur", "fiches.niveau_complexite_propose": "pur",
+    "fiches.problemes_du_contenu": "pur", "fiches.problemes_par_champ": "pur", "fiches.version_depuis_contenu": "pur",
+    "formulations.du_referentiel": "pur", "grille.filtres_en_mots": "pur", "grille.grille_depuis": "pur",
+    "livret.fiche_imprimee": "pur", "pieces.nom_propre": "pur", "pieces.type_du_contenu": "pur",
+    "pieces.verifier_fichier": "pur",
+    "archive.contenu_passeport": "interne",
+    # The file name (name, first name, date) of the archive the page offers the student: their own passport.
+    "archive.nom_de_l_archive": "nom du fichier de sa propre archive",
+    "comptes.logins_pris": "interne", "comptes.utilisateur_de": "interne", "dossier_ccf.construire_compte_rendu": "interne",
+    "dossier_ccf.construire_dossier": "interne", "fiches.creer_fiche": "interne", "livret.donnees_extrait": "interne",
+    "livret.pieces_imprimees": "interne", "pieces.espace_utilise": "interne", "pieces.quota": "interne",
+    "reimport.passeport_vide": "interne",
+    # Only the name of the référentiel of the student's own division (pages of the student): no personal data.
+    "fiches.referentiel_de_l_eleve": "lecture du nom du référentiel de sa propre division",
+    "comptes.authentifier": "entree", "sessions.compte_de_la_session": "entree", "sessions.fermer": "entree",
+    "sessions.ouvrir": "entree", "sessions.utilisateur": "entree", "pfmp.ouvrir": "entree",
+    "extraits.ouvrir_lien": "entree", "extraits.pdf_du_partage": "entree",  # the share link's token
+    # Keeps the text typed when the session ended, under the draft key of the student who typed it.
+    "brouillons.brouillon_apres_fin_de_session": "entree",
+    "archive.ecrire_archive": "exploitation", "exports.exporter_fiches": "exploitation",
+    "reimport.importer_passeport": "exploitation", "livret.assembler_livret": "exploitation",
+    "dossier_ccf.construire_dossiers": "exploitation", "dossier_ccf.construire_synthese": "exploitation",
+    # Added with the other parts of issue 13 (classified by "regles": their authors confirm).
+    "comptes.cle_du_login": "pur", "comptes.ressemble_au_login": "pur", "comptes.trop_courant": "pur",
+    "conservation.ajouter_mois": "pur", "conservation.aujourd_hui": "pur", "conservation.conserve_jusqu_au": "pur",
+    "pieces.controler_zip": "pur", "conservation.comptes_a_purger": "exploitation", "conservation.purger": "exploitation",
+    "conservation.effacer_fichiers": "exploitation", "sessions.fermer_toutes": "interne",
+}
 
 
 def _selection(s, x) -> int:
@@ -259,16 +330,93 @@ def test_permission_table(monde, qui, action):
         assert _etat(engine) == avant
 
 
-def test_the_table_covers_every_service_function_that_takes_an_actor():
-    trouvees = set()
+def _fonctions_publiques() -> dict[str, inspect.Signature]:
+    """Every public function defined in passeport/services/*, by "module.name"."""
+    trouvees = {}
     for module in pkgutil.iter_modules(services.__path__):
         mod = __import__(f"passeport.services.{module.name}", fromlist=["_"])
         for nom, fonction in inspect.getmembers(mod, inspect.isfunction):
             if fonction.__module__ == mod.__name__ and not nom.startswith("_"):
-                if "acteur" in inspect.signature(fonction).parameters:
-                    trouvees.add(f"{module.name}.{nom}")
+                trouvees[f"{module.name}.{nom}"] = inspect.signature(fonction).parameters
+    return trouvees
+
+
+def test_the_table_covers_every_service_function_that_takes_an_actor():
+    fonctions = _fonctions_publiques()
+    avec_acteur = {nom for nom, parametres in fonctions.items() if "acteur" in parametres}
     # comptes.changer_mot_de_passe acts on the actor's own account only, tested in test_comptes.
-    assert trouvees - {"comptes.changer_mot_de_passe", "audit.journaliser_consultation"} == set(ACTIONS)
+    assert avec_acteur - {"comptes.changer_mot_de_passe"} == set(ACTIONS)
+    assert {nom for nom, parametres in fonctions.items() if "acces_tuteur" in parametres} == set(ACTIONS_TUTEUR)
+
+
+def test_a_service_function_without_an_actor_is_listed_with_its_reason():
+    fonctions = _fonctions_publiques()
+    sans = {nom for nom, parametres in fonctions.items() if "acteur" not in parametres and "acces_tuteur" not in parametres}
+    assert sans == set(SANS_ACTEUR), "ajoutez l'acteur à la fonction, ou sa raison à SANS_ACTEUR"
+    # The "pur" ones really touch no store: no session parameter.
+    assert [nom for nom, raison in SANS_ACTEUR.items() if raison == "pur" and "session" in fonctions[nom]] == []
+
+
+def test_internal_helpers_are_never_called_from_a_page_or_the_command():
+    """What a page, app.py, the web routes or the CLI may call takes the actor (or establishes it)."""
+    import re
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parent.parent
+    sources = {f: f.read_text() for f in [racine / "app.py", racine / "passeport" / "web.py", racine / "passeport" / "cli.py",
+                                           *(racine / "pages").glob("*.py"), *(racine / "ui").glob("*.py")]}
+    def appelle(texte: str, nom: str) -> bool:
+        module, fonction = nom.split(".")
+        importee = re.search(rf"from passeport\.services\.{module} import [^\n]*\b{fonction}\b", texte)
+        return bool(re.search(rf"\b{module}\.{fonction}\(", texte) or importee and re.search(rf"\b{fonction}\(", texte))
+
+    appels = [(nom, f.name) for nom, raison in SANS_ACTEUR.items() if raison == "interne"
+              for f, texte in sources.items() if appelle(texte, nom)]
+    assert appels == []
+
+
+@pytest.fixture
+def liens(monde):
+    """A valid tutor's link on Léa's PFMP (with one comment of it), and a revoked one."""
+    engine, ecole, ids = monde
+    with transaction(engine) as s:
+        fiches.partager_avec_tuteur(s, ecole.lea, ids["fiche"], ids["pfmp"])
+        ancien = pfmp.creer_lien(s, ecole.martin, ids["pfmp"])
+        revoque = pfmp.se_presenter(s, pfmp.ouvrir(s, ancien), "Ancien tuteur")
+    with transaction(engine) as s:
+        valide = pfmp.se_presenter(s, pfmp.ouvrir(s, pfmp.creer_lien(s, ecole.martin, ids["pfmp"])), "Julien Garnier")
+        commentaire = pfmp.commenter(s, valide, ids["fiche"], "Premier commentaire.").id
+    return engine, valide, revoque, {**ids, "commentaire": commentaire}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS_TUTEUR))
+def test_tutor_functions_need_a_live_link(liens, action):
+    engine, valide, revoque, ids = liens
+    avant = _etat(engine)
+    with pytest.raises(AccesRefuse, match="plus valable"), transaction(engine) as s:
+        ACTIONS_TUTEUR[action](s, revoque, ids)
+    assert _etat(engine) == avant
+    with transaction(engine) as s:
+        ACTIONS_TUTEUR[action](s, valide, ids)
+
+
+def test_the_operator_of_the_command_imports_an_administrator_of_another_school_does_not(monde):
+    from passeport.acces import OPERATEUR
+    from passeport.services.comptes import Utilisateur
+    from passeport.models import Role
+
+    engine, ecole, ids = monde
+    ailleurs = Utilisateur(ecole.admin.compte_id, "admin", Role.ADMIN, "Admin", ids["etab"] + 1)
+    with pytest.raises(AccesRefuse), transaction(engine) as s:
+        imports.importer_eleves(s, ailleurs, b"identifiant;nom;prenom;division\nINE9;Roux;Lou;1GA1\n",
+                                s.get(Etablissement, ids["etab"]))
+    with transaction(engine) as s:
+        assert imports.importer_fiches(s, OPERATEUR, FICHES_CSV).crees == 1
+        # The operator is nobody else: no passport, no school.
+        with pytest.raises(AccesRefuse):
+            accueil.resume_etablissement(s, OPERATEUR)
+        with pytest.raises(AccesRefuse):
+            fiches.fiches_de_l_eleve(s, OPERATEUR, ids["eleve"])
 
 
 # A student who left the school (Eleve.sorti_le → Utilisateur.lecture_seule) reads and downloads, writes nothing.

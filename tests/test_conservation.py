@@ -234,3 +234,35 @@ def test_the_privacy_page_states_the_numbers_of_the_code():
             in DONNEES_PERSONNELLES)
     assert conservation.CONSERVATION_DEFAUT_MOIS == 12 and conservation.JOURNAL_JOURS == 365
     assert "consultations est gardé un an (365 jours)" in DONNEES_PERSONNELLES
+
+
+def test_the_administrator_page_shows_former_students_and_sets_the_period(base):
+    """On the demo school: mark one student as left, then the admin sees when their data go and changes the period."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import RACINE
+
+    with transaction(base) as s:
+        eleve = s.scalars(select(Eleve).join(Compte, Compte.id == Eleve.compte_id)
+                          .where(Compte.login == "lea.moreau")).one()
+        eleve.sorti_le = dt.date(2026, 7, 3)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    with transaction(base) as s:
+        at.session_state["jeton"] = sessions.ouvrir(s, s.scalars(select(Compte.id).where(Compte.login == "admin")).one())
+    at.run()
+    assert not at.exception
+    duree = next(n for n in at.number_input if n.label == "Durée de conservation après le départ (mois)")
+    assert duree.value == 12
+    ligne = at.dataframe[0].value.iloc[0].to_dict()
+    assert ligne == {"Ancien élève": "Léa Moreau", "Division": "1GA1", "Sorti le": "03/07/2026",
+                     "Effacé après le": "03/07/2027"}
+    duree.set_value(18)
+    next(b for b in at.button if b.label == "Enregistrer la durée").click()
+    at.run()
+    assert not at.exception
+    assert "Durée de conservation enregistrée : 18 mois après le départ." in [m.value for m in at.success]
+    assert at.dataframe[0].value.iloc[0]["Effacé après le"] == "03/01/2028"
+    with Session(base) as s:
+        assert s.scalars(select(Etablissement.conservation_mois)).all() == [18]
