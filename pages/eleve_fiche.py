@@ -3,7 +3,6 @@
 import re
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from passeport.affichage import cherchable, heure_locale, texte_brut
 from passeport.services import appreciations, brouillons, contextes, fiches, pieces, suivi
@@ -97,7 +96,7 @@ if modifies and not (fiche is not None and supprimee):
         st.session_state["revision_brouillon"] = brouillon.revision
     except brouillons.BrouillonRefuse as exc:
         st.warning(exc.message)
-    except SQLAlchemyError as exc:  # full disk, read-only store: the form is still drawn, its text stays in it
+    except Exception as exc:  # noqa: BLE001 — full disk, read-only store…: the form is still drawn, its text kept
         afficher_erreur(exc, "brouillon")
 
 garder_le_texte(utilisateur, cle, fiche_id, st.session_state["chargement"], sur_rechargement=_demander_rechargement)

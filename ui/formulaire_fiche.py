@@ -9,6 +9,7 @@ import streamlit as st
 from passeport.affichage import cherchable
 from passeport.models import Lieu, Nature
 from passeport.referentiel import Referentiel
+from passeport.saisie import LONGUEUR_DETAILS, LONGUEURS_FICHE
 from passeport.services import brouillons
 from passeport.services.contextes import texte_contexte
 from passeport.services.fiches import (
@@ -81,7 +82,8 @@ def appliquer_contexte(contexte) -> None:
 
 def _erreur(erreurs: dict[str, str], champ: str) -> None:
     if champ in erreurs:
-        st.error(erreurs[champ][0].upper() + erreurs[champ][1:] + ".", icon=":material/error:")
+        texte = erreurs[champ][0].upper() + erreurs[champ][1:]
+        st.error(texte if texte.endswith(".") else texte + ".", icon=":material/error:")
 
 
 def _niveau(cle: str, propose: int) -> None:
@@ -97,7 +99,9 @@ def _items_et_niveau(cle, titre, liste, libelle_liste, cle_liste, libelle_libres
     st.markdown(f"{titre} — {QUESTIONS[cle]}")
     cochees = (st.multiselect(libelle_liste, liste, key=cle_liste, persist_state="session",
                               placeholder="Cochez ceux que vous avez rencontrés") if liste else [])
-    libres = st.text_area(libelle_libres, key=cle_libres, persist_state="session", height=68)
+    libres = st.text_area(libelle_libres, key=cle_libres, persist_state="session", height=68,
+                          max_chars=LONGUEUR_DETAILS)
+    _erreur(st.session_state.get("erreurs_fiche", {}), f"{cle}_details")
     items = cochees + brouillons.lignes(libres)
     _niveau(cle, proposer(len(items)))
     niveau = st.segmented_control(libelle_niveau, list(niveaux), key=f"f_{cle}", persist_state="session",
@@ -119,7 +123,8 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
         help="Tapez un code (1.1.2) ou des mots du titre, avec ou sans accents, pour chercher.",
     )
     _erreur(erreurs, "situation")
-    st.text_input("Titre de la fiche", key="f_titre", persist_state="session", placeholder="Ex. : Commande de fournitures chez BIOMAG")
+    st.text_input("Titre de la fiche", key="f_titre", persist_state="session", placeholder="Ex. : Commande de fournitures chez BIOMAG",
+                  max_chars=LONGUEURS_FICHE["titre"])
     _erreur(erreurs, "titre")
     dates = st.columns(2)
     debut = dates[0].date_input("Date de début", key="f_date_debut", persist_state="session", format="DD/MM/YYYY")
@@ -137,10 +142,12 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
     ):
         if hauteur is None:
             textes[champ] = st.text_input(libelle, key=f"f_{champ}", persist_state="session", help=QUESTIONS[champ],
-                                          placeholder=QUESTIONS[champ])
+                                          placeholder=QUESTIONS[champ], max_chars=LONGUEURS_FICHE[champ])
         else:
             textes[champ] = st.text_area(libelle, key=f"f_{champ}", persist_state="session", height=hauteur,
-                                         help=QUESTIONS[champ], placeholder=QUESTIONS[champ])
+                                         help=QUESTIONS[champ], placeholder=QUESTIONS[champ],
+                                         max_chars=LONGUEURS_FICHE[champ])
+        _erreur(erreurs, champ)
 
     items_c, complexite = _items_et_niveau(
         "complexite", "**Complexité**", ref.facteurs_complexite(code), "Facteurs de complexité du référentiel",

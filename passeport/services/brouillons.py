@@ -22,6 +22,7 @@ from passeport import acces
 from passeport.models import Brouillon as BrouillonEnBase
 from passeport.models import Fiche, Lieu, Nature, maintenant
 from passeport.referentiel import Referentiel
+from passeport.saisie import caractere_interdit, probleme_de_texte
 from passeport.services import fiches
 from passeport.services.fiches import ContenuFiche, details, joindre_details
 
@@ -142,8 +143,11 @@ def _champs_valides(champs: object) -> dict:
                 raise BrouillonRefuse(f"Le champ « {nom} » du brouillon doit être un texte.")
             if len(valeur) > TAILLE_MAX_TEXTE:
                 raise BrouillonRefuse(f"Texte trop long dans « {nom} » : {TAILLE_MAX_TEXTE} caractères au plus.")
+            if probleme := probleme_de_texte(valeur, TAILLE_MAX_TEXTE, f"Le champ « {nom} » du brouillon"):
+                raise BrouillonRefuse(probleme)  # NUL or another control character: refused on both databases
         elif nom in ("facteurs", "aleas_items"):
-            if not isinstance(valeur, list) or not all(isinstance(v, str) and len(v) <= 500 for v in valeur) \
+            if not isinstance(valeur, list) or not all(isinstance(v, str) and len(v) <= 500
+                                                       and not caractere_interdit(v) for v in valeur) \
                     or len(valeur) > 100:
                 raise BrouillonRefuse(f"Liste illisible dans le champ « {nom} » du brouillon.")
         elif nom in ("complexite", "aleas"):
@@ -159,7 +163,8 @@ def _champs_valides(champs: object) -> dict:
             raise BrouillonRefuse("Lieu inconnu dans le brouillon.")
         elif nom == "nature" and valeur not in {n.value for n in Nature}:
             raise BrouillonRefuse("Nature inconnue dans le brouillon.")
-        elif nom == "situation" and valeur is not None and (not isinstance(valeur, str) or len(valeur) > 20):
+        elif nom == "situation" and valeur is not None and (not isinstance(valeur, str) or len(valeur) > 20
+                                                                or caractere_interdit(valeur)):
             raise BrouillonRefuse("Situation illisible dans le brouillon.")
         propres[nom] = valeur
     return propres

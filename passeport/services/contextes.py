@@ -42,6 +42,16 @@ def enregistrer(session: Session, acteur, contexte: Contexte) -> ContexteReutili
         raise ContexteInvalide("Donnez un nom à ce contexte (par exemple « PFMP BIOMAG – achats »).")
     if len(nom) > 120:
         raise ContexteInvalide("Le nom du contexte est trop long (120 caractères au plus).")
+    from passeport.saisie import LONGUEUR_TEXTE, LONGUEUR_TITRE, probleme_de_texte
+
+    for valeur, longueur, libelle in ((nom, 120, "Le nom du contexte"),
+                                      (contexte.organisation, LONGUEUR_TITRE, "L'organisation"),
+                                      (contexte.service, LONGUEUR_TITRE, "Le service"),
+                                      (contexte.poste, LONGUEUR_TITRE, "Le poste"),
+                                      (contexte.contexte, LONGUEUR_TEXTE, "Le contexte"),
+                                      (contexte.conditions, LONGUEUR_TEXTE, "Les conditions")):
+        if probleme := probleme_de_texte(valeur or "", longueur, libelle):
+            raise ContexteInvalide(probleme)
     if any(c.nom == nom for c in lister(session, acteur)):
         raise ContexteInvalide(f"Vous avez déjà un contexte nommé « {nom} ».")
     ligne = ContexteReutilisable(eleve_id=eleve_id, nom=nom, organisation=contexte.organisation,

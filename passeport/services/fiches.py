@@ -13,11 +13,13 @@ from html import escape
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from passeport import acces, referentiel
-from passeport.models import Eleve, Fiche, FicheVersion, Lieu, Nature, maintenant
+from passeport.models import NIVEAUX_ALEAS, NIVEAUX_COMPLEXITE, Eleve, Fiche, FicheVersion, Lieu, Nature, maintenant
 from passeport.referentiel import Referentiel
+from passeport.saisie import LONGUEURS_FICHE, probleme_de_texte
 
 LIBELLES_LIEU = {
     Lieu.ETABLISSEMENT: "Établissement (espace professionnel, classe)",
@@ -101,13 +103,16 @@ def problemes_par_champ(contenu: ContenuFiche, referentiel_: Referentiel) -> dic
         problemes["situation"] = "choisissez la situation du référentiel"
     elif contenu.situation not in referentiel_.situations:
         problemes["situation"] = f"situation « {contenu.situation} » inconnue du référentiel {referentiel_.nom}"
+    for champ, longueur in LONGUEURS_FICHE.items():  # control characters, lengths: one rule for every field
+        if probleme := probleme_de_texte(getattr(contenu, champ), longueur, f"Le champ « {LIBELLES_CHAMPS[champ]} »"):
+            problemes[champ] = probleme
     if not contenu.titre.strip():
-        problemes["titre"] = "titre vide"
+        problemes.setdefault("titre", "titre vide")
     if contenu.date_fin is not None and contenu.date_fin < contenu.date_debut:
         problemes["date_fin"] = "la date de fin est avant la date de début"
-    if contenu.complexite not in (1, 2, 3):
+    if contenu.complexite not in NIVEAUX_COMPLEXITE:
         problemes["complexite"] = f"complexité {contenu.complexite} hors de 1 à 3"
-    if contenu.aleas not in (0, 1, 2):
+    if contenu.aleas not in NIVEAUX_ALEAS:
         problemes["aleas"] = f"aléas {contenu.aleas} hors de 0 à 2"
     return problemes
 
@@ -130,7 +135,8 @@ def creer_fiche(
     """A new fiche with its first version (the caller has checked the content and the access)."""
     instant = maintenant()
     fiche = Fiche(
-        eleve_id=eleve_id, version_courante=1, retenue=retenue, cree_le=instant, modifiee_le=instant,
+        eleve_id=eleve_id, version_courante=1, situation=contenu.situation, retenue=retenue, cree_le=instant,
+        modifiee_le=instant,
         versions=[version_depuis_contenu(contenu, 1, auteur_id)],
     )
     session.add(fiche)
@@ -148,6 +154,13 @@ def _verifier(session: Session, eleve_id: int, contenu: ContenuFiche) -> None:
     problemes = problemes_par_champ(contenu, referentiel_de_l_eleve(session, eleve_id))
     if problemes:
         raise FicheInvalide(problemes)
+
+
+class RetenueConcurrente(ValueError):
+    """Another fiche of the situation was retained at the same instant (the database refused a second one)."""
+
+    message = ("Une autre de vos fiches vient d'être retenue pour cette situation (dans un autre onglet ?) : "
+               "rechargez la page puis choisissez à nouveau.")
 
 
 class FicheALaCorbeille(ValueError):
@@ -210,6 +223,7 @@ def _ajouter_version(fiche: Fiche, contenu: ContenuFiche, auteur_id: int) -> Fic
     version = version_depuis_contenu(contenu, numero, auteur_id)
     fiche.versions.append(version)
     fiche.version_courante = numero
+    fiche.situation = contenu.situation  # the unique index of retained fiches reads it
     fiche.modifiee_le = version.cree_le
     return version
 
@@ -239,15 +253,16 @@ def restaurer(session: Session, acteur, fiche_id: int) -> bool:
     A fiche retained when it went to the bin gets its mark back, unless another fiche of its situation was retained
     meanwhile (that later choice of the student stands)."""
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id, hors_corbeille=False)
+    if fiche.retenue_avant_corbeille:
+        _verrouiller_retenues(session, fiche)
     if fiche.supprimee_le is None:
         return fiche.retenue
     fiche.supprimee_le = None
     fiche.modifiee_le = maintenant()
     if fiche.retenue_avant_corbeille:
-        situation = fiche.courante.situation
-        fiche.retenue = not any(autre.retenue and autre.courante.situation == situation
-                                for autre in _fiches_courantes(session, fiche.eleve_id) if autre.id != fiche.id)
+        fiche.retenue = not _autres_retenues(session, fiche)
     fiche.retenue_avant_corbeille = False
+    _ecrire_retenues(session)
     return fiche.retenue
 
 
@@ -256,13 +271,46 @@ def retenir(session: Session, acteur, fiche_id: int, retenue: bool = True) -> Fi
     fiche = _fiche_de_l_auteur(session, acteur, fiche_id)
     precedente = None
     if retenue:
-        situation = fiche.courante.situation
-        for autre in _fiches_courantes(session, fiche.eleve_id):
-            if autre.id != fiche.id and autre.retenue and autre.courante.situation == situation:
-                autre.retenue, autre.modifiee_le, precedente = False, maintenant(), autre
+        _verrouiller_retenues(session, fiche)
+        if fiche.supprimee_le is not None:  # moved to the bin by another tab meanwhile
+            raise FicheALaCorbeille(FicheALaCorbeille.message)
+        for autre in _autres_retenues(session, fiche):
+            autre.retenue, autre.modifiee_le, precedente = False, maintenant(), autre
+        _ecrire_retenues(session)  # the old mark goes before the new one: the unique index never sees two
     fiche.retenue = retenue
     fiche.modifiee_le = maintenant()
+    _ecrire_retenues(session)
     return precedente
+
+
+def _verrouiller_retenues(session: Session, fiche: Fiche) -> None:
+    """Serialise the changes of one student's retained fiches, then re-read ``fiche``: PostgreSQL locks the
+    student's row until commit; SQLite takes the database's write lock with a write that changes nothing. Two
+    "retenir" at once then run one after the other, and the second sees the first (the later choice stands)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Eleve.id).where(Eleve.id == fiche.eleve_id).with_for_update())
+    else:
+        session.execute(update(Eleve.__table__).where(Eleve.id == fiche.eleve_id).values(id=Eleve.id))
+    session.refresh(fiche, ["situation", "retenue", "supprimee_le", "version_courante"])
+
+
+def _autres_retenues(session: Session, fiche: Fiche) -> list[Fiche]:
+    """The student's other fiches retained for ``fiche``'s situation, as the database holds them now."""
+    return list(session.scalars(
+        select(Fiche).where(Fiche.eleve_id == fiche.eleve_id, Fiche.situation == fiche.situation,
+                            Fiche.retenue.is_(True), Fiche.id != fiche.id)
+        .execution_options(populate_existing=True)))
+
+
+def _ecrire_retenues(session: Session) -> None:
+    """Flush; a second retained fiche refused by the database (a writer that did not take the lock, such as an
+    import) becomes a French message instead of a traceback."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "uq_fiche_retenue" not in str(exc) and "UNIQUE constraint failed: fiche." not in str(exc):
+            raise
+        raise RetenueConcurrente(RetenueConcurrente.message) from exc
 
 
 def partager_avec_tuteur(session: Session, acteur, fiche_id: int, pfmp_id: int | None) -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passeport import annee, referentiel
+from passeport import acces, annee, referentiel
+from passeport.saisie import caractere_interdit
 from passeport.csvio import FichierInvalide, LigneCsv, lire_csv, probleme_de_lecture
 from passeport.models import Compte, Division, Eleve, Etablissement, Fiche, FicheVersion, Lieu, Nature, Niveau, Role
 from passeport.services.comptes import login_disponible, logins_pris
@@ -86,15 +87,18 @@ class _DivisionVoulue:
 
 
 def importer_eleves(
-    session: Session, source: Path | str | bytes, etablissement: Etablissement, aujourd_hui: dt.date | None = None,
-    desactiver_absents: bool = False,
+    session: Session, acteur, source: Path | str | bytes, etablissement: Etablissement,
+    aujourd_hui: dt.date | None = None, desactiver_absents: bool = False,
 ) -> BilanImport:
     """Create or update the students of ``source``; divisions named there are created when missing.
+
+    The school's administrator (its page) or the operator (the CLI, ``acces.OPERATEUR``).
 
     With ``desactiver_absents``, the active students of the divisions named in the file who are not in it are
     deactivated (never deleted: their passport stays). Divisions absent from the file are left alone, so that
     importing one class does not touch the others.
     """
+    acces.exiger_operateur_ou_admin(acteur, etablissement.id)
     lignes = lire_csv(source, COLONNES_ELEVES, COLONNES_ELEVES_FACULTATIVES, ALIAS_ELEVES)
     annee_defaut = annee.annee_scolaire(aujourd_hui)
     existantes = {
@@ -120,6 +124,8 @@ def importer_eleves(
         for col, limite in LONGUEURS_MAX.items():
             if len(v.get(col, "").strip()) > limite:
                 p.append(f"{col} trop long ({limite} caractères au plus)")
+            if caractere_interdit(v.get(col, "")):
+                p.append(f"{col} contient un caractère interdit (caractère de contrôle invisible)")
         ident = v["identifiant"].strip()
         if ident in vues:
             p.append(f"identifiant {ident} déjà présent ligne {vues[ident]}")
@@ -232,8 +238,11 @@ def _conflits_de_division(
 # --- fiches -----------------------------------------------------------------------------------------------------
 
 
-def importer_fiches(session: Session, source: Path | str | bytes, auteur_id: int | None = None) -> BilanImport:
-    """Add the fiches of ``source`` to the students' passports (each as a fiche with one version)."""
+def importer_fiches(session: Session, acteur, source: Path | str | bytes, auteur_id: int | None = None) -> BilanImport:
+    """Add the fiches of ``source`` to the students' passports (each as a fiche with one version).
+
+    The operator only (the CLI, ``acces.OPERATEUR``): a file may name students of several schools."""
+    acces.exiger_operateur_ou_admin(acteur)
     lignes = lire_csv(source, COLONNES_FICHES)
     eleves = {
         e.identifiant: e
