@@ -64,7 +64,7 @@ def enregistrer(contenu: bytes, dossier: Path | None = None) -> str:
     cible = chemin(sha, dossier)
     if cible.exists():
         return sha
-    cible.parent.mkdir(parents=True, exist_ok=True)
+    cible.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: the server's user only
     descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=PREFIXE_TEMPORAIRE)
     try:
         try:
