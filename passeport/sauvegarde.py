@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.engine import make_url
 
 from passeport.models import maintenant
 

@@ -49,7 +49,8 @@ def _passeport(engine, eleve: Utilisateur, enseignant: Utilisateur | None, propr
         fiches.enregistrer(s, eleve, fiche.id, dataclasses.replace(CONTENU, titre="Commande fournisseur"))
         pieces.ajouter(s, eleve, fiche.id, "commun.txt", COMMUN)
         pieces.ajouter(s, eleve, fiche.id, "propre.txt", propre)
-        brouillons.enregistrer(s, eleve, f"cle-{eleve.login.replace('.', '-')}-0000000001", {"demarche": "J'ai commencé."})
+        brouillons.enregistrer(s, eleve, f"cle-{eleve.login.replace('.', '-')}-0000000001",
+                               {"demarche": "J'ai commencé."})
         contextes.enregistrer(s, eleve, contextes.Contexte("PFMP"))
         periode = pfmp.enregistrer_pfmp(s, eleve, eleve.eleve_id, "BIOMAG", dt.date(2026, 11, 16),
                                         dt.date(2026, 12, 11), "Julien Garnier")

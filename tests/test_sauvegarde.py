@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import threading
