@@ -101,6 +101,7 @@ def construire_grande_ecole(url: str, graine: int = GRAINE) -> dict:
         for k in range(1, nombre + 1):
             divisions.append(dict(id=len(divisions) + 1, etablissement_id=1, nom=f"{prefixe}GA{k:02d}", niveau=niveau,
                                   annee_scolaire=annee, referentiel="ga-2012"))
+    retenues: set[tuple[int, str]] = set()
     for division in divisions:
         niveau = division["niveau"]
         entree = dt.date(debut_annee - ANNEES_FAITES[niveau], 9, 8)
@@ -143,9 +144,14 @@ def construire_grande_ecole(url: str, graine: int = GRAINE) -> dict:
                     days=rng.randint(0, 6), seconds=rng.randint(0, 36000)),
                     fin_ecriture - dt.timedelta(seconds=rng.randint(0, 36000)))
                 fiche_id = len(fiches) + 1
-                fiches.append(dict(id=fiche_id, eleve_id=n, version_courante=1, retenue=rng.random() < 0.03,
+                retenue = rng.random() < 0.03
+                supprimee = ecrite + dt.timedelta(hours=1) if rng.random() < 0.01 else None
+                # One retained fiche per student and situation, never in the bin (the database's unique index).
+                retenue = retenue and supprimee is None and (n, code) not in retenues
+                retenues.update({(n, code)} if retenue else set())
+                fiches.append(dict(id=fiche_id, eleve_id=n, version_courante=1, situation=code, retenue=retenue,
                                    pfmp_id=None, partagee_pfmp_id=None, cree_le=ecrite, modifiee_le=ecrite,
-                                   supprimee_le=ecrite + dt.timedelta(hours=1) if rng.random() < 0.01 else None))
+                                   supprimee_le=supprimee))
                 versions.append(dict(
                     id=fiche_id, fiche_id=fiche_id, numero=1, situation=code, titre=titres[code], date_debut=jour,
                     date_fin=date_fin, lieu=lieu, nature=nature, organisation=organisation,
@@ -216,12 +222,12 @@ class Ecrivain:
                          changements)
 
     def toucher(self) -> None:
-        """One fiche changed (retenue toggled): a new change stamp, hence cold memoised results."""
+        """One fiche changed (no longer retained): a new change stamp, hence cold memoised results."""
         fiche = Fiche.__table__
         with self.engine.begin() as conn:
             derniere = conn.scalar(select(func.max(fiche.c.modifiee_le)))
             conn.execute(update(fiche).where(fiche.c.id == self.rng.choice(self.ids))
-                         .values(retenue=~fiche.c.retenue, modifiee_le=derniere + dt.timedelta(microseconds=1)))
+                         .values(retenue=False, modifiee_le=derniere + dt.timedelta(microseconds=1)))
 
     def division(self, nom: str) -> int:
         with self.engine.connect() as conn:

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from passeport.acces import OPERATEUR  # noqa: E402
 from passeport.db import transaction  # noqa: E402
 from passeport.demo import creer_ecole_demo  # noqa: E402
 from passeport.models import Etablissement  # noqa: E402
@@ -40,11 +41,11 @@ def mesurer(url: str, dossier: Path) -> dict[str, float]:
     t = {}
     debut = time.perf_counter()
     with transaction(engine) as s:
-        importer_eleves(s, fichier_eleves, s.scalar(select(Etablissement)))
+        importer_eleves(s, OPERATEUR, fichier_eleves, s.scalar(select(Etablissement)))
     t["import 70 élèves"] = time.perf_counter() - debut
     debut = time.perf_counter()
     with transaction(engine) as s:
-        importer_fiches(s, fichier_fiches)
+        importer_fiches(s, OPERATEUR, fichier_fiches)
     t["import 1 500 fiches"] = time.perf_counter() - debut
     debut = time.perf_counter()
     with Session(engine) as s:

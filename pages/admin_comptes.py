@@ -12,7 +12,7 @@ from ui.commun import exiger_role, session
 utilisateur = exiger_role(Role.ADMIN)
 with session() as s:
     divisions = administration.divisions(s, utilisateur)
-    etablissement = resume_etablissement(s, utilisateur.etablissement_id)
+    etablissement = resume_etablissement(s, utilisateur)
 adresse = f"{st.context.url.rstrip('/').rsplit('/', 1)[0] if st.context.url else ''}/connexion"
 
 st.title("Comptes")

@@ -27,7 +27,7 @@ if fichier is not None and st.button("Importer", type="primary", key="importer_e
         try:
             etablissement = s.get(Etablissement, utilisateur.etablissement_id)
             administration.exiger_admin_de(utilisateur, etablissement.id)
-            bilan = importer_eleves(s, fichier.getvalue(), etablissement, desactiver_absents=desactiver)
+            bilan = importer_eleves(s, utilisateur, fichier.getvalue(), etablissement, desactiver_absents=desactiver)
             s.commit()
         except FichierInvalide as exc:
             s.rollback()

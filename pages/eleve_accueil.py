@@ -141,10 +141,14 @@ with onglet_corbeille:
         ligne[0].markdown(texte_brut(f"{f.situation} — {f.titre} (supprimée le {f.supprimee_le:%d/%m/%Y})"))
         if not utilisateur.lecture_seule and ligne[1].button("Restaurer", key=f"restaurer_{f.id}",
                                                              icon=":material/restore_from_trash:"):
-            with session() as s:
-                fiches.restaurer(s, utilisateur, f.id)
-                s.commit()
-            st.session_state["corbeille_restauree"] = f.titre
-            st.rerun()
+            try:
+                with session() as s:
+                    fiches.restaurer(s, utilisateur, f.id)
+                    s.commit()
+            except fiches.RetenueConcurrente as exc:  # another tab retained a fiche at the same instant
+                st.error(exc.message)
+            else:
+                st.session_state["corbeille_restauree"] = f.titre
+                st.rerun()
 
 bloc_emporter(utilisateur)

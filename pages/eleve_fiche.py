@@ -210,12 +210,16 @@ with actions[1]:
     st.write("")
     if st.toggle("Fiche retenue pour cette situation", value=retenue, key=f"retenue-{fiche.id}",
                  disabled=supprimee) != retenue:
-        with session() as s:
-            precedente = fiches.retenir(s, utilisateur, fiche.id, not retenue)
-            s.commit()
-        if precedente is not None:
-            annoncer("L'autre fiche retenue pour cette situation ne l'est plus.")
-        st.rerun()
+        try:
+            with session() as s:
+                precedente = fiches.retenir(s, utilisateur, fiche.id, not retenue)
+                s.commit()
+        except (fiches.RetenueConcurrente, fiches.FicheALaCorbeille) as exc:  # another tab, at the same instant
+            st.error(exc.message)
+        else:
+            if precedente is not None:
+                annoncer("L'autre fiche retenue pour cette situation ne l'est plus.")
+            st.rerun()
     partage_tuteur(utilisateur, fiche.id, desactive=supprimee or utilisateur.lecture_seule)
 with actions[2]:
     st.write("")

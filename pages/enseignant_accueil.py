@@ -9,7 +9,7 @@ utilisateur = exiger_role(Role.ENSEIGNANT)
 st.title(f"Bonjour {utilisateur.nom_complet}")
 st.subheader("Mes divisions")
 with session() as s:
-    lignes = divisions_enseignant(s, utilisateur.compte_id)
+    lignes = divisions_enseignant(s, utilisateur)
 if not lignes:
     st.info("Aucune division ne vous est encore attribuée : demandez à l'administrateur de l'établissement.")
 else:

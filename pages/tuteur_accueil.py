@@ -9,7 +9,7 @@ utilisateur = exiger_role(Role.TUTEUR)
 st.title(f"Bonjour {utilisateur.nom_complet}")
 st.subheader("Les élèves que vous accueillez en PFMP")
 with session() as s:
-    lignes = pfmp_du_tuteur(s, utilisateur.compte_id)
+    lignes = pfmp_du_tuteur(s, utilisateur)
 if not lignes:
     st.info("Aucune PFMP ne vous est associée pour le moment.")
 else:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from passeport.journal import journaliser_consultation
 from passeport.models import Division, Eleve, Enseignant, Role, enseignant_division
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ def exiger_lecture_passeport(session: Session, acteur: Utilisateur, eleve_id: in
     if not peut_lire_passeport(session, acteur, eleve_id):
         raise AccesRefuse("Ce passeport n'est pas accessible avec votre compte.")
     if acteur.eleve_id != eleve_id:
-        from passeport.services.audit import journaliser_consultation
-
         journaliser_consultation(session, acteur, eleve_id)
 
 
@@ -119,3 +118,61 @@ def exiger_enseignant_de_l_eleve(session: Session, acteur: Utilisateur, eleve_id
     """Goals and the student's profile in the cockpit: only the teachers of the student's division."""
     if acteur.role != Role.ENSEIGNANT or not peut_lire_passeport(session, acteur, eleve_id):
         raise AccesRefuse("Seuls les enseignants de la division de l'élève peuvent faire cela.")
+
+
+def exiger_tuteur(acteur: Utilisateur) -> None:
+    """A tutor signed in with an account (tutors coming through a link: ``exiger_lien_tuteur``)."""
+    if acteur.role != Role.TUTEUR:
+        raise AccesRefuse("Réservé aux tuteurs.")
+
+
+LIEN_TUTEUR_INVALIDE = "Ce lien n'est plus valable : demandez-en un nouveau à l'enseignant de l'élève."
+
+
+def exiger_lien_tuteur(session: Session, acces_tuteur, instant: dt.datetime | None = None) -> None:
+    """A tutor coming through a link (services.pfmp.AccesTuteur, the actor of the tutor's pages): checked again in
+    the database on every call, so that a link revoked or expired while the page is open, or a student who has left
+    the school, ends the access at once."""
+    from passeport.models import LienTuteur, maintenant
+
+    instant = instant or maintenant()
+    lien = session.get(LienTuteur, acces_tuteur.lien_id)
+    if (lien is None or lien.pfmp_id != acces_tuteur.pfmp_id or lien.revoque_le is not None
+            or lien.expire_le < instant or lien.pfmp.eleve_id != acces_tuteur.eleve_id):
+        raise AccesRefuse(LIEN_TUTEUR_INVALIDE)
+    sorti_le = session.get(Eleve, acces_tuteur.eleve_id).sorti_le
+    if sorti_le is not None and sorti_le <= instant.date():
+        raise AccesRefuse(LIEN_TUTEUR_INVALIDE)
+
+
+class Operateur:
+    """Whoever runs the ``passeport`` command on the server: they already hold the database and its files, so the
+    CLI's services accept them (``exiger_operateur_ou_admin``). No account, no school: every other check refuses
+    them (an administrator without a school), so an operator never slips through a page's check by mistake."""
+
+    compte_id = None
+    login = "operateur"
+    role = Role.ADMIN
+    nom_complet = "Exploitation (ligne de commande)"
+    etablissement_id = None
+    eleve_id = None
+    lecture_seule = False
+    doit_changer_mot_de_passe = False
+
+    def __repr__(self) -> str:
+        return "OPERATEUR"
+
+
+OPERATEUR = Operateur()
+
+
+def est_operateur(acteur) -> bool:
+    return isinstance(acteur, Operateur)
+
+
+def exiger_operateur_ou_admin(acteur, etablissement_id: int | None = None) -> None:
+    """The CLI's operator, or the administrator of ``etablissement_id`` (None: an operator only)."""
+    if est_operateur(acteur):
+        return
+    if etablissement_id is None or exiger_admin(acteur) != etablissement_id:
+        raise AccesRefuse("Réservé à l'administrateur de l'établissement.")

@@ -217,15 +217,16 @@ def test_admin_imports_a_class_then_creates_its_passwords_sheet(tmp_path, demo_d
     # AppTest cannot upload: the page's import is exercised through its service with the same bytes.
     from passeport.db import creer_engine, transaction
     from passeport.models import Etablissement
+    from passeport.acces import OPERATEUR
     from passeport.services.imports import ImportInvalide, importer_eleves
 
     engine = creer_engine(os.environ["DATABASE_URL"])
     with pytest.raises(ImportInvalide) as exc, transaction(engine) as s:
-        importer_eleves(s, mauvais, s.get(Etablissement, 1))
+        importer_eleves(s, OPERATEUR, mauvais, s.get(Etablissement, 1))
     assert exc.value.erreurs == ["ligne 3 : nom vide"]
     bon = "NOM;PRENOM;DIVISION;INE\nRoux;Lou;2GA2;N1\nBlanc;Tom;2GA2;N2\n".encode()
     with transaction(engine) as s:
-        assert importer_eleves(s, bon, s.get(Etablissement, 1)).crees == 2
+        assert importer_eleves(s, OPERATEUR, bon, s.get(Etablissement, 1)).crees == 2
     engine.dispose()
     at.switch_page("pages/admin_comptes.py")
     at.run()

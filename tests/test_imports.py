@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from passeport.acces import OPERATEUR
 from passeport.csvio import FichierInvalide
 from passeport.db import transaction
 from passeport.models import Compte, Division, Eleve, Etablissement, Fiche, FicheVersion
@@ -25,12 +26,12 @@ def etab_db(fresh_db):
 def _importer_eleves(engine, contenu: bytes):
     with transaction(engine) as s:
         etab = s.scalar(select(Etablissement))
-        return importer_eleves(s, contenu, etab)
+        return importer_eleves(s, OPERATEUR, contenu, etab)
 
 
 def _importer_fiches(engine, contenu: bytes):
     with transaction(engine) as s:
-        return importer_fiches(s, contenu)
+        return importer_fiches(s, OPERATEUR, contenu)
 
 
 def _compter(engine, modele) -> int:
@@ -265,7 +266,7 @@ def test_siecle_headers_and_absent_students_deactivated_never_deleted(etab_db):
     _importer_fiches(etab_db, texte_csv(ENTETE_FICHES, [_avec(eleve="INE3")]))
     siecle = "NOM;PRENOM;DIVISION;INE\r\nMoreau;Léa;1GA1;INE1\r\nDurand;Tom;1GA1;INE4\r\n".encode()
     with transaction(etab_db) as s:
-        bilan = importer_eleves(s, siecle, s.scalar(select(Etablissement)), desactiver_absents=True)
+        bilan = importer_eleves(s, OPERATEUR, siecle, s.scalar(select(Etablissement)), desactiver_absents=True)
     assert bilan.resume("élève") == "1 élève importé, 1 mis à jour, 1 élève absent du fichier désactivé."
     with Session(etab_db) as s:
         actifs = dict(s.execute(select(Eleve.identifiant, Compte.actif).join(Compte)).all())

@@ -162,7 +162,9 @@ def test_the_tutor_corrects_a_comment_for_15_minutes_through_the_same_link_only(
     with pytest.raises(AccesRefuse), transaction(engine) as s:
         pfmp.corriger_commentaire(s, autre, commentaire_id, "Pas le mien.", ecrit_le)
     with Session(engine) as s:
-        assert [(c.texte, c.versions) for c in pfmp.commentaires_du_lien(s, acces_tuteur)] == [("Très bon travail.", 2)]
+        with pytest.raises(AccesRefuse, match="plus valable"):  # the revoked link reads nothing any more
+            pfmp.commentaires_du_lien(s, acces_tuteur)
+        assert s.get(Appreciation, commentaire_id).texte == "Très bon travail."
         assert pfmp.commentaires_du_lien(s, autre) == []
         assert [v.texte for v in s.scalars(select(AppreciationVersion).order_by(AppreciationVersion.numero))] == [
             "Tres bon travail", "Très bon travail."]

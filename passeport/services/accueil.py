@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from passeport import acces
 from passeport.models import Compte, Division, Eleve, Enseignant, Etablissement, Fiche, Pfmp, Tuteur
 
 
@@ -20,8 +21,10 @@ class LigneDivision:
     fiches: int
 
 
-def divisions_enseignant(session: Session, compte_id: int) -> list[LigneDivision]:
+def divisions_enseignant(session: Session, acteur) -> list[LigneDivision]:
     """The teacher's divisions with their number of students and of current fiches."""
+    acces.exiger_enseignant(acteur)
+    compte_id = acteur.compte_id
     nb_fiches = (
         select(Eleve.division_id, func.count(Fiche.id).label("n"))
         .join(Fiche, Fiche.eleve_id == Eleve.id)
@@ -52,7 +55,10 @@ class LignePfmp:
     date_fin: str
 
 
-def pfmp_du_tuteur(session: Session, compte_id: int) -> list[LignePfmp]:
+def pfmp_du_tuteur(session: Session, acteur) -> list[LignePfmp]:
+    """The PFMP of the tutor's account (tutors coming through a link have their own pages: pfmp.py)."""
+    acces.exiger_tuteur(acteur)
+    compte_id = acteur.compte_id
     requete = (
         select(Compte.prenom, Compte.nom, Pfmp)
         .join(Tuteur, Tuteur.id == Pfmp.tuteur_id)
@@ -76,7 +82,9 @@ class ResumeEtablissement:
     quota_pieces_jointes_mo: int
 
 
-def resume_etablissement(session: Session, etablissement_id: int) -> ResumeEtablissement:
+def resume_etablissement(session: Session, acteur) -> ResumeEtablissement:
+    """The administrator's school in figures."""
+    etablissement_id = acces.exiger_admin(acteur)
     etab = session.get(Etablissement, etablissement_id)
     divisions = session.scalar(select(func.count(Division.id)).where(Division.etablissement_id == etablissement_id))
     roles = session.execute(
@@ -95,10 +103,7 @@ class LigneEleve:
 
 def eleves_de_mes_divisions(session: Session, acteur) -> list[LigneEleve]:
     """The active students of the teacher's divisions, by division then name."""
-    from passeport.acces import AccesRefuse
-
-    if acteur.role.value != "enseignant":
-        raise AccesRefuse("Réservé aux enseignants.")
+    acces.exiger_enseignant(acteur)
     requete = (
         select(Eleve.id, Compte.prenom, Compte.nom, Division.nom)
         .join(Compte, Compte.id == Eleve.compte_id)

@@ -9,10 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from passeport import acces, referentiel
-from passeport.models import Eleve, ObjectifPfmp, Pfmp, maintenant
+from passeport.models import MOTIFS_OBJECTIF, Eleve, ObjectifPfmp, Pfmp, maintenant
 from passeport.services.audit import journaliser
 
-MOTIFS_CONNUS = {"", "jamais_traversee", "une_seule_fois", "sans_complexite_ni_alea", "seulement_simulee"}
+MOTIFS_CONNUS = set(MOTIFS_OBJECTIF)  # the database holds the same list (CHECK ck_objectif_pfmp_motif)
 OBJECTIFS_MAX = 15
 CONSIGNE_MAX = 500
 
@@ -109,7 +109,8 @@ def objectifs_de_la_pfmp(session: Session, acteur, pfmp_id: int) -> list[Objecti
 
 
 def objectifs_pour_le_tuteur(session: Session, acces_tuteur) -> list[Objectif]:
-    """The goals of the PFMP a tutor's link opens (the link was checked by ``pfmp.ouvrir``)."""
+    """The goals of the PFMP a tutor's link opens (the link is checked again on every call)."""
+    acces.exiger_lien_tuteur(session, acces_tuteur)
     return _lire(session, session.get(Pfmp, acces_tuteur.pfmp_id))
 
 
