@@ -23,7 +23,7 @@ from passeport.models import Fiche, FicheVersion, Lieu, Nature, PieceJointe
 from passeport.schema import initialiser
 from passeport.services import fiches, pieces
 from passeport.services.fiches import ContenuFiche
-from tests.conftest import exiger_ou_sauter, url_postgres, vider_postgres
+from tests.conftest import exiger_ou_sauter, vider_postgres
 from tests.ecole import creer_ecole
 
 pytestmark = [pytest.mark.store, pytest.mark.cli]
@@ -242,13 +242,13 @@ def test_the_sqlite_file_and_the_attachments_folder_are_private(tmp_path, monkey
     assert stat.S_IMODE((tmp_path / "donnees" / "pieces" / A).stat().st_mode) == 0o600
 
 
-def test_backup_while_35_writers_save_on_postgresql(tmp_path, monkeypatch, capsys):
-    url = url_postgres()
+def test_backup_while_35_writers_save_on_postgresql(pg_url, tmp_path, monkeypatch, capsys):
+    """pg_url: the tests that empty the PostgreSQL database run one at a time (see conftest)."""
+    url = pg_url
     try:
         sauvegarde.outil_postgres("pg_dump"), sauvegarde.outil_postgres("pg_restore")
     except sauvegarde.SauvegardeImpossible as exc:
         exiger_ou_sauter(str(exc))
-    vider_postgres(url)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "ici"))
     engine = creer_engine(url)
