@@ -530,7 +530,7 @@ def test_a_student_uploads_hostile_files_sees_french_messages_and_keeps_her_fich
     bombes = {"bombe.png": png_bombe(), "haute.pdf": pdf_haut(), "bombe.odt": zip_bombe(ODT, "content.xml", 120)}
     for nom, contenu in bombes.items():
         (tmp_path / nom).write_bytes(contenu)
-    (tmp_path / "**gras**\u202egnp.pdf").write_bytes(fichiers.pdf())
+    (tmp_path / "**gras**\u202egnp.pdf").write_bytes(PDF)
 
     with serveur_streamlit(url_base, dossier) as url:
         os.environ["PASSEPORT_DONNEES"] = str(dossier / "donnees")  # the server's attachments folder, for this test
@@ -556,13 +556,17 @@ def test_a_student_uploads_hostile_files_sees_french_messages_and_keeps_her_fich
                             "« haute.pdf » est refusé : page 1 démesurée",
                             "« bombe.odt » est refusé : un de ses éléments ferait 120 Mo"):
                 page.get_by_text(attendu).wait_for()
-            page.screenshot(path=str(RACINE / "tests" / "artefacts" / "pieces_hostiles.png"), full_page=True)
+            page.screenshot(path=str(RACINE / "tests" / "artefacts" / "pieces_hostiles.png"))
+            page.get_by_role("heading", name="Productions jointes").scroll_into_view_if_needed()
+            page.locator(f".st-key-retirer_{ancienne}").scroll_into_view_if_needed()
+            page.get_by_role("img", name="Aperçu de __gras__gnp.pdf").wait_for()  # its bounded preview, by /piece/
+            page.screenshot(path=str(RACINE / "tests" / "artefacts" / "pieces_hostiles_productions.png"))
             with Session(engine) as s:
                 nouvelle = s.scalar(select(PieceJointe.id).where(PieceJointe.fiche_id == fiche_id,
                                                                  PieceJointe.nom == "__gras__gnp.pdf"))
             # The new attachment downloads through /piece/<id>; another browser without a session gets nothing.
             reponse = page.request.get(f"{url}/piece/{nouvelle}")
-            assert reponse.status == 200 and reponse.body() == fichiers.pdf()
+            assert reponse.status == 200 and reponse.body() == PDF
             autre = navigateur.new_context()
             assert autre.request.get(f"{url}/piece/{nouvelle}", headers={"accept": "*/*"}).status == 401
             autre.close()
@@ -583,4 +587,5 @@ def test_a_student_uploads_hostile_files_sees_french_messages_and_keeps_her_fich
                                                         PieceJointe.supprimee_le.is_(None))).all()
         assert [p.nom for p in restantes if p.id in (ancienne, nouvelle)] == []
     engine.dispose()
+    print(f"pic de mémoire du serveur : {suivi.pic / 2**20:.0f} Mo")
     assert 0 < suivi.pic < LIMITE_MEMOIRE_MO * 1024 * 1024, f"pic de mémoire du serveur : {suivi.pic / 2**20:.0f} Mo"
