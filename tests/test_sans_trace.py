@@ -284,3 +284,173 @@ def test_the_error_message_never_quotes_the_exception():
                        "qui était déjà enregistré est intact. Réessayez ; si cela recommence, donnez cette référence à "
                        "l'administrateur.")
     assert re.fullmatch(r"[A-Z2-9]{6}", erreurs.reference())
+
+
+# --- our HTTP routes: a French page with a reference, never a bare « Internal Server Error » ---------------------
+
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from passeport import web
+from passeport.db import transaction
+from passeport.models import Compte as CompteEnBase
+from passeport.services.comptes import hacher
+
+
+def _casse(_requete):
+    raise RuntimeError("détail interne : /srv/passeport/data/passeport.sqlite")
+
+
+@pytest.fixture
+def client_web(fresh_db, empty_db_url, monkeypatch):
+    """Our routes as serveur.py mounts them: same middleware, same exception handlers."""
+    import serveur
+
+    assert serveur.app._exception_handlers == web.ERREURS_DES_ROUTES
+    monkeypatch.setenv("DATABASE_URL", empty_db_url)
+    web.reinitialiser_pour_les_tests()
+    with transaction(fresh_db) as s:
+        s.add(CompteEnBase(login="camille.roux", role="enseignant", prenom="Camille", nom="Roux",
+                           mot_de_passe_hash=hacher("une phrase secrète")))
+    app = Starlette(routes=[*web.ROUTES, Route("/casse", _casse)], middleware=web.MIDDLEWARE,
+                    exception_handlers=web.ERREURS_DES_ROUTES)
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False, raise_server_exceptions=False) as c:
+        yield c
+    web.reinitialiser_pour_les_tests()
+
+
+def _poster_connexion(client):
+    csrf = client.get("/connexion").cookies.get(web.COOKIE_CSRF)
+    client.cookies.set(web.COOKIE_CSRF, csrf)
+    return client.post("/connexion", data={"login": "camille.roux", "mot_de_passe": "une phrase secrète", "suite": "/",
+                                           "csrf": csrf})
+
+
+@pytest.mark.parametrize("genre", ["disque_plein", "lecture_seule"])
+def test_sign_in_on_a_store_that_cannot_be_written_is_a_french_503(client_web, caplog, genre):
+    caplog.set_level(logging.INFO, logger="passeport.erreurs")
+    with panne(genre):
+        r = _poster_connexion(client_web)
+    assert r.status_code == 503
+    assert "Internal Server Error" not in r.text and "Traceback" not in r.text and "sqlite" not in r.text
+    ref = _REFERENCE.search(r.text).group(1)
+    assert (f"La connexion est impossible pour le moment : le serveur ne peut pas enregistrer (espace disque plein "
+            f"ou base en lecture seule). Rien de ce qui était enregistré n&#x27;est perdu. Réessayez plus tard ; si "
+            f"cela dure, donnez la référence {ref} à l&#x27;administrateur.") in r.text
+    assert f"Erreur {ref} (connexion)" in caplog.text
+    assert web.COOKIE not in r.cookies
+    # The store is back: the same sign-in works (nothing was half-written).
+    assert _poster_connexion(client_web).status_code == 303
+
+
+def test_an_unexpected_error_in_a_route_is_a_french_page_with_its_reference(client_web, caplog):
+    caplog.set_level(logging.INFO, logger="passeport.erreurs")
+    client_web.cookies.set(web.COOKIE, "un-jeton")
+    r = client_web.get("/casse", headers={"accept": "text/html"})
+    assert r.status_code == 500
+    assert "Internal Server Error" not in r.text and "détail interne" not in r.text and "RuntimeError" not in r.text
+    ref = _REFERENCE.search(r.text).group(1)
+    assert f"Une erreur est survenue (référence {ref}). Réessayez dans un moment" in r.text
+    assert f"Erreur {ref} (route GET /casse) : RuntimeError" in caplog.text
+    assert "détail interne" in caplog.text  # the whole traceback is in the log, for the administrator
+
+
+# --- hostile characters and lengths: the same French answer on SQLite and PostgreSQL (store tests: CI reruns
+# them with PASSEPORT_TEST_BACKEND=postgresql, where fresh_db is PostgreSQL) ---------------------------------------
+
+from passeport.acces import AccesRefuse  # noqa: E402
+from passeport.services import brouillons, contextes  # noqa: E402
+from passeport.services.brouillons import BrouillonRefuse  # noqa: E402
+from passeport.services.fiches import FicheInvalide  # noqa: E402
+
+HOSTILES = ["\x00", "\x07", "\x1b[31m", "\x7f", "\x85", "\ud800"]
+
+
+@pytest.mark.store
+@pytest.mark.parametrize("caractere", HOSTILES)
+def test_control_characters_are_refused_in_fiches_drafts_and_contexts(fresh_db, caractere):
+    ecole = creer_ecole(fresh_db)
+    with Session(fresh_db) as s:
+        fiche_id = fiches.nouvelle_fiche(s, ecole.lea, LIVRAISON).id
+        s.commit()
+    texte = f"J'ai vérifié{caractere} le bon"
+    with Session(fresh_db) as s:
+        with pytest.raises(FicheInvalide) as exc:
+            fiches.enregistrer(s, ecole.lea, fiche_id, dataclasses.replace(LIVRAISON, demarche=texte))
+        assert exc.value.problemes == {"demarche": (
+            "Le champ « Démarche » contient un caractère interdit (caractère de contrôle invisible, par exemple un "
+            "caractère nul, souvent venu d'un copier-coller) : retirez-le.")}
+        with pytest.raises(FicheInvalide) as exc:
+            fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(LIVRAISON, titre=f"Titre{caractere}"))
+        assert list(exc.value.problemes) == ["titre"]
+        with pytest.raises(BrouillonRefuse, match="Le champ « contexte » du brouillon contient un caractère interdit"):
+            brouillons.enregistrer(s, ecole.lea, "cle-de-lea-0000000001", {"contexte": texte})
+        with pytest.raises(contextes.ContexteInvalide, match="Le nom du contexte contient un caractère interdit"):
+            contextes.enregistrer(s, ecole.lea, contextes.Contexte(nom=f"PF{caractere}MP"))
+        s.commit()
+    with Session(fresh_db) as s:  # nothing was written
+        assert [v.numero for v in s.get(Fiche, fiche_id).versions] == [1]
+        assert s.scalar(select(func.count()).select_from(Brouillon)) == 0
+
+
+@pytest.mark.store
+def test_tab_newline_and_carriage_return_are_kept(fresh_db):
+    ecole = creer_ecole(fresh_db)
+    texte = "Étape 1\tcommande\r\nÉtape 2 : livraison\n— « fin »"
+    with Session(fresh_db) as s:
+        fiche_id = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(LIVRAISON, demarche=texte)).id
+        s.commit()
+    with Session(fresh_db) as s:
+        assert s.get(Fiche, fiche_id).courante.demarche == texte
+
+
+@pytest.mark.store
+def test_each_fiche_field_has_its_length_limit(fresh_db):
+    ecole = creer_ecole(fresh_db)
+    with Session(fresh_db) as s:
+        with pytest.raises(FicheInvalide) as exc:
+            fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(
+                LIVRAISON, titre="t" * 201, organisation="o" * 201, demarche="d" * 10_000_000,
+                contexte="c" * 10_001, aleas_details="a" * 2_001))
+        assert exc.value.problemes == {
+            "titre": "Le champ « Titre » dépasse 200 caractères.",
+            "organisation": "Le champ « Organisation » dépasse 200 caractères.",
+            "contexte": "Le champ « Contexte » dépasse 10000 caractères.",
+            "demarche": "Le champ « Démarche » dépasse 10000 caractères.",
+            "aleas_details": "Le champ « Aléas rencontrés » dépasse 2000 caractères.",
+        }
+        # Exactly at the limits: saved.
+        fiche = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(
+            LIVRAISON, titre="t" * 200, organisation="o" * 200, demarche="d" * 10_000, aleas_details="a" * 2_000))
+        s.commit()
+        assert len(fiche.courante.demarche) == 10_000
+
+
+def test_the_form_states_each_limit(demo_app):
+    at = _connecte("lea.moreau")
+    at.run()
+    at.switch_page("pages/eleve_fiche.py")
+    at.run()
+    limites = {cle: at.get("text_area" if cle not in ("f_titre", "f_organisation") else "text_input")
+               for cle in ("f_titre", "f_organisation", "f_contexte", "f_conditions", "f_demarche", "f_productions",
+                           "f_facteurs_libres", "f_aleas_libres")}
+    trouvees = {}
+    for cle, elements in limites.items():
+        trouvees[cle] = next(e.proto.max_chars for e in elements if e.key == cle)
+    assert trouvees == {"f_titre": 200, "f_organisation": 200, "f_contexte": 10_000, "f_conditions": 10_000,
+                        "f_demarche": 10_000, "f_productions": 10_000, "f_facteurs_libres": 2_000,
+                        "f_aleas_libres": 2_000}
+
+
+def test_a_nul_sent_to_the_draft_route_is_a_french_422(client_web, fresh_db):
+    from passeport.services import sessions
+
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        client_web.cookies.set(web.COOKIE, sessions.ouvrir(s, ecole.lea.compte_id))
+    r = client_web.post("/brouillon", json={"cle": "cle-de-lea-0000000001", "champs": {"demarche": "a\u0000b"}},
+                        headers={"origin": "http://127.0.0.1"})
+    assert r.status_code == 422, r.text
+    assert r.json()["message"].startswith("Le champ « demarche » du brouillon contient un caractère interdit")
