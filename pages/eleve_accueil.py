@@ -3,7 +3,7 @@ import streamlit as st
 
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
-from passeport.services import appreciations, couverture, fiches
+from passeport.services import appreciations, conservation, couverture, fiches
 from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
 from passeport.statut import LIBELLES, Statut
 from ui.archive import bloc_emporter
@@ -29,8 +29,12 @@ st.title("Mon passeport")
 haut = st.columns([3, 1])
 haut[0].markdown(texte_brut(f"{entete.nom_complet} · division {entete.division} · référentiel {entete.referentiel}"))
 if utilisateur.lecture_seule:  # a former student: read and download only
+    with session() as s:
+        efface_apres = conservation.fin_de_conservation(s, utilisateur)
     st.info("Votre passeport est en lecture seule depuis votre départ de l'établissement : relisez-le ici et "
-            "emportez-le avec « Emporter mon passeport (ZIP) » en bas de la page.", icon=":material/lock:")
+            "emportez-le avec « Emporter mon passeport (ZIP) » en bas de la page."
+            + (f" Votre compte et votre passeport seront effacés après le {efface_apres:%d/%m/%Y}."
+               if efface_apres else ""), icon=":material/lock:")
 elif haut[1].button("Nouvelle fiche", type="primary", icon=":material/add:", key="nouvelle_fiche"):
     ouvrir_fiche(None)
 if not utilisateur.lecture_seule:

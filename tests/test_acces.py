@@ -7,6 +7,7 @@ another division (leroy), the administrator (admin). A forbidden call raises a d
 import dataclasses
 import datetime as dt
 import inspect
+import io
 import pkgutil
 
 import pytest
@@ -22,7 +23,7 @@ from passeport.services import (
     accueil, administration, appreciations, audit, ccf, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
     formulations, nouveautes, objectifs, pfmp, pieces, suivi,
 )
-from passeport.services import grille, imports, livret
+from passeport.services import exploitation, grille, imports, livret
 from passeport.referentiel import charger
 from passeport.services import archive
 from passeport.services import extraits
@@ -107,6 +108,7 @@ ACTIONS = {
     "etablissement.definir_quota": (ADMINISTRER, lambda s, a, x: etablissement.definir_quota(s, a, 300)),
     "conservation.definir_conservation": (ADMINISTRER, lambda s, a, x: conservation.definir_conservation(s, a, 24)),
     "conservation.etat_conservation": (ADMINISTRER, lambda s, a, x: conservation.etat_conservation(s, a)),
+    "conservation.fin_de_conservation": (SOI, lambda s, a, x: conservation.fin_de_conservation(s, a)),
     "pfmp.enregistrer_pfmp": (GERER_PFMP, lambda s, a, x: pfmp.enregistrer_pfmp(
         s, a, x["eleve"], "Mairie", dt.date(2027, 1, 4), dt.date(2027, 1, 29), "Mme Roux")),
     "accueil.eleves_de_mes_divisions": ({"martin", "leroy"}, lambda s, a, x: accueil.eleves_de_mes_divisions(s, a)),
@@ -118,6 +120,13 @@ ACTIONS = {
     "imports.importer_eleves": (ADMINISTRER, lambda s, a, x: imports.importer_eleves(
         s, a, "identifiant;nom;prenom;division\nINE9;Roux;Lou;1GA1\n".encode(), s.get(Etablissement, x["etab"]))),
     "imports.importer_fiches": (set(), lambda s, a, x: imports.importer_fiches(s, a, FICHES_CSV)),
+    # The command's exports and reimport: its operator only (acces.OPERATEUR, tested below), nobody signed in.
+    "exploitation.exporter_passeport": (set(), lambda s, a, x: exploitation.exporter_passeport(
+        s, a, x["eleve"], io.BytesIO())),
+    "exploitation.importer_passeport": (set(), lambda s, a, x: exploitation.importer_passeport(s, a, io.BytesIO())),
+    "exploitation.livret": (set(), lambda s, a, x: exploitation.livret(s, a, x["eleve"])),
+    "exploitation.dossiers_ccf": (set(), lambda s, a, x: exploitation.dossiers_ccf(s, a, x["division"], "E31")),
+    "exploitation.exporter_fiches": (set(), lambda s, a, x: exploitation.exporter_fiches(s, a, "/nulle-part/x.csv")),
     "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
     # Teachers create the tutor's link and print it: the student never sees a live link (issue 12).
     "pfmp.creer_lien": (ENSEIGNER, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"], dt.datetime(2026, 11, 20))),
@@ -253,9 +262,10 @@ SANS_ACTEUR = {
     "extraits.ouvrir_lien": "entree", "extraits.pdf_du_partage": "entree",  # the share link's token
     # Keeps the text typed when the session ended, under the draft key of the student who typed it.
     "brouillons.brouillon_apres_fin_de_session": "entree",
-    "archive.ecrire_archive": "exploitation", "exports.exporter_fiches": "exploitation",
-    "reimport.importer_passeport": "exploitation", "livret.assembler_livret": "exploitation",
-    "dossier_ccf.construire_dossiers": "exploitation", "dossier_ccf.construire_synthese": "exploitation",
+    # Builders of the command's exports (services.exploitation checks the operator, then calls them).
+    "archive.ecrire_archive": "interne", "exports.exporter_fiches": "interne", "reimport.importer_passeport": "interne",
+    "livret.assembler_livret": "interne", "dossier_ccf.construire_dossiers": "interne",
+    "dossier_ccf.construire_synthese": "interne",
     # Added with the other parts of issue 13 (classified by "regles": their authors confirm).
     "comptes.cle_du_login": "pur", "comptes.ressemble_au_login": "pur", "comptes.trop_courant": "pur",
     "conservation.ajouter_mois": "pur", "conservation.aujourd_hui": "pur", "conservation.conserve_jusqu_au": "pur",
@@ -412,6 +422,8 @@ def test_the_operator_of_the_command_imports_an_administrator_of_another_school_
                                 s.get(Etablissement, ids["etab"]))
     with transaction(engine) as s:
         assert imports.importer_fiches(s, OPERATEUR, FICHES_CSV).crees == 1
+        assert exploitation.livret(s, OPERATEUR, ids["eleve"]).nombre_de_fiches == 2
+        assert len(exploitation.dossiers_ccf(s, OPERATEUR, ids["division"], "E31")[1]) == 1
         # The operator is nobody else: no passport, no school.
         with pytest.raises(AccesRefuse):
             accueil.resume_etablissement(s, OPERATEUR)
@@ -435,7 +447,7 @@ LECTURES_DE_L_ELEVE = [
     "audit.consultations_de_mon_passeport", "nouveautes.pour_l_eleve", "nouveautes.nombre_pour_l_eleve",
     "livret.donnees_livret", "extraits.mes_extraits", "extraits.apercu", "extraits.pdf_de_l_extrait",
     "extraits.revoquer_lien",  # closing a share link only protects the student
-    "brouillons.lister", "brouillons.lire", "brouillons.de_la_fiche",
+    "brouillons.lister", "brouillons.lire", "brouillons.de_la_fiche", "conservation.fin_de_conservation",
 ]
 
 

@@ -267,3 +267,32 @@ def test_the_administrator_page_shows_former_students_and_sets_the_period(base):
     assert at.dataframe[0].value.iloc[0]["Effacé après le"] == "03/01/2028"
     with Session(base) as s:
         assert s.scalars(select(Etablissement.conservation_mois)).all() == [18]
+
+
+def test_a_former_student_is_told_when_their_data_go(ecole_partie):
+    engine, ecole, eleves = ecole_partie
+    with Session(engine) as s:
+        assert conservation.fin_de_conservation(s, dataclasses.replace(eleves["zoe"], lecture_seule=True)) \
+            == dt.date(2028, 7, 4)
+        assert conservation.fin_de_conservation(s, dataclasses.replace(eleves["tom"], lecture_seule=True)) \
+            == dt.date(2028, 10, 1)
+        assert conservation.fin_de_conservation(s, ecole.lea) is None
+
+
+def test_the_former_students_home_page_gives_the_day_of_erasure(base):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import RACINE
+
+    with transaction(base) as s:
+        eleve = s.scalars(select(Eleve).join(Compte, Compte.id == Eleve.compte_id)
+                          .where(Compte.login == "lea.moreau")).one()
+        eleve.sorti_le = dt.date(2026, 7, 3)
+        jeton = sessions.ouvrir(s, eleve.compte_id)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=30)
+    at.session_state["jeton"] = jeton
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.endswith("Votre compte et votre passeport seront effacés après le 03/07/2027.")

@@ -93,6 +93,14 @@ def definir_conservation(session: Session, acteur, mois: int) -> None:
     etab.conservation_mois = mois
 
 
+def fin_de_conservation(session: Session, acteur) -> dt.date | None:
+    """For a former student: the last day their account and passport are kept (None while in the school)."""
+    eleve = session.get(Eleve, acces.exiger_eleve(acteur, lecture=True))
+    if eleve.sorti_le is None:
+        return None
+    return conserve_jusqu_au(eleve.sorti_le, eleve.division.etablissement.conservation_mois)
+
+
 # --- the purge (operator's command, no actor: it runs for every school of the server) --------------------------------
 
 
