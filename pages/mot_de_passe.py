@@ -3,6 +3,7 @@
 import streamlit as st
 
 from passeport.services.comptes import LONGUEUR_MIN, MotDePasseRefuse, changer_mot_de_passe
+from passeport.web import COOKIE
 from ui.commun import annoncer, exiger_connexion, session
 
 utilisateur = exiger_connexion()
@@ -19,7 +20,9 @@ with st.form("mot_de_passe", clear_on_submit=True):
 if envoye:
     with session() as s:
         try:
-            changer_mot_de_passe(s, utilisateur, actuel, nouveau, confirmation)
+            # Every other session of the account ends; this browser's (cookie, or the tests' token) stays open.
+            jeton = st.context.cookies.get(COOKIE) or st.session_state.get("jeton")
+            changer_mot_de_passe(s, utilisateur, actuel, nouveau, confirmation, jeton_garde=jeton)
             s.commit()
         except MotDePasseRefuse as exc:
             st.error(str(exc))

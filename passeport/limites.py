@@ -22,9 +22,8 @@ from sqlalchemy.orm import Session
 
 from passeport.models import CompteurEchecs, maintenant
 
-# Addresses (or networks, comma-separated) of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
-# are believed. Empty (the default): the socket's peer address is the device, whatever the headers say.
-VARIABLE_PROXYS = "PASSEPORT_PROXYS_DE_CONFIANCE"
+# PASSEPORT_PROXYS_DE_CONFIANCE: addresses (or networks, comma-separated) of the reverse proxies whose
+# X-Forwarded-For and X-Forwarded-Proto are believed. Empty (the default): the socket's peer is the device.
 
 
 @dataclass(frozen=True)
@@ -95,13 +94,16 @@ def reserver(session, cle_: str, regle: Regle, instant: dt.datetime | None = Non
     return session.execute(requete).scalar_one_or_none()
 
 
-def rendre(session: Session, cle_: str) -> None:
-    """The reserved try succeeded: it is not a failure (the other failures stay counted)."""
+def rendre(session, cle_: str, regle: Regle) -> None:
+    """The reserved try succeeded: it is not a failure (the other failures stay counted; the wait it may have
+    started goes when fewer than ``regle.libres`` failures remain)."""
     table = CompteurEchecs.__table__
-    session.execute(update(table).where(table.c.cle == cle_, table.c.echecs > 0).values(echecs=table.c.echecs - 1))
+    session.execute(update(table).where(table.c.cle == cle_, table.c.echecs > 0).values(
+        echecs=table.c.echecs - 1,
+        attente_jusqua=case((table.c.echecs - 1 < regle.libres, None), else_=table.c.attente_jusqua)))
 
 
-def effacer(session: Session, cle_: str) -> None:
+def effacer(session, cle_: str) -> None:
     """Forget a key's failures (the account's owner signed in, or the administrator gave a new password)."""
     session.execute(delete(CompteurEchecs).where(CompteurEchecs.cle == cle_))
 
@@ -126,7 +128,7 @@ def nettoyer(session: Session, instant: dt.datetime | None = None, age: dt.timed
 
 def proxys_de_confiance(valeur: str | None = None) -> list:
     """The trusted proxies' networks, from PASSEPORT_PROXYS_DE_CONFIANCE (``10.0.0.2, 192.168.1.0/24``)."""
-    valeur = os.environ.get(VARIABLE_PROXYS, "") if valeur is None else valeur
+    valeur = os.environ.get("PASSEPORT_PROXYS_DE_CONFIANCE", "") if valeur is None else valeur
     reseaux = []
     for morceau in valeur.replace(";", ",").split(","):
         if morceau.strip():

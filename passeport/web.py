@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import html
+import os
 import secrets
 from functools import lru_cache
 import json
@@ -32,6 +33,11 @@ from passeport import limites
 from passeport.services import sessions
 from passeport.services.comptes import ConnexionRefusee, ConnexionRetardee, authentifier
 from passeport.web_pieces import ROUTES_PIECES, media_autorise
+
+# uvicorn (under Streamlit) would otherwise rewrite the client's address from X-Forwarded-For for any request coming
+# from loopback, before our code sees it: it trusts no one, passeport.limites decides (PASSEPORT_PROXYS_DE_CONFIANCE).
+# Set at import, before serveur.py hands the app to uvicorn.
+os.environ.update(FORWARDED_ALLOW_IPS="")
 
 COOKIE = "passeport_session"
 # The sign-in form's CSRF token: the same random value in this cookie and in the form's hidden field.
@@ -196,6 +202,9 @@ class ExigerConnexion(BaseHTTPMiddleware):
     """A page asked without a session cookie goes to the sign-in page first (and comes back after)."""
 
     async def dispatch(self, requete: Request, suivant):
+        return _entetes_de_securite(requete, await self._repondre(requete, suivant))
+
+    async def _repondre(self, requete: Request, suivant):
         chemin = requete.url.path
         if chemin.startswith("/media/") and not await media_autorise(requete):  # attachments go by /piece/
             return Response("Session requise.", status_code=401, headers={"Cache-Control": "no-store"})
@@ -205,14 +214,19 @@ class ExigerConnexion(BaseHTTPMiddleware):
                 and "." not in chemin.rsplit("/", 1)[-1] and "text/html" in requete.headers.get("accept", "")):
             suite = chemin + (f"?{requete.url.query}" if requete.url.query else "")
             return RedirectResponse(f"/connexion?suite={quote(suite)}", status_code=303)
-        reponse = await suivant(requete)
-        reponse.headers.setdefault("X-Content-Type-Options", "nosniff")
-        reponse.headers.setdefault("Referrer-Policy", "same-origin")  # tokens in URLs never leak to other sites
-        reponse.headers.setdefault("Content-Security-Policy", CSP)
-        reponse.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if _https(requete):
-            reponse.headers.setdefault("Strict-Transport-Security", HSTS)
-        return reponse
+        return await suivant(requete)
+
+
+def _entetes_de_securite(requete: Request, reponse: Response) -> Response:
+    """On every answer (redirects and refusals included): no sniffing, no referrer elsewhere, the CSP, no framing
+    by another site, and HSTS when served over HTTPS."""
+    reponse.headers.setdefault("X-Content-Type-Options", "nosniff")
+    reponse.headers.setdefault("Referrer-Policy", "same-origin")  # tokens in URLs never leak to other sites
+    reponse.headers.setdefault("Content-Security-Policy", CSP)
+    reponse.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    if _https(requete):
+        reponse.headers.setdefault("Strict-Transport-Security", HSTS)
+    return reponse
 
 
 DONNEES_PERSONNELLES = """<h1>Vos données personnelles</h1>

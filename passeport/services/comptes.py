@@ -73,50 +73,69 @@ def cle_du_login(login: str) -> str:
     return limites.cle("connexion-compte", login.strip().lower()[:200])
 
 
+def _a_part(session: Session, travail):
+    """Run ``travail(connection)`` on a connection of its own, committed at once, whatever the caller's session
+    does later (the counters must hold even if the caller rolls back)."""
+    with session.get_bind().connect() as connexion:
+        resultat = travail(connexion)
+        connexion.commit()
+    return resultat
+
+
 def _reserver(session: Session, login: str, adresse: str | None, instant: dt.datetime) -> ConnexionRetardee | None:
-    """Count this try on the device and on the login, and commit at once (before any password is compared):
-    concurrent tries each get their number. None when both allow a check."""
+    """Count this try on the device and on the login, committed before any password is compared: concurrent
+    tries each get their number. None when both allow a check."""
     from passeport import limites
 
-    retard = None
-    if adresse and limites.reserver(session, limites.cle("connexion-appareil", adresse),
-                                    limites.CONNEXION_APPAREIL, instant) is None:
-        retard = ConnexionRetardee(limites.attente_restante(
-            session, limites.cle("connexion-appareil", adresse), instant), appareil=True)
-    elif limites.reserver(session, cle_du_login(login), limites.CONNEXION_COMPTE, instant) is None:
-        retard = ConnexionRetardee(limites.attente_restante(session, cle_du_login(login), instant))
-    session.commit()
-    return retard
+    def reserver(connexion) -> ConnexionRetardee | None:
+        if adresse and limites.reserver(connexion, limites.cle("connexion-appareil", adresse),
+                                        limites.CONNEXION_APPAREIL, instant) is None:
+            return ConnexionRetardee(limites.attente_restante(
+                connexion, limites.cle("connexion-appareil", adresse), instant), appareil=True)
+        if limites.reserver(connexion, cle_du_login(login), limites.CONNEXION_COMPTE, instant) is None:
+            return ConnexionRetardee(limites.attente_restante(connexion, cle_du_login(login), instant))
+        return None
+
+    return _a_part(session, reserver)
+
+
+def _reussite(session: Session, login: str, adresse: str | None) -> None:
+    """The owner proved the password: the login's failures are forgotten; the device only gets its own try back."""
+    from passeport import limites
+
+    def rendre(connexion) -> None:
+        limites.effacer(connexion, cle_du_login(login))
+        if adresse:
+            limites.rendre(connexion, limites.cle("connexion-appareil", adresse), limites.CONNEXION_APPAREIL)
+
+    _a_part(session, rendre)
 
 
 def authentifier(session: Session, login: str, mot_de_passe: str, instant: dt.datetime | None = None,
                  adresse: str | None = None) -> Utilisateur:
     """The user behind ``login`` if the password matches an active account; else ConnexionRefusee.
 
-    Each try is first counted in the database (passeport.limites: per typed login, and per device ``adresse``)
-    and committed (with whatever the session held) before the password is compared; past the free tries a progressive delay refuses any check
-    (ConnexionRetardee). A success forgets the login's failures and gives back its own try to the device (the
-    device's other failures stay). The caller commits the journal (and the success); give it a session of its own,
-never one inside a ``transaction()`` block (it commits the count)."""
-    from passeport import limites
-
+    Each try is first counted in the database (passeport.limites: per typed login, and per device ``adresse``),
+    committed on a connection of its own before the password is compared; past the free tries a progressive
+    delay refuses any check (ConnexionRetardee), the same for an existing and an unknown login. A success forgets
+    the login's failures and gives the device back its own try (its other failures stay). The caller commits the
+    journal; on SQLite it calls this before its session writes anything (the counters' connection would wait)."""
     instant = instant or maintenant()
     retard = _reserver(session, login, adresse, instant)
     if retard is not None:
         raise retard
-    compte = session.scalar(select(Compte).where(Compte.login == login.strip().lower()))
-    hash_ = compte.mot_de_passe_hash if compte is not None else None
-    if not verifier(hash_, mot_de_passe) or compte is None or not compte.actif:
-        if compte is not None:
-            journaliser(session, "connexion_refusee", compte.id, compte.role.value, adresse=adresse)
-        raise ConnexionRefusee()
-    limites.effacer(session, cle_du_login(login))
-    if adresse:
-        limites.rendre(session, limites.cle("connexion-appareil", adresse))
-    if _hacheur.check_needs_rehash(compte.mot_de_passe_hash):
-        compte.mot_de_passe_hash = hacher(mot_de_passe)
-    journaliser(session, "connexion", compte.id, compte.role.value, adresse=adresse)
-    return utilisateur_de(session, compte)
+    with session.no_autoflush:  # the journal stays pending: the session takes no write lock here (SQLite)
+        compte = session.scalar(select(Compte).where(Compte.login == login.strip().lower()))
+        hash_ = compte.mot_de_passe_hash if compte is not None else None
+        if not verifier(hash_, mot_de_passe) or compte is None or not compte.actif:
+            if compte is not None:
+                journaliser(session, "connexion_refusee", compte.id, compte.role.value, adresse=adresse)
+            raise ConnexionRefusee()
+        _reussite(session, login, adresse)
+        if _hacheur.check_needs_rehash(compte.mot_de_passe_hash):
+            compte.mot_de_passe_hash = hacher(mot_de_passe)
+        journaliser(session, "connexion", compte.id, compte.role.value, adresse=adresse)
+        return utilisateur_de(session, compte)
 
 
 def utilisateur_de(session: Session, compte: Compte) -> Utilisateur:
