@@ -199,10 +199,13 @@ def test_1500_fiches_for_70_students_round_trip_byte_for_byte(etab_db, tmp_path)
 
 
 def test_spreadsheet_quirks_are_read(etab_db):
-    # Excel adds empty columns at the end of every line; a long démarche is welcome.
+    # Excel adds empty columns at the end of every line; a long démarche is welcome, up to the field's limit.
     texte = "identifiant;nom;prenom;division;;;\r\nINE1;Moreau;Léa;2GA1;;;\r\n"
     assert _importer_eleves(etab_db, texte.encode()).crees == 1
-    long = "Je dispose : " + "x" * 200_000
+    with pytest.raises(ImportInvalide) as exc:
+        _importer_fiches(etab_db, texte_csv(ENTETE_FICHES, [_avec(demarche="x" * 10_001)]))
+    assert exc.value.erreurs == ["ligne 2 : Le champ « Démarche » dépasse 10000 caractères."]
+    long = "Je dispose : " + "x" * 9_987
     _importer_fiches(etab_db, texte_csv(ENTETE_FICHES, [_avec(demarche=long)]))
     with Session(etab_db) as s:
         assert s.scalar(select(FicheVersion.demarche)) == long
