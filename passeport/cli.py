@@ -21,7 +21,7 @@ from passeport.db import creer_engine, transaction
 from passeport.demo import GRAINE_PAR_DEFAUT, MOT_DE_PASSE_DEMO, BaseNonVide, base_vide, creer_ecole_demo
 from passeport.models import Division, Eleve, Etablissement
 from passeport.schema import initialiser, revision_actuelle, revision_cible
-from passeport.services.exports import exporter_fiches
+from passeport.services import exploitation
 from passeport.services.imports import ImportInvalide, importer_eleves, importer_fiches
 
 
@@ -135,14 +135,12 @@ def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
 
 
 def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
-    from passeport.services.archive import ecrire_archive
-
     _base_prete(engine)
     with Session(engine) as session:
         eleve = _eleve(session, args.eleve)
         try:
             with open(args.sortie, "wb") as sortie:
-                document = ecrire_archive(session, eleve.id, sortie)
+                document = exploitation.exporter_passeport(session, OPERATEUR, eleve.id, sortie)
         except OSError as exc:
             raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
     pieces = sum(len(f["pieces"]) for f in document["fiches"])
@@ -152,13 +150,12 @@ def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
 
 def cmd_importer_passeport(engine: Engine, args: argparse.Namespace) -> None:
     from passeport.archive_lecture import ArchiveInvalide
-    from passeport.services.reimport import importer_passeport
 
     _base_prete(engine)
     try:
         with transaction(engine) as session:
-            bilan = importer_passeport(session, args.fichier, division=args.division,
-                                       etablissement=_etablissement(session, args.etablissement))
+            bilan = exploitation.importer_passeport(session, OPERATEUR, args.fichier, division=args.division,
+                                                    etablissement=_etablissement(session, args.etablissement))
     except ArchiveInvalide as exc:
         for erreur in exc.erreurs:
             print(erreur, file=sys.stderr)
@@ -184,14 +181,15 @@ def _verifier_sortie(chemin: str) -> None:
 
 def cmd_exporter_livret(engine: Engine, args: argparse.Namespace) -> None:
     from passeport.documents.livret import html_livret, pdf_livret
-    from passeport.services.livret import PoleInconnu, assembler_livret
+    from passeport.services.livret import PoleInconnu
 
     _base_prete(engine)
     _verifier_sortie(args.sortie)
     with Session(engine) as session:
         eleve = _eleve(session, args.eleve)
         try:
-            livret = assembler_livret(session, eleve.id, pole=args.pole, toutes_les_fiches=args.toutes_les_fiches)
+            livret = exploitation.livret(session, OPERATEUR, eleve.id, pole=args.pole,
+                                         toutes_les_fiches=args.toutes_les_fiches)
         except PoleInconnu as exc:
             raise ErreurCommande(str(exc)) from None
     contenu = html_livret(livret).encode() if args.format == "html" else pdf_livret(livret)
@@ -208,7 +206,7 @@ def cmd_exporter_fiches(engine: Engine, args: argparse.Namespace) -> None:
     _base_prete(engine)
     try:
         with Session(engine) as session:
-            n = exporter_fiches(session, args.sortie)
+            n = exploitation.exporter_fiches(session, OPERATEUR, args.sortie)
     except OSError as exc:
         raise ErreurCommande(f"Impossible d'écrire {exc.filename} ({_raison(exc)}).") from None
     print(f"{n} fiche(s) exportée(s) dans {args.sortie}.")
@@ -258,17 +256,15 @@ def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
 def cmd_exporter_dossier_ccf(engine: Engine, args: argparse.Namespace) -> None:
     from passeport.documents.ccf import zip_dossiers_division
     from passeport.epreuves import EpreuveInconnue
-    from passeport.services.dossier_ccf import construire_dossiers, construire_synthese
 
     _base_prete(engine)
     _verifier_sortie(args.sortie)
     with Session(engine) as session:
         division = _division(session, args.division, args.annee)
         try:
-            synthese = construire_synthese(session, division.id, args.epreuve)
+            synthese, dossiers = exploitation.dossiers_ccf(session, OPERATEUR, division.id, args.epreuve)
         except EpreuveInconnue as exc:
             raise ErreurCommande(exc.message) from None
-        dossiers = construire_dossiers(session, division.id, args.epreuve)
     contenu = zip_dossiers_division(synthese, dossiers)
     try:
         with open(args.sortie, "wb") as sortie:

@@ -226,6 +226,9 @@ ACTIONS_TUTEUR = {
     "pfmp.situations_du_bilan": lambda s, t, x: pfmp.situations_du_bilan(s, t),
     "pfmp.enregistrer_bilan": lambda s, t, x: pfmp.enregistrer_bilan(s, t, {}, "Sérieuse."),
     "objectifs.objectifs_pour_le_tuteur": lambda s, t, x: objectifs.objectifs_pour_le_tuteur(s, t),
+    "pieces.pieces_pour_tuteur": lambda s, t, x: pieces.pieces_pour_tuteur(s, t),
+    "pieces.lire_pour_tuteur": lambda s, t, x: pieces.lire_pour_tuteur(s, t, x["piece"]),
+    "pieces.apercu_pour_tuteur": lambda s, t, x: pieces.apercu_pour_tuteur(s, t, x["piece"]),
 }
 
 # Public service functions that take no actor, each with why (a new one must be added here, with its reason, or
