@@ -64,7 +64,8 @@ def creer_engine(url: str | None = None) -> Engine:
     url = normaliser_url(url or url_configuree())
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        # A URI filename ("file:…?mode=ro&uri=true": a store opened read-only) names a file that must exist.
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             creer_fichier_prive(Path(parsed.database))
         engine = create_engine(url)
         event.listen(engine, "connect", _activer_pragmas_sqlite)

@@ -224,6 +224,38 @@ def test_every_page_under_a_storage_fault_shows_no_traceback(demo_app, caplog, r
         assert montrees["enseignant_fiche"], montrees
 
 
+@pytest.mark.parametrize("role", list(COMPTE_PAR_PREFIXE))
+def test_every_page_on_a_really_read_only_store_shows_no_traceback(demo_app, caplog, monkeypatch, role):
+    """No injection here: the demo school's SQLite file opened with mode=ro, as a read-only mount would be."""
+    login = COMPTE_PAR_PREFIXE[role]
+    fiche_id = _une_fiche(demo_app, login)
+    at = _connecte(login)  # signed in before the store became read-only
+    at.session_state["fiche_ouverte"] = fiche_id if role == "eleve" else None
+    at.session_state["fiche_suivie"] = fiche_id if role == "enseignant" else None
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///file:{demo_app.url.database}?mode=ro&uri=true")
+    st.cache_resource.clear()
+    caplog.set_level(logging.INFO, logger="passeport.erreurs")
+    montrees = {}
+    at.run()
+    _sans_trace(at, caplog.text)
+    for page in [p for p in PAGES if p.startswith(role + "_") and p != "tuteur_lien"]:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        montrees[page] = _sans_trace(at, caplog.text)
+        assert at.title, page
+    if role == "enseignant":
+        assert montrees["enseignant_fiche"], montrees
+    if role == "eleve":  # the student writes on: French message, the text stays in the form
+        at.switch_page("pages/eleve_fiche.py")
+        at.run()
+        at.text_area(key="f_demarche").input("Écrit pendant que la base est en lecture seule.")
+        at.button(key="enregistrer").click()
+        at.run()
+        assert _sans_trace(at, caplog.text)
+        assert at.text_area(key="f_demarche").value == "Écrit pendant que la base est en lecture seule."
+    st.cache_resource.clear()
+
+
 @pytest.mark.parametrize("genre", list(PANNES))
 def test_signed_out_and_tutor_link_pages_under_a_storage_fault(demo_app, caplog, genre):
     caplog.set_level(logging.INFO, logger="passeport.erreurs")
@@ -454,3 +486,66 @@ def test_a_nul_sent_to_the_draft_route_is_a_french_422(client_web, fresh_db):
                         headers={"origin": "http://127.0.0.1"})
     assert r.status_code == 422, r.text
     assert r.json()["message"].startswith("Le champ « demarche » du brouillon contient un caractère interdit")
+
+
+# --- the real server on a really read-only store (SQLite opened with mode=ro): what a browser shows --------------
+
+
+def _jeton(url: str, login: str) -> str:
+    from passeport.services import sessions
+    from passeport.services.comptes import authentifier
+
+    engine = creer_engine(url)
+    with Session(engine) as s:
+        jeton = sessions.ouvrir(s, authentifier(s, login, "passeport-demo").compte_id)
+        s.commit()
+    engine.dispose()
+    return jeton
+
+
+@pytest.mark.browser
+def test_a_read_only_store_in_the_browser_shows_french_messages_with_references(demo_db_url, tmp_path, navigateur):
+    import shutil
+
+    from tests.navigateur import attendre_fin_execution, nouvelle_page, se_connecter, serveur_streamlit
+
+    chemin = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), chemin)
+    url_ecriture = f"sqlite:///{chemin}"
+    jeton = _jeton(url_ecriture, "claire.martin")  # signed in before the store became read-only
+    engine = creer_engine(url_ecriture)
+    fiche_id = _une_fiche(engine, "claire.martin")
+    with Session(engine) as s:
+        versions_avant = s.scalar(select(func.count()).select_from(FicheVersion))
+    engine.dispose()
+    with serveur_streamlit(f"sqlite:///file:{chemin}?mode=ro&uri=true", tmp_path) as url:
+        # Sign-in needs to write (the try is counted, the session opened): a French page, 503, never a bare 500.
+        page = nouvelle_page(navigateur)
+        se_connecter(page, f"{url}/connexion", "lea.moreau")
+        alerte = page.get_by_role("alert")
+        alerte.wait_for()
+        assert alerte.inner_text().startswith("La connexion est impossible pour le moment")
+        ref_connexion = _REFERENCE.search(alerte.inner_text()).group(1)
+        # A teacher already signed in reads the list of her divisions (reading works) …
+        page.context.add_cookies([{"name": web.COOKIE, "value": jeton, "url": url}])
+        page.goto(url)
+        attendre_fin_execution(page)
+        page.get_by_text("Mes divisions").first.wait_for()
+        # … then opens a fiche: a reading by a teacher must be journaled, which the store refuses.
+        page.goto(f"{url}/enseignant_fiche?fiche={fiche_id}")
+        attendre_fin_execution(page)
+        message = page.get_by_text("Une erreur est survenue (référence")
+        message.wait_for()
+        texte = message.inner_text()
+        contenu = page.content()
+        page.close()
+    journal = (tmp_path / "streamlit.log").read_text()
+    ref = _REFERENCE.search(texte).group(1)
+    assert "espace disque plein ou base en lecture seule" in texte
+    assert "Traceback" not in contenu and "OperationalError" not in contenu and "readonly" not in contenu
+    assert f"Erreur {ref_connexion} (connexion) : OperationalError" in journal
+    assert f"Erreur {ref} (page enseignant_fiche) : OperationalError" in journal
+    engine = creer_engine(url_ecriture)
+    with Session(engine) as s:  # nothing was lost
+        assert s.scalar(select(func.count()).select_from(FicheVersion)) == versions_avant
+    engine.dispose()
