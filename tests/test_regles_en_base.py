@@ -324,3 +324,74 @@ def test_a_teacher_opening_a_fiche_of_one_student_journals_only_that_student(dem
     assert at.selectbox(key="suivi_eleve").value is None  # the hidden list loads no student until one is chosen
     engine.dispose()
     st.cache_resource.clear()
+
+
+def _archive_modifiee(archive: bytes, changer) -> bytes:
+    """The ZIP with its passeport.json changed by ``changer`` (and the manifest's SHA-256 and size updated)."""
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        contenus = {nom: z.read(nom) for nom in z.namelist()}
+    document = json.loads(contenus["passeport.json"])
+    changer(document)
+    contenus["passeport.json"] = json.dumps(document, ensure_ascii=False).encode()
+    manifeste = json.loads(contenus["manifeste.json"])
+    for ligne in manifeste["fichiers"]:
+        if ligne["chemin"] == "passeport.json":
+            ligne.update(sha256=hashlib.sha256(contenus["passeport.json"]).hexdigest(),
+                         taille=len(contenus["passeport.json"]))
+    contenus["manifeste.json"] = json.dumps(manifeste).encode()
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(sortie, "w") as z:
+        for nom, octets in contenus.items():
+            z.writestr(nom, octets)
+    return sortie.getvalue()
+
+
+def test_an_older_archive_with_two_retained_fiches_reimports_with_one(tmp_path, monkeypatch):
+    """A passport exported by a store that had the bug: the most recently changed fiche stays retained, the one in the
+    bin remembers it was; an unknown genre of appréciation is refused in French, nothing written."""
+    import io
+
+    from passeport.archive_lecture import ArchiveInvalide
+    from passeport.services import exploitation
+
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
+    depart = creer_engine(f"sqlite:///{tmp_path / 'depart.sqlite'}")
+    initialiser(depart)
+    ecole = creer_ecole(depart)
+    a, b = _deux_fiches(depart, ecole)
+    with transaction(depart) as s:
+        c_id = fiches.nouvelle_fiche(s, ecole.lea, dataclasses.replace(COMMANDE, titre="C")).id
+        fiches.supprimer(s, ecole.lea, c_id)
+        appreciations.ecrire(s, ecole.martin, ecole.lea.eleve_id, "Bien.", a)
+        tampon = io.BytesIO()
+        exploitation.exporter_passeport(s, OPERATEUR, ecole.lea.eleve_id, tampon)
+    depart.dispose()
+
+    def deux_retenues(document):
+        for f in document["fiches"]:
+            f["retenue"] = True
+            f["modifiee_le"] = {a: "2026-11-01T10:00:00Z", b: "2026-11-05T10:00:00Z"}.get(f["id"], f["modifiee_le"])
+
+    arrivee = creer_engine(f"sqlite:///{tmp_path / 'arrivee.sqlite'}")
+    initialiser(arrivee)
+    creer_ecole(arrivee)
+    mauvaise = _archive_modifiee(tampon.getvalue(), lambda d: d["appreciations"][0].update(genre="note"))
+    with pytest.raises(ArchiveInvalide) as refus, transaction(arrivee) as s:
+        exploitation.importer_passeport(s, OPERATEUR, io.BytesIO(mauvaise), division="1GA1")
+    assert any("genre « note »" in e for e in refus.value.erreurs)
+    with Session(arrivee) as s:
+        assert s.scalar(select(func.count()).select_from(Fiche)) == 0
+    with transaction(arrivee) as s:
+        exploitation.importer_passeport(s, OPERATEUR, io.BytesIO(_archive_modifiee(tampon.getvalue(), deux_retenues)),
+                                        division="1GA1")
+    with Session(arrivee) as s:
+        lignes = s.execute(select(FicheVersion.titre, Fiche.retenue, Fiche.retenue_avant_corbeille).join(
+            Fiche, (FicheVersion.fiche_id == Fiche.id) & (FicheVersion.numero == Fiche.version_courante))
+            .order_by(FicheVersion.titre)).all()
+    assert [tuple(l) for l in lignes] == [("A", False, False), ("B", True, False), ("C", False, True)]
+    arrivee.dispose()

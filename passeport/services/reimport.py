@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from passeport import referentiel, stockage
 from passeport.archive_lecture import PLAFOND_PIECE, ArchiveInvalide, lire_archive
 from passeport.models import (
-    Appreciation, AppreciationVersion, Compte, ContexteReutilisable, Division, Eleve, Etablissement, Fiche,
+    GENRES_APPRECIATION, MOTIFS_OBJECTIF, ORIGINES_APPRECIATION, Appreciation, AppreciationVersion, Compte, ContexteReutilisable, Division, Eleve, Etablissement, Fiche,
     FicheVersion, ObjectifPfmp, Organisation, Pfmp, PieceJointe, Positionnement, Questionnement, Role, Tuteur,
 )
 from passeport.services.audit import journaliser
@@ -126,12 +126,34 @@ def _verifier_references(doc: dict, situations: set[str], nom_ref: str, erreurs:
         for i, x in enumerate(doc[cle]):
             if x["fiche"] not in fiches:
                 erreurs.append(f"passeport.json, {cle}[{i}] : fiche {x['fiche']} inconnue")
+    for i, a in enumerate(doc["appreciations"]):  # the closed lists the database checks (models.py)
+        if a["genre"] not in GENRES_APPRECIATION or a["origine"] not in ORIGINES_APPRECIATION:
+            erreurs.append(f"passeport.json, appreciations[{i}] : genre « {a['genre']} » ou origine "
+                           f"« {a['origine']} » inconnus")
+    for p in doc["pfmp"]:
+        for o in p["objectifs_pfmp"]:
+            if o["motif"] not in MOTIFS_OBJECTIF:
+                erreurs.append(f"PFMP chez {p['organisation']['nom']} : motif d'objectif « {o['motif']} » inconnu")
     for p in doc["pfmp"]:
         codes = [o["situation"] for o in p["objectifs_pfmp"]] + list(p["bilan_situations"])
         for code in codes:
             if code not in situations:
                 erreurs.append(f"PFMP chez {p['organisation']['nom']} : situation {code} inconnue du référentiel "
                                f"{nom_ref} de la division d'accueil")
+
+
+def _retenues(fiches: list[dict]) -> set[int]:
+    """The ids of the fiches that stay retained: one per situation (of the current version) as the database wants,
+    the most recently changed when an older archive holds several, never one in the bin (it remembers it was, as
+    the bin does). The same rule as migration 0011."""
+    gardees: dict[str, dict] = {}
+    for f in fiches:
+        if f["retenue"] and f["supprimee_le"] is None:
+            situation = next((v["situation"] for v in f["versions"] if v["numero"] == f["version_courante"]), "")
+            if situation not in gardees or (f["modifiee_le"], f["id"]) > (gardees[situation]["modifiee_le"],
+                                                                       gardees[situation]["id"]):
+                gardees[situation] = f
+    return {f["id"] for f in gardees.values()}
 
 
 class _Comptes:
@@ -260,8 +282,10 @@ def _ecrire(session: Session, doc: dict, etab: Etablissement, cible: Division, e
 
     fiches: dict[int, Fiche] = {}
     pieces: list[tuple[Fiche, dict]] = []
+    retenues = _retenues(doc["fiches"])
     for f in doc["fiches"]:
-        fiche = Fiche(eleve=eleve, version_courante=f["version_courante"], retenue=f["retenue"],
+        fiche = Fiche(eleve=eleve, version_courante=f["version_courante"], retenue=f["id"] in retenues,
+                      retenue_avant_corbeille=bool(f["retenue"] and f["supprimee_le"] is not None),
                       pfmp=periodes.get(f["pfmp"]), partagee_pfmp=_pfmp_du_partage(f, periodes), cree_le=f["cree_le"],
                       modifiee_le=f["modifiee_le"], supprimee_le=f["supprimee_le"])
         for v in sorted(f["versions"], key=lambda v: v["numero"]):
