@@ -395,3 +395,23 @@ def test_an_older_archive_with_two_retained_fiches_reimports_with_one(tmp_path, 
             .order_by(FicheVersion.titre)).all()
     assert [tuple(l) for l in lignes] == [("A", False, False), ("B", True, False), ("C", False, True)]
     arrivee.dispose()
+
+
+def test_an_import_racing_a_retenir_is_refused_in_french(ecole_, monkeypatch):
+    """The import checks the retained fiches, then writes: a fiche retained in between (simulated here by hiding it
+    from the check) makes the database refuse, and the import says so, writing nothing."""
+    from passeport.services import imports
+
+    engine, ecole = ecole_
+    a, _ = _deux_fiches(engine, ecole)
+    with transaction(engine) as s:
+        fiches.retenir(s, ecole.lea, a)
+    monkeypatch.setattr(imports, "_retenues_existantes", lambda session, eleve_ids: set())
+    fichier = ("eleve;situation;titre;date_debut;date_fin;lieu;nature;organisation;contexte;conditions;demarche;"
+               "productions;complexite;complexite_details;aleas;aleas_details;retenue\n"
+               "INE1;1.1.2;Importée;2026-10-01;;pfmp;reelle;;;;;;1;;0;;1\n").encode()
+    with pytest.raises(imports.ImportInvalide, match="relancez l'import"), transaction(engine) as s:
+        importer_fiches(s, OPERATEUR, fichier)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Fiche)) == 2
+    assert _retenues(engine) == [(a, "1.1.2")]

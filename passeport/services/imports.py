@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from passeport import acces, annee, referentiel
@@ -287,7 +288,13 @@ def importer_fiches(session: Session, acteur, source: Path | str | bytes, auteur
     _rapporter(erreurs)
     for eleve, contenu, retenue in a_creer:
         creer_fiche(session, eleve.id, contenu, auteur_id, retenue)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a student retained a fiche of the same situation while the file was read
+        if "uq_fiche_retenue" not in str(exc) and "UNIQUE constraint failed: fiche." not in str(exc):
+            raise
+        raise ImportInvalide(["une fiche retenue du fichier porte sur une situation pour laquelle l'élève vient de "
+                              "retenir une autre fiche : rien n'a été enregistré, relancez l'import"]) from None
     return BilanImport(len(a_creer))
 
 
