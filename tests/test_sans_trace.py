@@ -549,3 +549,23 @@ def test_a_read_only_store_in_the_browser_shows_french_messages_with_references(
     with Session(engine) as s:  # nothing was lost
         assert s.scalar(select(func.count()).select_from(FicheVersion)) == versions_avant
     engine.dispose()
+
+
+@pytest.mark.store
+def test_control_characters_are_refused_in_names(fresh_db):
+    from passeport.services import administration, pfmp
+
+    ecole = creer_ecole(fresh_db)
+    with Session(fresh_db) as s:
+        with pytest.raises(pfmp.PfmpInvalide) as exc:
+            pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIO\x00MAG", dt.date(2026, 11, 2),
+                                  dt.date(2026, 11, 27), "Julien Garnier")
+        assert str(exc.value) == ("L'organisation, le nom ou l'adresse du tuteur contient un caractère interdit "
+                                  "(caractère de contrôle invisible) : retirez-le.")
+        with pytest.raises(administration.ReglageRefuse, match="contient un caractère interdit"):
+            administration.creer_enseignant(s, ecole.admin, "Paul\x1b", "Bernard")
+        with pytest.raises(administration.ReglageRefuse, match="contient un caractère interdit"):
+            administration.creer_division(s, ecole.admin, "2GA\x002", "2nde", "2026-2027", "ga-2012")
+        s.rollback()
+    with Session(fresh_db) as s:
+        assert s.scalar(select(func.count()).select_from(CompteEnBase)) == 5  # the tiny school's accounts only

@@ -193,6 +193,10 @@ def creer_division(session: Session, acteur, nom: str, niveau: str, annee_scolai
     nom = nom.strip()
     if not nom or len(nom) > 40:
         raise ReglageRefuse("Indiquez le nom de la division (40 caractères au plus).")
+    from passeport.saisie import caractere_interdit
+
+    if caractere_interdit(nom):
+        raise ReglageRefuse("Le nom de la division contient un caractère interdit (caractère de contrôle invisible).")
     if not annee.est_valide(annee_scolaire):
         raise ReglageRefuse("L'année scolaire s'écrit ainsi : 2027-2028.")
     if nom_referentiel not in referentiel.noms_disponibles():

@@ -27,7 +27,7 @@ from passeport.models import (  # noqa: F401  (Pfmp is read by the tutor page)
     Appreciation, AppreciationVersion, Eleve, EvenementAudit, Fiche, FicheVersion, LienTuteur, Lieu, ObjectifPfmp, Organisation,
     Pfmp, Role, Tuteur, maintenant,
 )
-from passeport.saisie import probleme_de_texte
+from passeport.saisie import caractere_interdit, probleme_de_texte
 from passeport.services.appreciations import dans_le_delai, nouvelle_version, verifier_delai
 from passeport.services.audit import journaliser
 from passeport.services.fiches import referentiel_de_l_eleve
@@ -65,6 +65,9 @@ def enregistrer_pfmp(
         raise PfmpInvalide("Indiquez le nom du tuteur ou de la tutrice (120 caractères au plus).")
     if tuteur_email and ("@" not in tuteur_email or len(tuteur_email) > 200):
         raise PfmpInvalide("L'adresse électronique du tuteur n'est pas valide.")
+    if any(caractere_interdit(texte) for texte in (organisation, tuteur_nom, tuteur_email)):
+        raise PfmpInvalide("L'organisation, le nom ou l'adresse du tuteur contient un caractère interdit "
+                           "(caractère de contrôle invisible) : retirez-le.")
     if date_fin < date_debut:
         raise PfmpInvalide("La date de fin de la PFMP est avant sa date de début.")
     eleve = session.get(Eleve, eleve_id)
@@ -196,8 +199,10 @@ def se_presenter(session: Session, acces_tuteur: AccesTuteur, nom: str) -> Acces
     """The tutor gives their name at first use (it signs their comments)."""
     acces.exiger_lien_tuteur(session, acces_tuteur)
     nom = nom.strip()
-    if not nom or len(nom) > 200 or "\x00" in nom:
+    if not nom or len(nom) > 200:
         raise PfmpInvalide("Indiquez votre nom et votre fonction (200 caractères au plus).")
+    if caractere_interdit(nom):
+        raise PfmpInvalide("Votre nom contient un caractère interdit (caractère de contrôle invisible) : retirez-le.")
     session.get(LienTuteur, acces_tuteur.lien_id).nom_tuteur = nom
     journaliser(session, "lien_tuteur_premier_usage", None, "tuteur", "pfmp", acces_tuteur.pfmp_id,
                 acces_tuteur.eleve_id, details=nom, adresse=acces_tuteur.adresse)
