@@ -415,3 +415,25 @@ def test_an_import_racing_a_retenir_is_refused_in_french(ecole_, monkeypatch):
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Fiche)) == 2
     assert _retenues(engine) == [(a, "1.1.2")]
+
+
+def test_a_tutor_link_ends_when_it_expires_or_the_student_leaves(ecole_):
+    from passeport.acces import AccesRefuse
+    from passeport.models import Eleve, LienTuteur
+
+    engine, ecole = ecole_
+    with transaction(engine) as s:
+        periode = pfmp.enregistrer_pfmp(s, ecole.martin, ecole.lea.eleve_id, "BIOMAG", dt.date(2026, 11, 16),
+                                        dt.date(2026, 12, 11), "Julien Garnier")
+        tuteur = pfmp.se_presenter(s, pfmp.ouvrir(s, pfmp.creer_lien(s, ecole.martin, periode.id)), "Julien Garnier")
+    with Session(engine) as s:
+        assert pfmp.fiches_du_tuteur(s, tuteur) == []
+    for changer in (lambda s: setattr(s.get(Eleve, ecole.lea.eleve_id), "sorti_le", dt.date(2026, 11, 1)),
+                    lambda s: setattr(s.get(LienTuteur, tuteur.lien_id), "expire_le", dt.datetime(2026, 11, 1))):
+        with transaction(engine) as s:
+            changer(s)
+        with Session(engine) as s, pytest.raises(AccesRefuse, match="plus valable"):
+            pfmp.fiches_du_tuteur(s, tuteur)
+        with transaction(engine) as s:  # back to a live link for the next case
+            s.get(Eleve, ecole.lea.eleve_id).sorti_le = None
+            s.get(LienTuteur, tuteur.lien_id).expire_le = dt.datetime(2099, 1, 1)
