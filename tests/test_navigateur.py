@@ -18,8 +18,11 @@ def app_url(demo_db_url, tmp_path_factory):
 def test_teacher_signs_in_and_sees_her_divisions(app_url, navigateur):
     contexte = navigateur.new_context(viewport={"width": 1366, "height": 768})
     page = contexte.new_page()
+    refus_csp = []  # what the Content-Security-Policy would block in Streamlit's page: nothing
+    page.on("console", lambda m: refus_csp.append(m.text) if "Content Security Policy" in m.text else None)
     se_connecter(page, app_url, "claire.martin")
     page.get_by_role("heading", name="Bonjour Claire Martin").wait_for(timeout=30_000)
+    assert "frame-ancestors 'self'" in page.request.get(app_url).headers["content-security-policy"]
     page.get_by_text("Mes divisions").first.wait_for()
     for division in ("2GA1", "1GA1", "TGA1"):
         page.get_by_role("cell", name=division).or_(page.get_by_role("rowheader", name=division)).wait_for()
@@ -34,10 +37,18 @@ def test_teacher_signs_in_and_sees_her_divisions(app_url, navigateur):
     second.get_by_role("heading", name="Bonjour Claire Martin").wait_for(timeout=30_000)
     cookie = next(c for c in page.context.cookies() if c["name"] == "passeport_session")
     assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Lax")
-    page.get_by_role("link", name="Se déconnecter").click()
+    # The cockpit (Plotly charts, the grid) under the same policy.
+    page.get_by_role("link", name="Tableau de bord", exact=True).click()
+    page.get_by_role("heading", name="Tableau de bord").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot, [data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+    page.screenshot(path=ARTEFACTS / "enseignant_tableau_csp.png")
+    page.get_by_role("button", name="Se déconnecter").click()  # a POST form (a GET signs nobody out)
     page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
     second.reload()  # the other tab is signed out too
     second.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)
+    # Only Streamlit's favicon taken from Google's font site is refused, on purpose: no request from a student's
+    # browser to another site (and none would succeed on a school network without Internet).
+    assert [m for m in refus_csp if "https://fonts.gstatic.com/" not in m] == []
     contexte.close()
 
 
@@ -72,7 +83,7 @@ def test_first_password_must_be_changed(demo_db_url, tmp_path, navigateur):
         page.get_by_label("Nouveau mot de passe, encore une fois").fill("mon chat aime la pluie")
         page.get_by_role("button", name="Enregistrer mon mot de passe").click()
         page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
-        page.get_by_role("link", name="Se déconnecter").click()
+        page.get_by_role("button", name="Se déconnecter").click()
         se_connecter(page, app, "lea.moreau", "mon chat aime la pluie")
         page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
         page.close()
