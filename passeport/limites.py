@@ -117,7 +117,7 @@ def attente_restante(session, cle_: str, instant: dt.datetime | None = None) -> 
     return jusqua - instant
 
 
-def nettoyer(session: Session, instant: dt.datetime | None = None, age: dt.timedelta = dt.timedelta(days=1)) -> int:
+def nettoyer(session, instant: dt.datetime | None = None, age: dt.timedelta = dt.timedelta(days=1)) -> int:
     """Remove the counters without failure for ``age`` (wrong links leave one each); return how many."""
     instant = instant or maintenant()
     return session.execute(delete(CompteurEchecs).where(CompteurEchecs.dernier_le < instant - age)).rowcount

@@ -93,8 +93,9 @@ def _essais_en_parallele(url: str, essais: list[tuple[str, str, dict]]) -> list[
     def essayer(i: int, login: str, mot_de_passe: str, entetes: dict) -> None:
         with httpx.Client(base_url=url, follow_redirects=False, timeout=120) as client:
             csrf = client.get("/connexion", headers=entetes).cookies[web.COOKIE_CSRF]
+            client.cookies.set(web.COOKIE_CSRF, csrf)  # Secure: a browser sends it to 127.0.0.1, httpx would not
             depart.wait(timeout=60)
-            r = client.post("/connexion", headers=entetes, cookies={web.COOKIE_CSRF: csrf},
+            r = client.post("/connexion", headers=entetes,
                             data={"login": login, "mot_de_passe": mot_de_passe, "suite": "/", "csrf": csrf})
             statuts[i] = r.status_code
 
@@ -329,3 +330,13 @@ def test_an_extract_link_is_not_blocked_by_wrong_links_from_its_address(fresh_db
     with Session(fresh_db) as s:
         cles = set(s.scalars(select(CompteurEchecs.cle)))
     assert len(cles) == 50 and all(c.startswith("lien-extrait:") for c in cles)
+
+
+def test_counters_without_failure_for_a_day_are_removed_at_the_next_sign_in(app, fresh_db):
+    with transaction(fresh_db) as s:
+        s.add(CompteurEchecs(cle="lien-extrait:ancien", echecs=3, dernier_le=dt.datetime(2020, 1, 1)))
+        s.add(CompteurEchecs(cle="lien-extrait:recent", echecs=3, dernier_le=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+    with _client(app) as client:
+        assert _poster(client).status_code == 303
+    with Session(fresh_db) as s:
+        assert {c for c in s.scalars(select(CompteurEchecs.cle)) if c.startswith("lien-")} == {"lien-extrait:recent"}

@@ -104,6 +104,7 @@ def _reussite(session: Session, login: str, adresse: str | None) -> None:
     from passeport import limites
 
     def rendre(connexion) -> None:
+        limites.nettoyer(connexion)  # counters without failure for a day (each wrong link leaves one)
         limites.effacer(connexion, cle_du_login(login))
         if adresse:
             limites.rendre(connexion, limites.cle("connexion-appareil", adresse), limites.CONNEXION_APPAREIL)
