@@ -91,7 +91,8 @@ def dans(colonne: str, valeurs: tuple) -> str:
     """The SQL condition ``colonne`` is one of ``valeurs`` (fixed words or integers of the lists above)."""
     if all(isinstance(v, int) for v in valeurs) and tuple(valeurs) == tuple(range(min(valeurs), max(valeurs) + 1)):
         return f"{colonne} BETWEEN {min(valeurs)} AND {max(valeurs)}"
-    assert all(isinstance(v, str) and "'" not in v for v in valeurs)
+    if not all(isinstance(v, str) and "'" not in v for v in valeurs):
+        raise ValueError(f"liste fermée mal écrite pour {colonne} : {valeurs!r}")
     return f"{colonne} IN ({', '.join(repr(v) for v in valeurs)})"
 
 
