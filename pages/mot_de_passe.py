@@ -21,7 +21,8 @@ if envoye:
     with session() as s:
         try:
             # Every other session of the account ends; this browser's (cookie, or the tests' token) stays open.
-            jeton = st.context.cookies.get(COOKIE) or st.session_state.get("jeton")
+            cookie = st.context.cookies.get(COOKIE)
+            jeton = (cookie if isinstance(cookie, str) else None) or st.session_state.get("jeton")
             changer_mot_de_passe(s, utilisateur, actuel, nouveau, confirmation, jeton_garde=jeton)
             s.commit()
         except MotDePasseRefuse as exc:
