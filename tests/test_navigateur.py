@@ -84,6 +84,7 @@ def test_first_password_must_be_changed(demo_db_url, tmp_path, navigateur):
         page.get_by_role("button", name="Enregistrer mon mot de passe").click()
         page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
         page.get_by_role("button", name="Se déconnecter").click()
+        page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)  # the POST went through
         se_connecter(page, app, "lea.moreau", "mon chat aime la pluie")
         page.get_by_role("heading", name="Mon passeport").wait_for(timeout=30_000)
         page.close()

@@ -54,6 +54,7 @@ def test_import_a_class_print_the_sheet_and_sign_in_with_it(demo_db_url, tmp_pat
             r"Lou Roux — 2GA2\s+Identifiant : (lou\.roux\d*)\s+Mot de passe provisoire : (\S+)", texte).groups()
         document.close()
         page.get_by_role("button", name="Se déconnecter").click()
+        page.get_by_role("button", name="Se connecter").wait_for(timeout=30_000)  # the POST went through
 
         se_connecter(page, app, login, mot_de_passe)
         page.get_by_role("heading", name="Choisissez votre mot de passe").wait_for()
