@@ -340,3 +340,22 @@ def test_counters_without_failure_for_a_day_are_removed_at_the_next_sign_in(app,
         assert _poster(client).status_code == 303
     with Session(fresh_db) as s:
         assert {c for c in s.scalars(select(CompteurEchecs.cle)) if c.startswith("lien-")} == {"lien-extrait:recent"}
+
+
+def test_the_administrator_unblocks_a_login_with_a_new_password(fresh_db):
+    from passeport.services import administration
+    from tests.ecole import creer_ecole
+
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        ancienne = sessions.ouvrir(s, ecole.lea.compte_id)
+    for _ in range(5):  # a classmate types wrong passwords on Léa's login
+        with Session(fresh_db) as s, pytest.raises(comptes.ConnexionRefusee):
+            comptes.authentifier(s, ecole.lea.login, "mauvais")
+    with Session(fresh_db) as s, pytest.raises(comptes.ConnexionRetardee):
+        comptes.authentifier(s, ecole.lea.login, "mauvais")
+    with transaction(fresh_db) as s:
+        nouveau = administration.reinitialiser_mot_de_passe(s, ecole.admin, ecole.lea.compte_id).mot_de_passe
+    with Session(fresh_db) as s:  # no wait any more, and the sessions opened before have ended
+        assert comptes.authentifier(s, ecole.lea.login, nouveau).doit_changer_mot_de_passe is True
+        assert sessions.utilisateur(s, ancienne) is None
