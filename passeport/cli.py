@@ -349,10 +349,10 @@ def cmd_purger(engine: Engine, args: argparse.Namespace) -> None:
     try:
         if args.essai:
             with Session(engine) as session:  # never committed
-                bilan = conservation.purger(session, limite, essai=True)
+                bilan = conservation.purger(session, OPERATEUR, limite, essai=True)
         else:
             with transaction(engine) as session:
-                bilan = conservation.purger(session, limite)
+                bilan = conservation.purger(session, OPERATEUR, limite)
     except conservation.ConservationInvalide as exc:
         raise ErreurCommande(str(exc)) from None
     effaces = 0 if args.essai else conservation.effacer_fichiers(bilan)

@@ -206,6 +206,8 @@ class ExigerConnexion(BaseHTTPMiddleware):
 
     async def _repondre(self, requete: Request, suivant):
         chemin = requete.url.path
+        if chemin.startswith("/_stcore/metrics"):  # Streamlit's cache and session counts: for nobody outside
+            return Response("Introuvable.", status_code=404, headers={"Cache-Control": "no-store"})
         if chemin.startswith("/media/") and not await media_autorise(requete):  # attachments go by /piece/
             return Response("Session requise.", status_code=401, headers={"Cache-Control": "no-store"})
         lien_tuteur = "lien" in requete.query_params  # a tutor's link needs no account
@@ -239,7 +241,9 @@ donnée ; ses fiches avec toutes leurs versions, les fichiers joints, les PFMP (
 choisies par l'équipe et ses décisions (avec leur historique).</li>
 <li>Les extraits que l'élève a préparés et l'état de leurs liens de partage.</li>
 <li>Pour chaque compte : l'identifiant, le mot de passe sous une forme chiffrée qui ne permet pas de le retrouver,
-les connexions et les consultations des passeports (journal).</li></ul>
+les connexions (avec l'adresse de l'appareil), les ouvertures de liens de tuteur ou d'extrait et les consultations
+des passeports (journal) ; pour freiner qui devine les mots de passe, le nombre d'essais récents par identifiant et
+par appareil, sous une forme chiffrée, effacé après un jour sans essai.</li></ul>
 <h2>Pourquoi</h2>
 <p>Pour que l'élève garde la trace de ce qu'il a vécu, que l'équipe pédagogique adapte son enseignement et fixe des
 objectifs de PFMP, et pour préparer le contrôle en cours de formation (CCF).</p>

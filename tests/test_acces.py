@@ -127,6 +127,8 @@ ACTIONS = {
     "exploitation.livret": (set(), lambda s, a, x: exploitation.livret(s, a, x["eleve"])),
     "exploitation.dossiers_ccf": (set(), lambda s, a, x: exploitation.dossiers_ccf(s, a, x["division"], "E31")),
     "exploitation.exporter_fiches": (set(), lambda s, a, x: exploitation.exporter_fiches(s, a, "/nulle-part/x.csv")),
+    "conservation.comptes_a_purger": (set(), lambda s, a, x: conservation.comptes_a_purger(s, a, dt.date(2026, 1, 1))),
+    "conservation.purger": (set(), lambda s, a, x: conservation.purger(s, a, dt.date(2026, 1, 1), essai=True)),
     "pfmp.pfmp_de_l_eleve": (GERER_PFMP, lambda s, a, x: pfmp.pfmp_de_l_eleve(s, a, x["eleve"])),
     # Teachers create the tutor's link and print it: the student never sees a live link (issue 12).
     "pfmp.creer_lien": (ENSEIGNER, lambda s, a, x: pfmp.creer_lien(s, a, x["pfmp"], dt.datetime(2026, 11, 20))),
@@ -272,7 +274,7 @@ SANS_ACTEUR = {
     # Added with the other parts of issue 13 (classified by "regles": their authors confirm).
     "comptes.cle_du_login": "pur", "comptes.ressemble_au_login": "pur", "comptes.trop_courant": "pur",
     "conservation.ajouter_mois": "pur", "conservation.aujourd_hui": "pur", "conservation.conserve_jusqu_au": "pur",
-    "pieces.controler_zip": "pur", "conservation.comptes_a_purger": "exploitation", "conservation.purger": "exploitation",
+    "pieces.controler_zip": "pur",
     "conservation.effacer_fichiers": "exploitation", "sessions.fermer_toutes": "interne",
 }
 
@@ -427,6 +429,7 @@ def test_the_operator_of_the_command_imports_an_administrator_of_another_school_
         assert imports.importer_fiches(s, OPERATEUR, FICHES_CSV).crees == 1
         assert exploitation.livret(s, OPERATEUR, ids["eleve"]).nombre_de_fiches == 2
         assert len(exploitation.dossiers_ccf(s, OPERATEUR, ids["division"], "E31")[1]) == 1
+        assert conservation.purger(s, OPERATEUR, essai=True).comptes == []  # nobody here has left
         # The operator is nobody else: no passport, no school.
         with pytest.raises(AccesRefuse):
             accueil.resume_etablissement(s, OPERATEUR)

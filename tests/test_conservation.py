@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passeport import stockage
-from passeport.acces import AccesRefuse
+from passeport.acces import OPERATEUR, AccesRefuse
 from passeport.cli import main
 from passeport.db import transaction
 from passeport.models import (
@@ -186,7 +186,7 @@ def test_purge_on_students_who_stay_reads_their_passport(ecole_partie):
     """After the purge the others' passports are whole: Léa reads her fiche and her shared attachment."""
     engine, ecole, _eleves = ecole_partie
     with transaction(engine) as s:
-        conservation.purger(s)
+        conservation.purger(s, OPERATEUR)
     with transaction(engine) as s:
         ligne = fiches.fiches_de_l_eleve(s, ecole.lea, ecole.lea.eleve_id)[0]
         contenus = sorted(pieces.lire(s, ecole.lea, p.id).donnees for p in pieces.lister(s, ecole.lea, ligne.id))
@@ -218,7 +218,7 @@ def test_the_administrator_sets_the_retention_period(ecole_partie):
         conservation.definir_conservation(s, ecole.admin, 3)
     with Session(engine) as s:
         # 3 months: Hugo (until 20/1/2028) goes too; Tom's school keeps 6 months (until 1/10/2028).
-        assert [c.login for c in conservation.comptes_a_purger(s, JOUR)] == ["zoe.test", "hugo.test", "ines.test"]
+        assert [c.login for c in conservation.comptes_a_purger(s, OPERATEUR, JOUR)] == ["zoe.test", "hugo.test", "ines.test"]
     with pytest.raises(AccesRefuse), transaction(engine) as s:
         conservation.definir_conservation(s, ecole.martin, 24)
 

@@ -81,3 +81,15 @@ def test_every_key_of_an_exported_passport_is_in_the_format_document(demo_db_url
     assert {"fiches", "versions", "appreciations", "positionnements", "pfmp"} <= cles
     # A key is documented in a table (`cle`, `objet.cle`) or in a JSON example ("cle").
     assert sorted(c for c in cles if not any(f in format_ for f in (f"`{c}`", f".{c}`", f'"{c}"'))) == []
+
+
+def test_every_test_named_in_the_reliability_page_exists():
+    """docs/fiabilite.md sends the reader to the test that replays each fault: that test must exist."""
+    page = (RACINE / "docs" / "fiabilite.md").read_text(encoding="utf-8")
+    cites = set(re.findall(r"`(?:[a-z_]+\.py::)?(test_[a-z0-9_]+)", page))
+    definis = {nom for fichier in (RACINE / "tests").glob("test_*.py")
+               for nom in re.findall(r"^(?:async )?def (test_[a-z0-9_]+)", fichier.read_text(encoding="utf-8"), flags=re.M)}
+    fichiers = {nom for nom in re.findall(r"`(?:tests/)?(test_[a-z_]+)\.py", page)}
+    assert len(cites) >= 40
+    assert cites - definis - fichiers == set()
+    assert {f for f in fichiers if not (RACINE / "tests" / f"{f}.py").exists()} == set()

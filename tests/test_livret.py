@@ -30,7 +30,8 @@ MM = 72 / 25.4  # PDF points per millimetre
 
 TITRE = "Relance d’un fournisseur « en retard » <b>urgent</b>"
 PHRASE = "J’ai téléphoné à l’entrepôt : la réception était décalée à cause d’une grève."
-LONGUE = " ".join(["Ensuite, j’ai vérifié chaque ligne du bon de livraison et noté les écarts constatés."] * 120)
+# About 8,600 characters: several pages, within the 10,000 a field accepts.
+LONGUE = " ".join(["Ensuite, j’ai vérifié chaque ligne du bon de livraison et noté les écarts constatés."] * 100)
 URL = "https://exemple.fr/" + "tres-long-chemin-sans-espace-" * 12
 ALEAS = "Fournisseur injoignable le matin|Quantité livrée différente « au carton près »"
 

@@ -22,7 +22,7 @@ def test_import_a_class_print_the_sheet_and_sign_in_with_it(demo_db_url, tmp_pat
         page.set_default_timeout(30_000)
         se_connecter(page, app, "admin")
         page.get_by_role("link", name="Élèves").click()
-        page.get_by_role("heading", name="Élèves").wait_for()
+        page.get_by_role("heading", name="Élèves", exact=True).wait_for()
 
         entree = page.locator("[data-testid='stFileUploaderDropzoneInput']")
         entree.set_input_files(tmp_path / "fausse.csv")

@@ -338,7 +338,8 @@ def client(fresh_db, empty_db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", empty_db_url)
     web.reinitialiser_pour_les_tests()
     media = Route("/media/{nom}", lambda r: PlainTextResponse("octets du média"))  # stands for Streamlit's
-    app = Starlette(routes=[*web.ROUTES, media], middleware=web.MIDDLEWARE)
+    metriques = Route("/_stcore/metrics", lambda r: PlainTextResponse("cache_memory_bytes 12"))  # idem
+    app = Starlette(routes=[*web.ROUTES, media, metriques], middleware=web.MIDDLEWARE)
     with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as c:
         yield c
     web.reinitialiser_pour_les_tests()
@@ -403,6 +404,9 @@ def test_attachments_are_served_only_to_who_may_read_the_fiche(fresh_db, client)
     assert client.get("/media/abc.png", cookies={"passeport_session": "invente"}).status_code == 401
     r = client.get("/media/abc.png", cookies=_cookie(fresh_db, ecole.lea))
     assert (r.status_code, r.text) == (200, "octets du média")
+    # Streamlit's internal counters: for nobody, signed in or not.
+    assert client.get("/_stcore/metrics").status_code == 404
+    assert client.get("/_stcore/metrics", cookies=_cookie(fresh_db, ecole.admin)).status_code == 404
 
 
 # --- the check command -----------------------------------------------------------------------------------------

@@ -132,8 +132,10 @@ class BilanPurge:
         return sum(self.lignes.values()) + self.journal_ancien
 
 
-def comptes_a_purger(session: Session, limite: dt.date) -> list[CompteAPurger]:
-    """Former students whose retention period ended before ``limite`` (each with their school's period)."""
+def comptes_a_purger(session: Session, acteur, limite: dt.date) -> list[CompteAPurger]:
+    """Former students whose retention period ended before ``limite`` (each with their school's period).
+    The command's operator only: a purge spans every établissement of the instance."""
+    acces.exiger_operateur_ou_admin(acteur)
     lignes = session.execute(
         select(Eleve, Compte, Division, Etablissement).join(Compte, Compte.id == Eleve.compte_id)
         .join(Division, Division.id == Eleve.division_id)
@@ -197,7 +199,7 @@ def _limite_journal(limite: dt.date) -> dt.datetime:
     return dt.datetime.combine(limite, dt.time()) - dt.timedelta(days=JOURNAL_JOURS)
 
 
-def purger(session: Session, limite: dt.date | None = None, essai: bool = False) -> BilanPurge:
+def purger(session: Session, acteur, limite: dt.date | None = None, essai: bool = False) -> BilanPurge:
     """Erase (``essai``: only count) the former students past retention on ``limite`` (default today) and the
     journal lines older than a year. The caller commits, then calls ``effacer_fichiers(bilan)``."""
     jour = aujourd_hui()
@@ -205,7 +207,7 @@ def purger(session: Session, limite: dt.date | None = None, essai: bool = False)
     if limite > jour:
         raise ConservationInvalide(f"La date limite ({limite:%d/%m/%Y}) ne peut pas être dans l'avenir : "
                                    "on ne purge jamais avant la fin de la durée de conservation.")
-    comptes = comptes_a_purger(session, limite)
+    comptes = comptes_a_purger(session, acteur, limite)
     condamnes = _lignes_condamnees(session, {c.eleve_id for c in comptes}, {c.compte_id for c in comptes})
     bilan = BilanPurge(limite, comptes)
     for table in Base.metadata.sorted_tables:
