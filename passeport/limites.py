@@ -148,7 +148,8 @@ def adresse_du_client(pair: str | None, entetes, reseaux: list | None = None) ->
     """The device's address: the socket's peer, or, only when that peer is a trusted proxy, the last address of
     X-Forwarded-For that is not itself a trusted proxy. ``entetes``: a mapping of lower-case header names."""
     reseaux = proxys_de_confiance() if reseaux is None else reseaux
-    pair = pair or "inconnue"
+    # Streamlit gives None on loopback (and a stand-in object under its test harness): only a text is an address.
+    pair = pair[:64] if isinstance(pair, str) and pair else "inconnue"
     if not reseaux or not _de_confiance(pair, reseaux):
         return pair
     chaine = [morceau.strip() for morceau in (entetes.get("x-forwarded-for") or "").split(",") if morceau.strip()]

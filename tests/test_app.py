@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 
 import pytest
 import streamlit as st
@@ -15,8 +16,10 @@ MOT_DE_PASSE = "passeport-demo"
 
 
 @pytest.fixture(autouse=True)
-def app_sur_demo(demo_db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+def app_sur_demo(demo_db_url, tmp_path, monkeypatch):
+    # A private copy: the pages write (sessions, journal of readings), and the demo file is shared by other tests.
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "demo_app.sqlite")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo_app.sqlite'}")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
@@ -146,8 +149,6 @@ def test_every_page_refuses_a_signed_out_visitor(page):
 
 
 def test_admin_sets_the_attachment_quota(tmp_path, demo_db_url, monkeypatch):
-    import shutil
-
     shutil.copy(demo_db_url.removeprefix("sqlite:///"), tmp_path / "d.sqlite")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'd.sqlite'}")
     st.cache_resource.clear()

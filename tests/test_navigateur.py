@@ -1,5 +1,7 @@
 """Journeys in the real browser (Debian's Chromium): the first one signs the demo teacher in."""
 
+import shutil
+
 import pytest
 
 from tests.navigateur import se_connecter, serveur_streamlit
@@ -11,7 +13,10 @@ ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
 
 @pytest.fixture(scope="module")
 def app_url(demo_db_url, tmp_path_factory):
-    with serveur_streamlit(demo_db_url, tmp_path_factory.mktemp("serveur")) as url:
+    dossier = tmp_path_factory.mktemp("serveur")
+    # A private copy: the journeys write (sessions, journal of readings), and the demo file is shared by other tests.
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), dossier / "demo.sqlite")
+    with serveur_streamlit(f"sqlite:///{dossier / 'demo.sqlite'}", dossier) as url:
         yield url
 
 

@@ -35,8 +35,10 @@ def _lea(url: str) -> tuple[int, str]:
 
 def _etiquettes(page) -> list[str]:
     """The students' labels of the heatmap's y axis, top to bottom as drawn (the totals' axes hold numbers)."""
-    textes = page.locator(".js-plotly-plot").first.locator(".yaxislayer-above text")
-    lignes = [(t.bounding_box()["y"], t.text_content()) for t in textes.all()]
+    # Read in one go in the page: label by label, a label could be redrawn (detached) between two reads.
+    lignes = page.locator(".js-plotly-plot").first.evaluate(
+        "p => Array.from(p.querySelectorAll('.yaxislayer-above text'))"
+        ".map(t => [t.getBoundingClientRect().y, t.textContent])")
     return [texte for _, texte in sorted(lignes) if not texte.replace(".", "").isdigit()]
 
 

@@ -3,7 +3,7 @@ nothing is decoded beyond the limits, previews never break a page, the disk and 
 
 Memory: `test_peak_memory_of_a_process_handling_every_hostile_file` runs every hostile file through the same code
 paths as the server (upload checks, previews, the /piece/ route) in a fresh Python process and reads that process's
-own high-water mark (resource.getrusage(RUSAGE_SELF).ru_maxrss); the browser journey polls the RSS of the real
+own high-water mark (VmHWM); the browser journey polls the RSS of the real
 `streamlit run serveur.py` process with psutil while a student uploads hostile files.
 """
 
@@ -452,7 +452,7 @@ def test_verifier_pieces_lists_and_removes_orphans(fresh_db, db_env, dossier_pie
 # --- memory of a process handling every hostile file -----------------------------------------------------------
 
 SCRIPT_MEMOIRE = r'''
-import json, resource, sys
+import json, sys
 sys.path.insert(0, sys.argv[1])
 from tests import test_pieces_hostiles as h
 from passeport import apercu
@@ -473,7 +473,10 @@ for nom, fabrique, _ in h.HOSTILES:
     apercu.preparer("image/png", contenu)
     apercu.vignette(contenu)
 apercu.preparer("application/pdf", h.pdf_haut(14_400, 595))
-print(json.dumps({"refus": refus, "pic_mo": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM: the peak of this process's own memory. Not ru_maxrss, which Linux carries over from the forking parent
+# (a pytest worker of 1.5 GB made this process "peak" at 1.5 GB before doing anything).
+pic_ko = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({"refus": refus, "pic_mo": pic_ko / 1024}))
 '''
 
 

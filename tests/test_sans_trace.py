@@ -8,11 +8,11 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from passeport.db import creer_engine
-from passeport.models import Fiche, FicheVersion, Lieu, Nature
+from passeport.models import EvenementAudit, Fiche, FicheVersion, Lieu, Nature
 from passeport.schema import initialiser
 from passeport.services import fiches
 from passeport.services.fiches import ContenuFiche
@@ -230,6 +230,9 @@ def test_every_page_on_a_really_read_only_store_shows_no_traceback(demo_app, cap
     login = COMPTE_PAR_PREFIXE[role]
     fiche_id = _une_fiche(demo_app, login)
     at = _connecte(login)  # signed in before the store became read-only
+    with Session(demo_app) as s:  # a teacher who has not read this passport in the last 15 minutes: a journal write
+        s.execute(delete(EvenementAudit).where(EvenementAudit.action == "consultation"))
+        s.commit()
     at.session_state["fiche_ouverte"] = fiche_id if role == "eleve" else None
     at.session_state["fiche_suivie"] = fiche_id if role == "enseignant" else None
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///file:{demo_app.url.database}?mode=ro&uri=true")
