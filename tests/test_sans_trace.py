@@ -201,12 +201,21 @@ def _une_fiche(engine, login: str) -> int:
         return s.scalar(select(Fiche.id).where(Fiche.eleve_id == eleve.id, Fiche.supprimee_le.is_(None)).limit(1))
 
 
+def _sans_lecture_recente(engine) -> None:
+    """No reading journaled in the last 15 minutes: a teacher opening a fiche then writes to the journal (the write
+    that the fault must hit), whatever other tests did with the demo school before."""
+    with Session(engine) as s:
+        s.execute(delete(EvenementAudit).where(EvenementAudit.action == "consultation"))
+        s.commit()
+
+
 @pytest.mark.parametrize("genre", list(PANNES))
 @pytest.mark.parametrize("role", list(COMPTE_PAR_PREFIXE))
 def test_every_page_under_a_storage_fault_shows_no_traceback(demo_app, caplog, role, genre):
     login = COMPTE_PAR_PREFIXE[role]
     fiche_id = _une_fiche(demo_app, login)
     at = _connecte(login)
+    _sans_lecture_recente(demo_app)
     at.session_state["fiche_ouverte"] = fiche_id if role == "eleve" else None
     at.session_state["fiche_suivie"] = fiche_id if role == "enseignant" else None
     montrees = {}
@@ -230,9 +239,7 @@ def test_every_page_on_a_really_read_only_store_shows_no_traceback(demo_app, cap
     login = COMPTE_PAR_PREFIXE[role]
     fiche_id = _une_fiche(demo_app, login)
     at = _connecte(login)  # signed in before the store became read-only
-    with Session(demo_app) as s:  # a teacher who has not read this passport in the last 15 minutes: a journal write
-        s.execute(delete(EvenementAudit).where(EvenementAudit.action == "consultation"))
-        s.commit()
+    _sans_lecture_recente(demo_app)
     at.session_state["fiche_ouverte"] = fiche_id if role == "eleve" else None
     at.session_state["fiche_suivie"] = fiche_id if role == "enseignant" else None
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///file:{demo_app.url.database}?mode=ro&uri=true")
