@@ -27,9 +27,10 @@ run: base
 		--browser.gatherUsageStats false
 
 # Two processes: while a browser journey waits (a network cut lasts 3 minutes), the other runs the rest.
-# A test file stays on one process (its server and fixtures are set up once); PostgreSQL tests share one process.
+# A test file stays on one process (its server and module fixtures are set up once); the PostgreSQL test database
+# is taken by one test at a time (a lock file, tests/conftest.py).
 test: base
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Mesures de bench/RESULTS.md (SQLite ; PostgreSQL aussi quand PASSEPORT_POSTGRES_URL est défini).
 bench: base

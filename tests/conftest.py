@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,22 +44,34 @@ def vider_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def pg_url() -> str:
-    """An empty PostgreSQL database (its schema dropped and recreated)."""
-    url = url_postgres()
-    vider_postgres(url)
-    return url
+@contextmanager
+def postgres_a_soi(url: str):
+    """The PostgreSQL test database for this test alone: `make test` runs two pytest processes (pytest-xdist), and
+    a test of one must never empty the database under a test of the other. A lock file taken for the whole test."""
+    with open(Path(tempfile.gettempdir()) / "passeport-tests-postgresql.lock", "w") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        try:
+            vider_postgres(url)
+            yield url
+        finally:
+            fcntl.flock(verrou, fcntl.LOCK_UN)
 
 
 @pytest.fixture
-def empty_db_url(tmp_path) -> str:
+def pg_url():
+    """An empty PostgreSQL database (its schema dropped and recreated), for this test alone."""
+    with postgres_a_soi(url_postgres()) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_db_url(tmp_path):
     """The URL of an empty database: SQLite in tmp_path, or PostgreSQL when PASSEPORT_TEST_BACKEND=postgresql."""
     if os.environ.get("PASSEPORT_TEST_BACKEND") == "postgresql":
-        url = url_postgres()
-        vider_postgres(url)
-        return url
-    return f"sqlite:///{tmp_path / 'passeport.sqlite'}"
+        with postgres_a_soi(url_postgres()) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'passeport.sqlite'}"
 
 
 @pytest.fixture
@@ -133,14 +148,3 @@ def navigateur(tmp_path_factory):
 
     with chromium(tmp_path_factory.mktemp("chromium")) as n:
         yield n
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """For `make test` (pytest-xdist, --dist loadgroup): each file runs whole on one process, in order (its
-    Streamlit server and module fixtures are set up once); the tests that empty the PostgreSQL test database run
-    on a single process, never two at once. Without xdist the marks change nothing."""
-    postgresql = os.environ.get("PASSEPORT_TEST_BACKEND") == "postgresql"
-    for item in items:
-        noms = set(getattr(item, "fixturenames", ()))
-        groupe = "postgresql" if "pg_url" in noms or (postgresql and "empty_db_url" in noms) else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(groupe))
