@@ -1,26 +1,24 @@
 """A student's profile in the cockpit, and the goals of their next PFMP."""
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics.objectifs import MOTIFS
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut
-from passeport.documents.objectifs import pdf_objectifs
 from passeport.models import Role
 from passeport.positionnement import NIVEAUX
-from passeport.services import appreciations, cockpit, objectifs, pfmp
+from passeport.services import appreciations, cockpit, pfmp, situations
 from passeport.services.appreciations import GENRES, LONGUEUR_MAX
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.statut import LIBELLES, Statut
 from ui.cockpit import choisir_filtres, entrepot, graphique
 from ui.commun import afficher_texte, annoncer, exiger_role, session
 from ui.livret import bloc_livret
+from ui.objectifs import editeur_objectifs
+from ui.situations import vue_situations
 from ui.suivi import badge_niveau, carte_appreciation, suivre_fiche
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
@@ -77,8 +75,22 @@ if situation and situation in set(cov["situation"]):
             if choix.selection.rows:
                 suivre_fiche(int(vecues["fiche_id"].iloc[choix.selection.rows[0]]))
 
-onglets = st.tabs(["Couverture", "Complexité et aléas", "Chronologie", "Appréciations", "Bilans de PFMP",
-                   "Objectifs de PFMP"])
+onglet_situations, *onglets, onglet_objectifs = st.tabs([
+    "Situations", "Couverture", "Complexité et aléas", "Chronologie", "Appréciations", "Bilans de PFMP",
+    "Objectifs de PFMP"])
+
+with onglet_situations:
+    try:
+        with session() as s:
+            situations_eleve = situations.situations_de_l_eleve(s, utilisateur, eleve_id)
+            s.commit()  # the read is journaled
+    except AccesRefuse as exc:
+        st.error(exc.message)
+    else:
+        st.caption("Les situations du référentiel de l'élève, comme il les voit sur son accueil (toutes ses fiches, "
+                   "sans les filtres ci-dessus) ; « Fiches » ouvre chacune pour la lire, la questionner, l'apprécier "
+                   "ou la positionner.")
+        vue_situations(situations_eleve, suivre_fiche, f"situations_{eleve_id}")
 
 with onglets[0]:
     graphique(analytics.charts.barres_poles(profil.par_pole), f"poles-{eleve_id}")
@@ -171,75 +183,5 @@ with onglets[4]:
                 st.markdown("**Appréciation générale du tuteur**")
                 afficher_texte(b.texte)
 
-with onglets[5]:
-    with session() as s:
-        a_venir = [(p.id, p.organisation.nom, p.date_debut, p.date_fin)
-                   for p in objectifs.pfmp_a_venir(s, utilisateur, eleve_id, dt.date.today())]
-    if not a_venir:
-        st.info("Aucune PFMP à venir pour cet élève : enregistrez-la d'abord dans la page « PFMP ».")
-        st.stop()
-    periodes = {p[0]: p for p in a_venir}
-    pfmp_id = st.selectbox("PFMP", list(periodes), key=f"objectifs_pfmp_{eleve_id}",
-                           format_func=lambda i: f"{periodes[i][1]} — du {periodes[i][2]:%d/%m/%Y} au {periodes[i][3]:%d/%m/%Y}")
-    with session() as s:
-        enregistres = objectifs.objectifs_de_la_pfmp(s, utilisateur, pfmp_id)
-        suggestions = cockpit.objectifs_suggeres(s, utilisateur, entrepot(), eleve_id)
-        s.commit()
-    ref = referentiel.charger(profil.entete.referentiel)
-    titres = {code: sit.titre for code, sit in ref.situations.items()}
-    libelles_motifs = {**MOTIFS, "": "Choisie par l'équipe"}
-    if enregistres:
-        st.success(f"{len(enregistres)} objectif(s) enregistré(s) pour cette PFMP : l'élève et le tuteur les voient. "
-                   "Modifiez la liste ci-dessous puis enregistrez à nouveau.")
-        depart = pd.DataFrame({"Garder": True, "Rang": [o.rang for o in enregistres],
-                               "Situation": [o.situation for o in enregistres],
-                               "Motif": [libelles_motifs.get(o.motif, o.motif) for o in enregistres],
-                               "Consigne": [o.consigne for o in enregistres],
-                               "Organisations": [", ".join(o.organisations[:5]) for o in enregistres]})
-    else:
-        nombre = st.slider("Suggestions proposées", 3, 15, 8, key="objectifs_nombre")
-        choisies = suggestions.head(nombre)
-        depart = pd.DataFrame({"Garder": [k < 5 for k in range(len(choisies))], "Rang": choisies["rang"],
-                               "Situation": choisies["situation"], "Motif": choisies["motif"].map(MOTIFS),
-                               "Consigne": "", "Organisations": [", ".join(o[:5]) for o in choisies["organisations"]]})
-        st.caption("Suggestions calculées par les règles du passeport (jamais traversée, puis une seule fois, puis "
-                   "sans complexité ni aléa, puis seulement simulée ; le pôle le moins avancé d'abord). Cochez, "
-                   "réordonnez (rang), ajoutez une ligne pour une autre situation, écrivez un conseil.")
-    edite = st.data_editor(
-        depart, key=f"editeur_objectifs_{pfmp_id}", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=["Rang", "Situation", "Consigne", "Garder", "Motif", "Organisations"],
-        column_config={
-            "Garder": st.column_config.CheckboxColumn("Garder", default=True),
-            "Rang": st.column_config.NumberColumn("Rang", min_value=1, max_value=99, step=1, width="small"),
-            "Situation": st.column_config.SelectboxColumn("Situation", options=list(titres), required=True),
-            "Motif": st.column_config.TextColumn("Motif", disabled=True),
-            "Consigne": st.column_config.TextColumn("Conseil pour l'élève et le tuteur", max_chars=500),
-            "Organisations": st.column_config.TextColumn("Déjà vécue chez", disabled=True),
-        })
-    if st.button("Enregistrer les objectifs de cette PFMP", type="primary", icon=":material/flag:"):
-        gardes = edite[edite["Garder"].fillna(False).astype(bool) & edite["Situation"].notna()].copy()
-        gardes["Rang"] = pd.to_numeric(gardes["Rang"], errors="coerce").fillna(99)
-        gardes = gardes.sort_values("Rang", kind="stable")
-        organisations = {r.situation: tuple(r.organisations) for r in suggestions.itertuples()}
-        motifs = {r.situation: r.motif for r in suggestions.itertuples()}
-        saisis = [objectifs.ObjectifSaisi(str(r.Situation), motifs.get(r.Situation, ""),
-                                          "" if pd.isna(r.Consigne) else str(r.Consigne),
-                                          organisations.get(r.Situation, ()))
-                  for r in gardes.itertuples()]
-        try:
-            with session() as s:
-                objectifs.enregistrer_objectifs(s, utilisateur, pfmp_id, saisis)
-                s.commit()
-        except objectifs.ObjectifsInvalides as exc:
-            st.error("Objectifs non enregistrés :\n\n" + "\n".join(f"- {e}" for e in exc.erreurs))
-        else:
-            st.session_state.pop(f"editeur_objectifs_{pfmp_id}", None)
-            annoncer(f"{len(saisis)} objectif(s) enregistré(s) : l'élève et le tuteur les voient maintenant.")
-            st.rerun()
-    if enregistres:
-        _, organisation, debut, fin = periodes[pfmp_id]
-        st.download_button(
-            "Version imprimable (PDF, une page)", icon=":material/print:", mime="application/pdf",
-            data=lambda: pdf_objectifs(profil.entete.nom_complet, profil.entete.division, organisation, debut, fin,
-                                       enregistres),
-            file_name=f"objectifs-pfmp-{profil.entete.nom_complet.replace(' ', '-')}.pdf", on_click="ignore")
+with onglet_objectifs:
+    editeur_objectifs(utilisateur, eleve_id, profil.entete)

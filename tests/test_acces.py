@@ -29,6 +29,7 @@ from passeport.services import archive
 from passeport.services import extraits
 from passeport.services import brouillons
 from passeport.services import conservation
+from passeport.services import situations
 from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
@@ -149,6 +150,8 @@ ACTIONS = {
     "objectifs.enregistrer_objectifs": (ENSEIGNER, lambda s, a, x: objectifs.enregistrer_objectifs(
         s, a, x["pfmp"], [objectifs.ObjectifSaisi("2.1.1", "jamais_traversee")])),
     "objectifs.objectifs_de_la_pfmp": (LIRE, lambda s, a, x: objectifs.objectifs_de_la_pfmp(s, a, x["pfmp"])),
+    # The 55 situations with each teacher's latest position (issue 14): the student and the division's teachers.
+    "situations.situations_de_l_eleve": (LIRE, lambda s, a, x: situations.situations_de_l_eleve(s, a, x["eleve"])),
     "appreciations.ecrire": (ENSEIGNER, lambda s, a, x: appreciations.ecrire(s, a, x["eleve"], "Précise", x["fiche"])),
     "appreciations.corriger": (ENSEIGNER, lambda s, a, x: appreciations.corriger(s, a, x["appreciation"], "Très bien")),
     "appreciations.retirer": (ENSEIGNER, lambda s, a, x: appreciations.retirer(s, a, x["appreciation"])),
