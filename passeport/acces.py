@@ -97,6 +97,25 @@ def exiger_admin(acteur: Utilisateur) -> int:
     return acteur.etablissement_id
 
 
+def exiger_equipe_etablissement(acteur, etablissement_id: int | None) -> None:
+    """The school's shared settings (the team's lists of the référentiel): its teachers, its administrator, or the
+    CLI's operator."""
+    if est_operateur(acteur):
+        if etablissement_id is None:
+            raise AccesRefuse("Précisez l'établissement.")
+        return
+    if (acteur.role not in (Role.ENSEIGNANT, Role.ADMIN) or acteur.etablissement_id is None
+            or acteur.etablissement_id != etablissement_id):
+        raise AccesRefuse("Réservé aux enseignants et à l'administrateur de l'établissement.")
+
+
+def exiger_membre_etablissement(acteur, etablissement_id: int | None) -> None:
+    """What the school shows in its forms (the lists of the référentiel): its students, teachers, administrator."""
+    if (acteur.role not in (Role.ELEVE, Role.ENSEIGNANT, Role.ADMIN) or acteur.etablissement_id is None
+            or acteur.etablissement_id != etablissement_id):
+        raise AccesRefuse("Cette information n'est pas accessible avec votre compte.")
+
+
 def est_enseignant_de_division(session: Session, acteur: Utilisateur, division_id: int) -> bool:
     if acteur.role != Role.ENSEIGNANT:
         return False

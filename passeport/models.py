@@ -85,6 +85,8 @@ GENRES_APPRECIATION = ("", "complexite", "alea", "mise_en_mots")  # "" : génér
 ORIGINES_APPRECIATION = ("enseignant", "tuteur")
 MOTIFS_OBJECTIF = ("", "jamais_traversee", "une_seule_fois", "sans_complexite_ni_alea", "seulement_simulee")
 ORIGINES_EXTRAIT = ("choix", "pole", "offre")
+TYPES_LISTE = ("donnee", "complexite", "alea")  # the lines of a situation card (ga-2012-complexite-aleas.csv)
+ACTIONS_LISTE = ("ajout", "modification", "suppression", "import")
 
 
 def dans(colonne: str, valeurs: tuple) -> str:
@@ -729,3 +731,48 @@ class PublicationCcf(Base):
     epreuve: Mapped[str] = mapped_column(String(20))
     publiee_par_id: Mapped[int] = mapped_column(ForeignKey("compte.id"))
     publiee_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
+class LigneListe(Base):
+    """A line the school's team added to a situation card: a donnée, a complexity factor or an aléa.
+
+    The official lines (referentiels/<nom>-complexite-aleas.csv) stay the base; these complete them, per school.
+    The database refuses a type outside the list, an empty label and the same label twice for one situation."""
+
+    __tablename__ = "liste_equipe"
+    __table_args__ = (
+        UniqueConstraint("etablissement_id", "referentiel", "situation", "type", "libelle", name="uq_liste_equipe_ligne"),
+        CheckConstraint(dans("type", TYPES_LISTE), name="type"),
+        CheckConstraint("length(trim(libelle)) > 0", name="libelle"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    etablissement_id: Mapped[int] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    referentiel: Mapped[str] = mapped_column(String(40))
+    situation: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(20))
+    libelle: Mapped[str] = mapped_column(String(200))
+    cree_par_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+    modifie_par_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
+    modifie_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class HistoriqueListe(Base):
+    """Who changed the team's lists, what and when (kept when the line itself is removed)."""
+
+    __tablename__ = "liste_equipe_historique"
+    __table_args__ = (CheckConstraint(dans("action", ACTIONS_LISTE), name="action"),
+                      CheckConstraint(dans("type", TYPES_LISTE), name="type"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    etablissement_id: Mapped[int] = mapped_column(ForeignKey("etablissement.id"), index=True)
+    referentiel: Mapped[str] = mapped_column(String(40))
+    situation: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    ancien: Mapped[str] = mapped_column(String(200), default="")
+    nouveau: Mapped[str] = mapped_column(String(200), default="")
+    compte_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
+    auteur_nom: Mapped[str] = mapped_column(String(200), default="")
+    cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)

@@ -29,6 +29,7 @@ from passeport.services import archive
 from passeport.services import extraits
 from passeport.services import brouillons
 from passeport.services import conservation
+from passeport.services import listes_equipe
 from passeport.services import situations
 from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
@@ -43,6 +44,8 @@ ECRIRE, LIRE, ADMINISTRER, SOI = {"lea"}, {"lea", "martin"}, {"admin"}, {"lea", 
 GERER_PFMP = {"lea", "martin"}  # the student and the teachers of the student's division
 ENSEIGNER = {"martin"}  # the teachers of the student's division, in the cockpit
 ENSEIGNANTS = {"martin", "leroy"}  # any teacher, on their own things
+EQUIPE = {"martin", "leroy", "admin"}  # the school's teaching team and its administrator
+TOUS = {"lea", "noe", "martin", "leroy", "admin"}  # every member of the school
 
 # name → (who may, call). ``x`` holds the ids of the owner's fiche, attachment, context, division and appréciation.
 ACTIONS = {
@@ -200,6 +203,19 @@ ACTIONS = {
     "ccf.epreuves_saisies": (ENSEIGNANTS, lambda s, a, x: ccf.epreuves_saisies(s, a, "agora-2020")),
     "ccf.ajouter_epreuve": (ENSEIGNANTS, lambda s, a, x: ccf.ajouter_epreuve(s, a, "agora-2020", "E1", "Clients", ["1"])),
     "ccf.retirer_epreuve": (ENSEIGNANTS, lambda s, a, x: ccf.retirer_epreuve(s, a, _epreuve_locale(s, x))),
+    # The référentiel completed by the team (issue 14): the school's teachers and administrator edit; every member
+    # of the school reads what the fiche form shows.
+    "listes_equipe.lister": (EQUIPE, lambda s, a, x: listes_equipe.lister(s, a, "ga-2012")),
+    "listes_equipe.historique": (EQUIPE, lambda s, a, x: listes_equipe.historique(s, a, "ga-2012")),
+    "listes_equipe.exporter_csv": (EQUIPE, lambda s, a, x: listes_equipe.exporter_csv(s, a, "ga-2012")),
+    "listes_equipe.importer_csv": (EQUIPE, lambda s, a, x: listes_equipe.importer_csv(
+        s, a, "ga-2012", "situation_code;type;libelle\n2.1.1;alea;Grève\n".encode())),
+    "listes_equipe.ajouter": (EQUIPE, lambda s, a, x: listes_equipe.ajouter(s, a, "ga-2012", "2.1.1", "alea", "Grève")),
+    "listes_equipe.modifier": (EQUIPE, lambda s, a, x: listes_equipe.modifier(s, a, _ligne_equipe(s, x), "Grève")),
+    "listes_equipe.retirer": (EQUIPE, lambda s, a, x: listes_equipe.retirer(s, a, _ligne_equipe(s, x))),
+    "listes_equipe.propositions": (TOUS, lambda s, a, x: listes_equipe.propositions(s, a, "ga-2012", "1.1.2")),
+    "listes_equipe.referentiel_de_l_etablissement": (TOUS, lambda s, a, x: listes_equipe.referentiel_de_l_etablissement(
+        s, a, "ga-2012")),
     "ccf.selectionner": (ENSEIGNER, lambda s, a, x: ccf.selectionner(s, a, x["fiche"], "E31")),
     "ccf.retirer_selection": (ENSEIGNER, lambda s, a, x: ccf.retirer_selection(s, a, _selection(s, x), "E31")),
     "ccf.fiches_pour_l_epreuve": (ENSEIGNER, lambda s, a, x: ccf.fiches_pour_l_epreuve(s, a, x["eleve"], "E31")),
@@ -242,6 +258,8 @@ ACTIONS_TUTEUR = {
 # below). "entree": establishes who the actor is (sign-in, session cookie, a link's token is the credential).
 # "exploitation": the CLI's operator on the server, who already holds the database and its files.
 SANS_ACTEUR = {
+    "listes_equipe.cle": "pur", "listes_equipe.items_de": "pur", "listes_equipe.les_plus_frequents": "pur",
+    "listes_equipe.probleme_de_libelle": "pur",
     "appreciations.dans_le_delai": "pur", "appreciations.nouvelle_version": "pur",
     "appreciations.verifier_delai": "pur", "archive.iso_instant": "pur", "archive.iso_jour": "pur",
     "brouillons.champs_de": "pur", "brouillons.champs_modifies": "pur", "brouillons.champs_vides": "pur",
@@ -287,6 +305,16 @@ def _selection(s, x) -> int:
     s.add(SelectionCcf(eleve_id=x["eleve"], epreuve="E31", fiche_id=x["fiche"], choisie_par_id=x["martin"]))
     s.flush()
     return x["fiche"]
+
+
+def _ligne_equipe(s, x) -> int:
+    from passeport.models import LigneListe
+
+    ligne = LigneListe(etablissement_id=x["etab"], referentiel="ga-2012", situation="2.1.1", type="alea",
+                       libelle="Absence d'un salarié", cree_par_id=x["martin"])
+    s.add(ligne)
+    s.flush()
+    return ligne.id
 
 
 def _epreuve_locale(s, x) -> int:

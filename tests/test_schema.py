@@ -16,7 +16,7 @@ TABLES = {
     "alembic_version", "appreciation", "appreciation_version", "formulation", "lecture_fiche", "questionnement", "compte", "contexte_reutilisable", "division", "session_utilisateur", "eleve", "enseignant", "enseignant_division",
     "etablissement", "evenement_audit", "fiche", "fiche_version", "lien_tuteur", "objectif_pfmp", "organisation", "pfmp", "piece_jointe",
     "positionnement", "tuteur", "extrait", "extrait_fiche", "epreuve_locale", "selection_ccf", "reunion_ccf",
-    "reunion_present", "decision_ccf", "publication_ccf", "brouillon", "compteur_echecs",
+    "reunion_present", "decision_ccf", "publication_ccf", "brouillon", "compteur_echecs", "liste_equipe", "liste_equipe_historique",
 }
 
 
