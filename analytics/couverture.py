@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analytics.entrepot import Entrepot
 from analytics.filtres import TOUT, Filtres
+from passeport.libelles import niveau
 from passeport.statut import LIBELLES, Statut
 
 ORDRE_STATUTS = [Statut.NON_TRAVERSEE, Statut.UNE_FOIS, Statut.REPETEE, Statut.EVALUABLE]
@@ -37,11 +38,11 @@ def couverture(entrepot: Entrepot, *, division_id: int | None = None, eleve_id: 
 
 
 def export_couverture(entrepot: Entrepot, *, division_id: int | None = None,
-                      etablissement_id: int | None = None) -> pd.DataFrame:
+                      etablissement_id: int | None = None, filtres: Filtres = TOUT) -> pd.DataFrame:
     """The coverage export of DESIGN.md: eleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut.
 
     Ordered by division, student identifiant and référentiel order; max_* empty when no fiche."""
-    df = couverture(entrepot, division_id=division_id, etablissement_id=etablissement_id)
+    df = couverture(entrepot, division_id=division_id, etablissement_id=etablissement_id, filtres=filtres)
     df = df.sort_values(["division", "identifiant", "ordre"], kind="stable")
     sortie = pd.DataFrame({
         "eleve": df["identifiant"], "division": df["division"], "situation": df["situation"],
@@ -59,11 +60,25 @@ class Carte:
     metrique: str
     valeurs: pd.DataFrame        # numbers to colour (statut: 0 non traversée … 3 évaluable); NaN = nothing
     textes: pd.DataFrame         # what a cell shows on hover, in words
-    eleves: pd.DataFrame         # eleve_id, nom, prenom, libelle, in row order
+    eleves: pd.DataFrame         # eleve_id, nom, prenom, libelle, identifiant, in row order
     situations: pd.DataFrame     # code, titre, pole_code, pole_titre, classe_code, classe_titre, in column order
     total_eleve: pd.Series       # by student label
     total_situation: pd.Series   # by situation code
     libelle_total: str
+    # True where the student has no fiche on the situation (drawn apart from the lowest level of every metric).
+    vides: pd.DataFrame | None = None
+    tri: str = "couverture"
+    donnees: pd.DataFrame | None = field(default=None, repr=False)  # the couverture rows it was built from
+
+
+# Totals never average levels: they count the situations (per student) or the students (per situation) that reach
+# a threshold. metric → (column, threshold, label of the totals).
+SEUILS = {
+    "statut": ("rang_statut", RANG_STATUT[Statut.EVALUABLE], "Situations évaluables"),
+    "max_complexite": ("max_complexite", 2, "Situations de complexité 2 ou plus"),
+    "max_aleas": ("max_aleas", 1, "Situations avec au moins un aléa"),
+    "positionnement": ("positionnement", 3, "Situations acquises ou maîtrisées"),
+}
 
 
 def carte(entrepot: Entrepot, division_id: int, metrique: str = "statut", filtres: Filtres = TOUT,
@@ -77,8 +92,12 @@ def carte(entrepot: Entrepot, division_id: int, metrique: str = "statut", filtre
     return carte_depuis(df, metrique, tri)
 
 
-def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture") -> Carte:
-    """The heatmap built from a ``couverture`` DataFrame (pure: tested on hand-written frames)."""
+def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture", pole: str | None = None) -> Carte:
+    """The heatmap built from a ``couverture`` DataFrame (pure: tested on hand-written frames).
+
+    ``pole`` keeps the situations of one pôle; the students keep the order they have over the whole référentiel
+    (switching pôles does not move the rows), their totals count the shown situations only."""
+    donnees = df
     df = df.copy()
     df["libelle"] = _libelles_eleves(df)
     df["rang_statut"] = df["statut"].map(RANG_STATUT)
@@ -86,12 +105,16 @@ def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture") -> Ca
     df["evaluable"] = df["statut"] == Statut.EVALUABLE
     par_eleve = df.groupby("eleve_id", sort=False).agg(
         nom=("nom", "first"), prenom=("prenom", "first"), libelle=("libelle", "first"),
-        traversees=("traversee", "sum"), evaluables=("evaluable", "sum"), fiches=("nb_fiches", "sum"))
+        identifiant=("identifiant", "first"), traversees=("traversee", "sum"), evaluables=("evaluable", "sum"), fiches=("nb_fiches", "sum"))
     if tri == "couverture":
         par_eleve = par_eleve.sort_values(["evaluables", "traversees", "fiches", "nom", "prenom"],
                                           ascending=[False, False, False, True, True], kind="stable")
     else:
         par_eleve = par_eleve.sort_values(["nom", "prenom"], kind="stable", key=lambda c: c.map(cle_alphabetique))
+    if pole is not None:
+        df = df[df["pole_code"].astype(str) == str(pole)]
+        if df.empty:
+            raise ValueError(f"Pôle inconnu : {pole}")
     situations = (df.drop_duplicates("situation").sort_values("ordre")
                   [["situation", "titre", "pole_code", "pole_titre", "classe_code", "classe_titre"]]
                   .rename(columns={"situation": "code"}).reset_index(drop=True))
@@ -101,12 +124,22 @@ def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture") -> Ca
     if metrique == "statut":
         # A situation never crossed is 0, and shows as such; other metrics leave it empty.
         valeurs = valeurs.fillna(0)
+    vides = (df.pivot(index="eleve_id", columns="situation", values="nb_fiches")
+             .reindex(index=par_eleve.index, columns=situations["code"]) == 0)
     df["texte"] = [_texte_cellule(r) for r in df.itertuples()]
     textes = df.pivot(index="eleve_id", columns="situation", values="texte").reindex(
         index=par_eleve.index, columns=situations["code"])
     total_eleve, total_situation, libelle_total = _totaux(df, metrique, par_eleve.index, situations["code"])
-    eleves = par_eleve.reset_index()[["eleve_id", "nom", "prenom", "libelle"]]
-    return Carte(metrique, valeurs, textes, eleves, situations, total_eleve, total_situation, libelle_total)
+    eleves = par_eleve.reset_index()[["eleve_id", "nom", "prenom", "libelle", "identifiant"]]
+    return Carte(metrique, valeurs, textes, eleves, situations, total_eleve, total_situation, libelle_total,
+                 vides, tri, donnees)
+
+
+def du_pole(carte: Carte, pole: str | None) -> Carte:
+    """The same heatmap restricted to one pôle (None: all of them)."""
+    if pole is None or carte.donnees is None:
+        return carte
+    return carte_depuis(carte.donnees, carte.metrique, carte.tri, pole)
 
 
 def cle_alphabetique(texte: str) -> str:
@@ -122,10 +155,11 @@ def _libelles_eleves(df: pd.DataFrame) -> pd.Series:
 
 
 def _totaux(df: pd.DataFrame, metrique: str, ordre_eleves, ordre_situations) -> tuple[pd.Series, pd.Series, str]:
-    if metrique == "statut":
-        libelle = "Situations évaluables"
-        par_eleve = df.groupby("eleve_id")["evaluable"].sum()
-        par_situation = df.groupby("situation")["evaluable"].sum()
+    if metrique in SEUILS:
+        colonne, seuil, libelle = SEUILS[metrique]
+        atteint = df[colonne].fillna(-1) >= seuil
+        par_eleve = atteint.groupby(df["eleve_id"]).sum()
+        par_situation = atteint.groupby(df["situation"]).sum()
     elif metrique == "nb_fiches":
         libelle = "Fiches"
         par_eleve = df.groupby("eleve_id")["nb_fiches"].sum()
@@ -137,9 +171,7 @@ def _totaux(df: pd.DataFrame, metrique: str, ordre_eleves, ordre_situations) -> 
         par_eleve = sommes_e["nb_reelles"] / sommes_e["nb_fiches"].where(sommes_e["nb_fiches"] > 0)
         par_situation = sommes_s["nb_reelles"] / sommes_s["nb_fiches"].where(sommes_s["nb_fiches"] > 0)
     else:
-        libelle = f"Moyenne ({METRIQUES[metrique].lower()})"
-        par_eleve = df.groupby("eleve_id")[metrique].mean()
-        par_situation = df.groupby("situation")[metrique].mean()
+        raise ValueError(f"Mesure inconnue : {metrique}")
     return (par_eleve.astype(float).reindex(ordre_eleves), par_situation.astype(float).reindex(ordre_situations),
             libelle)
 
@@ -153,5 +185,5 @@ def _texte_cellule(r) -> str:
         f"complexité max {int(r.max_complexite)} · aléas max {int(r.max_aleas)}",
     ]
     if not pd.isna(r.positionnement):
-        morceaux.append(f"positionnement {int(r.positionnement)}/4")
+        morceaux.append(f"positionnement : {niveau(int(r.positionnement))}")
     return "<br>".join(morceaux)

@@ -10,16 +10,11 @@ import pandas as pd
 from analytics.couverture import couverture
 from analytics.entrepot import Entrepot
 from analytics.filtres import TOUT, Filtres
-from passeport.models import Lieu
+from passeport.libelles import LIEUX, NATURES
 
-LIBELLES_LIEUX = {
-    Lieu.ETABLISSEMENT.value: "Établissement (classe, espace professionnel)",
-    Lieu.SERVICES_EPLE.value: "Services du lycée",
-    Lieu.PROJET.value: "Projet",
-    Lieu.PFMP.value: "PFMP",
-    Lieu.HORS_FORMATION.value: "Hors formation",
-}
-LIBELLES_NATURES = {"reelle": "Réelle", "simulee": "Simulée"}
+# The words live in passeport/libelles.py (the one vocabulary); these names are kept for the modules importing them.
+LIBELLES_LIEUX = LIEUX
+LIBELLES_NATURES = NATURES
 POLE_SIGNALE = "2"  # DESIGN.md rule 5: pôle 2 counts and is easily forgotten
 
 
@@ -118,4 +113,5 @@ def lieux_par_eleve(entrepot: Entrepot, division_id: int, filtres: Filtres = TOU
     table = table.reindex(index=eleves["eleve_id"], columns=list(LIBELLES_LIEUX), fill_value=0)
     table.insert(0, "prenom", eleves.set_index("eleve_id")["prenom"])
     table.insert(0, "nom", eleves.set_index("eleve_id")["nom"])
+    table.insert(0, "identifiant", eleves.set_index("eleve_id")["identifiant"])
     return table.reset_index()

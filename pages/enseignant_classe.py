@@ -6,16 +6,17 @@ import pandas as pd
 import streamlit as st
 
 import analytics
+from analytics.couverture import du_pole
 from passeport.acces import AccesRefuse
-from passeport.csvio import csv_octets
 from passeport.models import Role
 from passeport.services import cockpit
 from passeport.statut import LIBELLES, Statut
-from ui.cockpit import choisir_division, choisir_filtres, entrepot, graphique, ouvrir_profil
+from ui.cockpit import choisir_division, choisir_filtres, ecran_large, entrepot, graphique, ouvrir_profil
 from ui.commun import exiger_role, session
 from ui.livret import bouton_grille
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
+ecran_large()
 st.title("Tableau de bord de la classe")
 division = choisir_division(utilisateur)
 filtres = choisir_filtres(division, "classe")
@@ -35,12 +36,14 @@ if ouvrir := st.session_state.pop("cockpit_ouvrir", None):
 onglet_carte, onglet_synthese = st.tabs(["Carte de la classe", "Synthèse"])
 
 with onglet_carte:
-    colonnes = st.columns([3, 1])
-    metrique = colonnes[0].segmented_control("Mesure", list(analytics.METRIQUES), format_func=analytics.METRIQUES.get,
-                                             default="statut", key="cockpit_metrique", required=True)
+    # The metric on a row of its own: its six choices fit in the width of a 1366 px screen with the sidebar open.
+    metrique = st.segmented_control("Mesure", list(analytics.METRIQUES), format_func=analytics.METRIQUES.get,
+                                    default="statut", key="cockpit_metrique", required=True)
+    colonnes = st.columns([3, 1.3, 2], vertical_alignment="bottom")
     tri = colonnes[1].segmented_control("Élèves triés par", list(analytics.TRIS), default="couverture",
                                         format_func=lambda t: {"couverture": "Couverture", "nom": "Nom"}[t],
                                         key="cockpit_tri", required=True)
+    intitules = colonnes[2].toggle("Afficher les intitulés des situations", key="cockpit_intitules")
     try:
         with session() as s:
             carte = cockpit.carte_de_la_division(s, utilisateur, entrepot(), division.id, metrique, filtres, tri)
@@ -51,9 +54,22 @@ with onglet_carte:
     if carte.eleves.empty:
         st.info("Aucun élève dans cette division.")
         st.stop()
+    poles = list(dict.fromkeys(carte.situations["pole_code"].astype(str)))
+    if st.session_state.get("cockpit_pole") not in ["tous"] + poles:  # another référentiel's pôles
+        st.session_state["cockpit_pole"] = "tous"
+    pole = colonnes[0].segmented_control(
+        "Situations", ["tous"] + poles, default="tous", required=True, key="cockpit_pole",
+        format_func=lambda p: "Tous les pôles" if p == "tous" else f"Pôle {p}")
+    if pole != "tous":
+        carte = du_pole(carte, pole)
     st.caption(f"{len(carte.eleves)} élèves × {len(carte.situations)} situations. Survolez une case pour le détail ; "
                "cliquez dessus pour ouvrir le profil de l'élève sur cette situation.")
-    fig = analytics.charts.carte_de_chaleur(carte, f"{division.nom} — {analytics.METRIQUES[metrique]}")
+    if intitules:
+        st.dataframe(pd.DataFrame({"Situation": carte.situations["code"], "Intitulé": carte.situations["titre"],
+                                   "Pôle": carte.situations["pole_code"].astype(str)}),
+                     hide_index=True, width="stretch", height=min(38 + 35 * len(carte.situations), 300))
+    titre = f"{division.nom} — {analytics.METRIQUES[metrique]}" + ("" if pole == "tous" else f" — pôle {pole}")
+    fig = analytics.charts.carte_de_chaleur(carte, titre)
     graphique(fig, f"carte-{division.nom}-{metrique}", key="carte_classe", on_select=_clic_sur_la_carte,
               selection_mode="points")
 
@@ -65,17 +81,18 @@ with onglet_carte:
         ouvrir_profil(int(choix))
 
     with session() as s:
-        export = cockpit.export_de_la_division(s, utilisateur, entrepot(), division.id)
+        export = cockpit.export_de_la_division(s, utilisateur, entrepot(), division.id, filtres)
     # The files are built only when a button is clicked, not at every rerun.
     colonnes = st.columns(2)
     colonnes[0].download_button(
         "Exporter la carte (xlsx)",
-        lambda: analytics.exports.classeur({f"Carte {division.nom}": analytics.exports.carte_en_tableau(carte)}),
+        lambda: analytics.exports.xlsx_carte(carte, analytics.METRIQUES[metrique], division.nom,
+                                             division.annee_scolaire, filtres),
         file_name=f"carte-{division.nom}-{metrique}.xlsx", icon=":material/download:", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     colonnes[1].download_button(
         "Exporter la couverture (CSV)",
-        lambda: csv_octets(list(export.columns), analytics.exports.lignes_csv(export)),
+        lambda: analytics.exports.csv_couverture(export, division.nom, division.annee_scolaire, filtres),
         file_name=f"couverture-{division.nom}.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
     bouton_grille(utilisateur, division.id, division.nom, filtres)
 
@@ -132,13 +149,8 @@ with onglet_synthese:
 
     st.download_button(
         "Exporter la synthèse (xlsx)", icon=":material/download:", on_click="ignore",
-        data=lambda: analytics.exports.classeur({
-            "Situations": sit.rename(columns={"traversee_par": "eleves_ayant_traverse",
-                                              "evaluable_pour": "eleves_evaluable"}),
-            "Élèves silencieux": synthese.silencieux,
-            "Fiches par semaine": synthese.par_semaine,
-            "Lieux par élève": analytics.exports.en_tete_lieux(synthese.lieux),
-        }),
+        data=lambda: analytics.exports.xlsx_synthese(synthese, division.nom, division.annee_scolaire, filtres,
+                                                     int(semaines), int(seuil)),
         file_name=f"synthese-{division.nom}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.caption("Légende des statuts : " + " · ".join(LIBELLES[s] for s in Statut) + ". Chaque graphique s'enregistre "

@@ -2,12 +2,17 @@
 
 Line numbers are those a spreadsheet shows: the header is ligne 1, each record (even one whose quoted fields
 hold line breaks) is one line.
+
+Every text field written is neutralised against formula injection (OWASP « CSV injection »: a single quote before
+a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) and every field read is restored, so that our own
+export → import round trips give back exactly the texts written.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +21,34 @@ from pathlib import Path
 _PROBLEME = "\0probleme"  # key no header can hold: marks a record that cannot be read as a whole
 # Long texts are welcome (a démarche can be long); the csv module's default cap is 128 KiB per field.
 csv.field_size_limit(16 * 1024 * 1024)
+
+
+# OWASP « CSV injection »: a spreadsheet reads a cell beginning with one of these as a formula.
+DECLENCHEURS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+_A_NEUTRALISER = re.compile(r"'*[=+\-@\t\r]")
+_NEUTRALISE = re.compile(r"'+[=+\-@\t\r]")
+_NOMBRE = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def neutraliser(texte: str) -> str:
+    """The text as a CSV field that no spreadsheet runs as a formula: a single quote before ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return at its start (as OWASP recommends); a plain number such as « -3 » is left as is.
+
+    Texts that already begin with quotes before one of those characters get one more quote, so that
+    :func:`restaurer` gives back exactly the original text (export → import round trips stay exact)."""
+    if _A_NEUTRALISER.match(texte) and not _NOMBRE.fullmatch(texte):
+        return "'" + texte
+    return texte
+
+
+def restaurer(champ: str) -> str:
+    """The inverse of :func:`neutraliser`: a field of quotes followed by a formula character loses one quote."""
+    return champ[1:] if _NEUTRALISE.match(champ) else champ
+
+
+def _champ(valeur: object) -> object:
+    # Numbers stay numbers; only texts are neutralised.
+    return neutraliser(valeur) if isinstance(valeur, str) else valeur
 
 
 class FichierInvalide(ValueError):
@@ -68,7 +101,7 @@ def _valeurs(entete: list[str], champs: list[str]) -> dict[str, str]:
         return {_PROBLEME: f"{len(champs)} champs au lieu de {len(entete)}"}
     if any("\x00" in c for c in champs):
         return {_PROBLEME: "caractère NUL interdit dans le texte"}
-    return dict(zip(entete, champs, strict=True))
+    return dict(zip(entete, (restaurer(c) for c in champs), strict=True))
 
 
 def lire_csv(
@@ -108,12 +141,17 @@ def probleme_de_lecture(ligne: LigneCsv) -> str | None:
     return ligne.valeurs.get(_PROBLEME)
 
 
-def _ecrire(f, entete: list[str], lignes: Iterable[Iterable[object]]) -> int:
+def _ecrire(f, entete: list[str], lignes: Iterable[Iterable[object]], titre: Iterable[str] = ()) -> int:
     ecrivain = csv.writer(f, delimiter=";")
-    ecrivain.writerow(entete)
+    titre = list(titre)
+    for ligne_de_titre in titre:  # what the file is (a file for a meeting), then an empty line, then the header
+        ecrivain.writerow([_champ(ligne_de_titre)])
+    if titre:
+        ecrivain.writerow([])
+    ecrivain.writerow([_champ(c) for c in entete])
     n = 0
     for ligne in lignes:
-        ecrivain.writerow(ligne)
+        ecrivain.writerow([_champ(v) for v in ligne])
         n += 1
     return n
 
@@ -129,8 +167,9 @@ def ecrire_csv(chemin: Path | str, entete: list[str], lignes: Iterable[Iterable[
         return _ecrire(f, entete, lignes)
 
 
-def csv_octets(entete: list[str], lignes: Iterable[Iterable[object]]) -> bytes:
-    """The same file as ecrire_csv, in memory (for a download button)."""
+def csv_octets(entete: list[str], lignes: Iterable[Iterable[object]], titre: Iterable[str] = ()) -> bytes:
+    """The same file as ecrire_csv, in memory (for a download button); ``titre``: lines written before the header
+    (what the file holds, division, date, filters), then an empty line."""
     tampon = io.StringIO(newline="")
-    _ecrire(tampon, entete, lignes)
+    _ecrire(tampon, entete, lignes, titre)
     return ("\ufeff" + tampon.getvalue()).encode("utf-8")

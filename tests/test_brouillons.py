@@ -553,10 +553,11 @@ def test_a_draft_appears_in_no_cockpit_export_statut_or_nouveautes(fresh_db, eco
     assert statuts["1.1.2"] == ("une_fois", 1) and statuts["1.1.3"] == ("une_fois", 1)
     assert statuts["2.1.1"] == statuts["1.1.4"] == statuts["1.1.5"] == ("non_traversee", 0)
     assert sum(n for _, _, n in avec["statuts"]) == 2
-    export = avec["export"].set_index("situation")
-    assert export.loc[["1.1.2", "1.1.3", "2.1.1", "1.1.4"], "nb_fiches"].tolist() == [1, 1, 0, 0]
-    assert export.loc["1.1.2", "max_complexite"] == 2 and pd.isna(export.loc["2.1.1", "max_complexite"])
-    assert set(export["eleve"]) == {"INE1"} and export["nb_fiches"].sum() == 2
+    export = avec["export"].set_index("Situation")
+    assert export.loc[["1.1.2", "1.1.3", "2.1.1", "1.1.4"], "Fiches"].tolist() == [1, 1, 0, 0]
+    complexite = "Complexité maximale (1 à 3)"
+    assert export.loc["1.1.2", complexite] == 2 and pd.isna(export.loc["2.1.1", complexite])
+    assert set(export["Identifiant"]) == {"INE1"} and export["Fiches"].sum() == 2
     assert sorted(avec["nouvelles"]) == [("1.1.2", "Commande", 1), ("1.1.3", "Contrôle d'une livraison", 1)]
     assert avec["nombre"] == 2 and avec["lignes_export"] == 2
     assert "Tout réécrit." not in avec["csv"] and "Au standard." not in avec["csv"]

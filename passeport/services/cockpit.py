@@ -114,8 +114,11 @@ def objectifs_suggeres(session: Session, acteur, entrepot: Entrepot, eleve_id: i
     return analytics.objectifs(entrepot, eleve_id, nombre)
 
 
-def export_de_la_division(session: Session, acteur, entrepot: Entrepot, division_id: int) -> pd.DataFrame:
-    """The coverage export (DESIGN.md format) of one of the teacher's divisions."""
+def export_de_la_division(session: Session, acteur, entrepot: Entrepot, division_id: int,
+                          filtres: Filtres = analytics.TOUT) -> pd.DataFrame:
+    """The coverage of one of the teacher's divisions for a meeting, with the cockpit's filters: one row per
+    student × situation, names and identifiants, French headers (analytics.exports.tableau_couverture)."""
     acces.exiger_enseignant_de_division(session, acteur, division_id)
     entrepot.actualiser()
-    return analytics.export_couverture(entrepot, division_id=division_id)
+    return analytics.exports.tableau_couverture(analytics.couverture(entrepot, division_id=division_id,
+                                                                     filtres=filtres))
