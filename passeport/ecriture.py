@@ -1,6 +1,11 @@
 """Writing indicators of the fiches, per fiche then per student over time, for the Lettres teacher's workshops.
 
 Only counts on the raw text: words, sentences, first person, completed sections, words of the référentiel.
+
+« Première personne » is the share of sentences in which the student speaks of themself: a sentence counts when it
+holds « je », « j' », « me », « m' », « moi », « nous » or « on » (« Ma tutrice m'a demandé… » counts: the student
+is in the action). A text written entirely with « je » gives 100 %, a text with none 0 %. Sentences are those of
+``phrases`` (the end of a section ends a sentence; « M. Martin » does not).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from passeport.services.fiches import ContenuFiche, details
 
 SECTIONS = ("contexte", "conditions", "demarche", "productions")
 MOTS_MIN_SECTION = 3
-PREMIERE_PERSONNE = frozenset({"je", "j", "me", "m", "moi", "mon", "ma", "mes"})
+# The words by which a writer is the subject or the object of the sentence (elided « j' », « m' » with their
+# apostrophe only: « M. Martin » is not the writer).
+_PREMIERE_PERSONNE = re.compile(r"(?<!\w)(?:(?:je|me|moi|nous|on)(?!\w)|[jm]['’])", re.IGNORECASE)
 LONGUEUR_MIN_VOCABULAIRE = 4
 MOTS_VIDES = frozenset(
     """
@@ -36,6 +43,8 @@ COLONNES_SYNTHESE = [c for c in COLONNES_TABLEAU if c != "periode"] + ["evolutio
 
 _MOT = re.compile(r"[^\W\d_]+", re.UNICODE)
 _FIN_DE_PHRASE = re.compile(r"[.!?…\n]+")
+# « M. Martin », « Mme. Roux »: the dot of a title before a name ends no sentence.
+_TITRE = re.compile(r"\b(M|MM|Mme|Mmes|Mlle|Dr)\.(?=[ \t]+[A-ZÀ-Ý])")
 
 
 def mots(texte: str) -> list[str]:
@@ -43,19 +52,25 @@ def mots(texte: str) -> list[str]:
     return [m.lower() for m in _MOT.findall(texte or "")]
 
 
+def _les_phrases(texte: str) -> list[str]:
+    """The sentences: pieces between . ! ? … or line breaks that hold a word (a title's dot ends none)."""
+    return [m for m in _FIN_DE_PHRASE.split(_TITRE.sub(r"\1", texte or "")) if _MOT.search(m)]
+
+
 def phrases(texte: str) -> int:
     """Number of sentences: pieces between . ! ? … or line breaks that hold a word."""
-    return sum(1 for morceau in _FIN_DE_PHRASE.split(texte or "") if _MOT.search(morceau))
+    return len(_les_phrases(texte))
 
 
-def _nb_premiere_personne(liste: list[str]) -> int:
-    return sum(1 for m in liste if m in PREMIERE_PERSONNE)
+def phrases_a_la_premiere_personne(texte: str) -> int:
+    """Number of sentences where the writer speaks of themself (je, j', me, m', moi, nous, on)."""
+    return sum(1 for p in _les_phrases(texte) if _PREMIERE_PERSONNE.search(p))
 
 
 def part_premiere_personne(texte: str) -> float:
-    """Share of the words that are first-person singular forms (0.0 without words)."""
-    liste = mots(texte)
-    return _nb_premiere_personne(liste) / len(liste) if liste else 0.0
+    """Share of the sentences written at the first person (see the module's docstring); 0.0 without sentences."""
+    n = phrases(texte)
+    return phrases_a_la_premiere_personne(texte) / n if n else 0.0
 
 
 def racine(mot: str) -> str:
@@ -89,7 +104,7 @@ class Indicateurs:
     sections_remplies: int
     mots_du_referentiel: int
     vocabulaire: int
-    mots_premiere_personne: int = 0
+    phrases_premiere_personne: int = 0
 
 
 def texte_des_sections(contenu: ContenuFiche) -> str:
@@ -116,17 +131,18 @@ def indicateurs(contenu: ContenuFiche, vocabulaire: frozenset[str]) -> Indicateu
     par_section = [mots(getattr(contenu, s) or "") for s in SECTIONS]  # each section's words, split once
     liste = [m for section in par_section for m in section]
     items = details(contenu.complexite_details or "") + details(contenu.aleas_details or "")
-    nb_phrases = phrases(texte_des_sections(contenu))
-    premiere = _nb_premiere_personne(liste)
+    texte = texte_des_sections(contenu)
+    nb_phrases = phrases(texte)
+    premiere = phrases_a_la_premiere_personne(texte)
     return Indicateurs(
         mots=len(liste),
         phrases=nb_phrases,
         mots_par_phrase=len(liste) / nb_phrases if nb_phrases else 0.0,
-        part_premiere_personne=premiere / len(liste) if liste else 0.0,
+        part_premiere_personne=premiere / nb_phrases if nb_phrases else 0.0,
         sections_remplies=sum(1 for section in par_section if len(section) >= MOTS_MIN_SECTION),
         mots_du_referentiel=len({racine(m) for m in liste + mots("\n".join(items))} & vocabulaire),
         vocabulaire=len(vocabulaire),
-        mots_premiere_personne=premiere,
+        phrases_premiere_personne=premiere,
     )
 
 
@@ -157,7 +173,7 @@ def tableau_des_indicateurs(lignes: list[tuple[int, str, dt.date, Indicateurs]],
     groupes: dict[tuple[int, dt.date], list[tuple[Indicateurs, int]]] = defaultdict(list)
     noms: dict[int, str] = {}
     for eleve_id, nom, date_debut, ind in lignes:
-        groupes[(eleve_id, debut_de_periode(date_debut, periode))].append((ind, ind.mots_premiere_personne))
+        groupes[(eleve_id, debut_de_periode(date_debut, periode))].append((ind, ind.phrases_premiere_personne))
         noms.setdefault(eleve_id, nom)
     rangs = []
     for (eleve_id, debut), fiches in groupes.items():
@@ -172,7 +188,7 @@ def tableau_des_indicateurs(lignes: list[tuple[int, str, dt.date, Indicateurs]],
             "mots_moyen": round(total_mots / n, 2),
             "phrases_moyen": round(total_phrases / n, 2),
             "mots_par_phrase": round(_part(total_mots, total_phrases), 2),
-            "part_premiere_personne": round(_part(sum(p for _, p in fiches), total_mots), 2),
+            "part_premiere_personne": round(_part(sum(p for _, p in fiches), total_phrases), 2),
             "sections_remplies_moyen": round(sum(i.sections_remplies for i, _ in fiches) / n, 2),
             "part_vocabulaire": round(sum(_part(i.mots_du_referentiel, i.vocabulaire) for i, _ in fiches) / n, 2),
         })
@@ -189,7 +205,7 @@ def synthese_par_eleve(tableau: pd.DataFrame) -> pd.DataFrame:
         n = int(fiches.sum())
         total_mots = float((t["mots_moyen"] * fiches).sum())
         total_phrases = float((t["phrases_moyen"] * fiches).sum())
-        premiere = float((t["part_premiere_personne"] * t["mots_moyen"] * fiches).sum())
+        premiere = float((t["part_premiere_personne"] * t["phrases_moyen"] * fiches).sum())
         rangs.append({
             "eleve_id": eleve_id,
             "eleve": t["eleve"].iloc[0],
@@ -197,7 +213,7 @@ def synthese_par_eleve(tableau: pd.DataFrame) -> pd.DataFrame:
             "mots_moyen": round(total_mots / n, 2),
             "phrases_moyen": round(total_phrases / n, 2),
             "mots_par_phrase": round(_part(total_mots, total_phrases), 2),
-            "part_premiere_personne": round(_part(premiere, total_mots), 2),
+            "part_premiere_personne": round(_part(premiere, total_phrases), 2),
             "sections_remplies_moyen": round(float((t["sections_remplies_moyen"] * fiches).sum()) / n, 2),
             "part_vocabulaire": round(float((t["part_vocabulaire"] * fiches).sum()) / n, 2),
             "evolution_mots": round(float(t["mots_moyen"].iloc[-1] - t["mots_moyen"].iloc[0]), 2),

@@ -45,11 +45,25 @@ def test_phrases():
     assert phrases("") == 0
 
 
-def test_part_premiere_personne():
-    assert part_premiere_personne(EXEMPLE) == pytest.approx(0.2)
-    assert part_premiere_personne("Moi, mon stage m'a plu") == pytest.approx(3 / 6)  # moi mon stage m a plu
-    assert part_premiere_personne("Ma tutrice me montre mes tâches") == pytest.approx(3 / 6)
-    assert part_premiere_personne("Nous mesurons même les jeux") == 0.0
+def test_part_premiere_personne_est_une_part_de_phrases():
+    """Share of the sentences where the writer speaks of themself (je, j', me, m', moi, nous, on)."""
+    # A text written entirely with « je »: 100 % (the old count of words gave 8 % on such a text).
+    tout_en_je = ("Je suis assistante de gestion chez BIOMAG. J'ai reçu la commande du client par courriel. "
+                  "Je l'ai saisie dans le PGI puis j'ai vérifié les quantités. Je l'ai transmise au magasin.")
+    assert part_premiere_personne(tout_en_je) == 1.0
+    assert part_premiere_personne(EXEMPLE) == 1.0
+    # None: 0 %.
+    assert part_premiere_personne("La commande est saisie. Le client est prévenu par courriel.") == 0.0
+    # Mixed, counted by hand: je (1) · none (2) · m' (3) · nous (4) · none (5) → 3 of 5.
+    mixte = ("J'ai appelé le client. Le client a répondu le lendemain. Ma tutrice m'a félicitée. "
+             "Nous avons classé le dossier. La facture est partie.")
+    assert part_premiere_personne(mixte) == pytest.approx(3 / 5)
+    # « M. Lefèvre » neither ends the sentence nor is the writer; « jeux » or « bon » are not « je » or « on ».
+    assert part_premiere_personne("Mon tuteur, M. Lefèvre, m'a confié le courrier.") == 1.0
+    assert part_premiere_personne("Le tuteur, M. Lefèvre, range les jeux. Bon travail.") == 0.0
+    assert part_premiere_personne("Moi, mon stage m'a plu") == 1.0
+    assert part_premiere_personne("Nous mesurons même les jeux") == 1.0
+    assert part_premiere_personne("On range. Il classe.\nJe trie") == pytest.approx(2 / 3)
     assert part_premiere_personne("12 !") == 0.0
 
 
@@ -102,7 +116,7 @@ def test_sections_remplies_a_partir_de_trois_mots():
 def test_indicateurs_d_une_fiche():
     contenu = fiche(
         titre="Je je je facture",
-        contexte=EXEMPLE,  # 10 words, 2 sentences, 2 first person
+        contexte=EXEMPLE,  # 10 words, 2 sentences, both at the first person
         conditions="Seul au bureau",  # 3 words, 1 sentence
         demarche="Vite fait",  # 2 words, not completed
         complexite_details="Tarifs conditionnels|Fournisseur également client",
@@ -110,8 +124,8 @@ def test_indicateurs_d_une_fiche():
     )
     vocabulaire = frozenset({"facture", "bureau", "tarif", "conditionnel", "fournisseur", "client", "absent"})
     assert indicateurs(contenu, vocabulaire) == Indicateurs(
-        mots=15, phrases=4, mots_par_phrase=pytest.approx(15 / 4), part_premiere_personne=pytest.approx(2 / 15),
-        sections_remplies=2, mots_du_referentiel=6, vocabulaire=7, mots_premiere_personne=2,
+        mots=15, phrases=4, mots_par_phrase=pytest.approx(15 / 4), part_premiere_personne=pytest.approx(2 / 4),
+        sections_remplies=2, mots_du_referentiel=6, vocabulaire=7, phrases_premiere_personne=2,
     )
 
 
@@ -164,29 +178,32 @@ def test_tableau_par_mois():
         "part_premiere_personne", "sections_remplies_moyen", "part_vocabulaire",
     ]
     assert tableau.values.tolist() == [
-        # Sept: 4 + 6 words, 1 + 2 sentences, 1 first person of 10, dossier 1/4 and courrier 1/4
-        [ADAM, "Adam", dt.date(2024, 9, 1), 2, 5.0, 1.5, 3.33, 0.1, 1.0, 0.25],
-        # moi je range le bureau et le dossier: 8 words, 2 first person, bureau + dossier 2/4
-        [ADAM, "Adam", dt.date(2024, 10, 1), 1, 8.0, 1.0, 8.0, 0.25, 1.0, 0.5],
-        # je saisis | puis je vérifie la facture: 7 words, 2 sentences, only the second section completed
-        [ZOE, "Zoé", dt.date(2024, 10, 1), 1, 7.0, 2.0, 3.5, 0.29, 1.0, 0.25],
-        # j écris au client il répond je classe: 8 words, 3 sentences, empty vocabulary → 0
-        [ZOE, "Zoé", dt.date(2025, 1, 1), 1, 8.0, 3.0, 2.67, 0.25, 1.0, 0.0],
-        # 5 + 4 words, 2 sentences, 1 first person of 9, bureau + dossier 2/4
-        [ZOE, "Zoé", dt.date(2025, 3, 1), 1, 9.0, 2.0, 4.5, 0.11, 2.0, 0.5],
-        [ZOE, "Zoé", dt.date(2025, 4, 1), 1, 4.0, 1.0, 4.0, 0.25, 1.0, 0.0],
+        # Sept: 4 + 6 words, 1 + 2 sentences, 2 of 3 sentences at the first person (je; nous, then none),
+        # dossier 1/4 and courrier 1/4
+        [ADAM, "Adam", dt.date(2024, 9, 1), 2, 5.0, 1.5, 3.33, 0.67, 1.0, 0.25],
+        # moi je range le bureau et le dossier: 8 words, 1 sentence at the first person, bureau + dossier 2/4
+        [ADAM, "Adam", dt.date(2024, 10, 1), 1, 8.0, 1.0, 8.0, 1.0, 1.0, 0.5],
+        # je saisis | puis je vérifie la facture: 7 words, 2 sentences both with « je », only the second section
+        # completed
+        [ZOE, "Zoé", dt.date(2024, 10, 1), 1, 7.0, 2.0, 3.5, 1.0, 1.0, 0.25],
+        # j écris au client. il répond. je classe: 8 words, 3 sentences, 2 at the first person, empty vocabulary → 0
+        [ZOE, "Zoé", dt.date(2025, 1, 1), 1, 8.0, 3.0, 2.67, 0.67, 1.0, 0.0],
+        # 5 + 4 words, 2 sentences (one per section), 1 with « je », bureau + dossier 2/4
+        [ZOE, "Zoé", dt.date(2025, 3, 1), 1, 9.0, 2.0, 4.5, 0.5, 2.0, 0.5],
+        [ZOE, "Zoé", dt.date(2025, 4, 1), 1, 4.0, 1.0, 4.0, 1.0, 1.0, 0.0],
     ]
 
 
 def test_tableau_par_trimestre_scolaire():
     tableau = tableau_par_eleve(lignes(), periode="Q")
     assert tableau.values.tolist() == [
-        # 18 words over 3 fiches and 4 sentences, 3 first person of 18, vocabulary (1/4 + 1/4 + 2/4) / 3
-        [ADAM, "Adam", dt.date(2024, 9, 1), 3, 6.0, 1.33, 4.5, 0.17, 1.0, 0.33],
-        [ZOE, "Zoé", dt.date(2024, 9, 1), 1, 7.0, 2.0, 3.5, 0.29, 1.0, 0.25],
-        # January + March: 8 + 9 words, 3 + 2 sentences, 2 + 1 first person, sections (1 + 2) / 2, (0 + 2/4) / 2
-        [ZOE, "Zoé", dt.date(2025, 1, 1), 2, 8.5, 2.5, 3.4, 0.18, 1.5, 0.25],
-        [ZOE, "Zoé", dt.date(2025, 4, 1), 1, 4.0, 1.0, 4.0, 0.25, 1.0, 0.0],
+        # 18 words over 3 fiches and 4 sentences, 3 of them at the first person, vocabulary (1/4 + 1/4 + 2/4) / 3
+        [ADAM, "Adam", dt.date(2024, 9, 1), 3, 6.0, 1.33, 4.5, 0.75, 1.0, 0.33],
+        [ZOE, "Zoé", dt.date(2024, 9, 1), 1, 7.0, 2.0, 3.5, 1.0, 1.0, 0.25],
+        # January + March: 8 + 9 words, 3 + 2 sentences, 2 + 1 at the first person (3/5), sections (1 + 2) / 2,
+        # (0 + 2/4) / 2
+        [ZOE, "Zoé", dt.date(2025, 1, 1), 2, 8.5, 2.5, 3.4, 0.6, 1.5, 0.25],
+        [ZOE, "Zoé", dt.date(2025, 4, 1), 1, 4.0, 1.0, 4.0, 1.0, 1.0, 0.0],
     ]
 
 
@@ -197,10 +214,11 @@ def test_synthese_par_eleve():
         "part_premiere_personne", "sections_remplies_moyen", "part_vocabulaire", "evolution_mots",
     ]
     assert synthese.values.tolist() == [
-        # 18 words, 4 sentences, 3 first person; last month 8 words, first month 5
-        [ADAM, "Adam", 3, 6.0, 1.33, 4.5, 0.17, 1.0, 0.33, 3.0],
-        # 7 + 8 + 9 + 4 = 28 words, 2 + 3 + 2 + 1 = 8 sentences, 6 first person; 4 words in April, 7 in October
-        [ZOE, "Zoé", 4, 7.0, 2.0, 3.5, 0.21, 1.25, 0.19, -3.0],
+        # 18 words, 4 sentences, 3 at the first person; last month 8 words, first month 5
+        [ADAM, "Adam", 3, 6.0, 1.33, 4.5, 0.75, 1.0, 0.33, 3.0],
+        # 7 + 8 + 9 + 4 = 28 words, 2 + 3 + 2 + 1 = 8 sentences, 2 + 2 + 1 + 1 = 6 at the first person;
+        # 4 words in April, 7 in October
+        [ZOE, "Zoé", 4, 7.0, 2.0, 3.5, 0.75, 1.25, 0.19, -3.0],
     ]
 
 
