@@ -6,14 +6,10 @@ import pandas as pd
 
 from analytics.couverture import couverture
 from analytics.entrepot import Entrepot
+from passeport.libelles import MOTIFS as LIBELLES_MOTIFS
 
-# In priority order (DESIGN.md).
-MOTIFS = {
-    "jamais_traversee": "Jamais traversée",
-    "une_seule_fois": "Traversée une seule fois",
-    "sans_complexite_ni_alea": "Répétée, mais sans facteur de complexité ni aléa",
-    "seulement_simulee": "Évaluable, mais seulement en situation simulée",
-}
+# In priority order (DESIGN.md); the words live in passeport/libelles.py ("" there is a goal the team chose).
+MOTIFS = {code: mot for code, mot in LIBELLES_MOTIFS.items() if code}
 CONSEILS = {
     "jamais_traversee": "la vivre une première fois",
     "une_seule_fois": "la vivre à nouveau",

@@ -4,19 +4,15 @@ import streamlit as st
 from passeport.affichage import texte_brut
 from passeport.models import Lieu, Nature, Role
 from passeport.services import appreciations, conservation, couverture, fiches
-from passeport.services.fiches import LIBELLES_LIEU, LIBELLES_NATURE
-from passeport.statut import LIBELLES, Statut
+from passeport.libelles import LIEUX, NATURES, statut_signe
+from passeport.statut import Statut
 from ui.archive import bloc_emporter
 from ui.brouillons import liste_des_brouillons
 from ui.commun import exiger_role, ouvrir_fiche, session
 from ui.livret import bloc_livret
-from ui.suivi import carte_appreciation
+from ui.suivi import carte_appreciation, style_statut
 
 utilisateur = exiger_role(Role.ELEVE)
-COULEURS = {  # background of the statut cell, from "nothing yet" to "ready for evaluation"
-    LIBELLES[Statut.EVALUABLE]: "#c8e6c9", LIBELLES[Statut.REPETEE]: "#bbdefb",
-    LIBELLES[Statut.UNE_FOIS]: "#fff3c4", LIBELLES[Statut.NON_TRAVERSEE]: "#eeeeee",
-}
 
 with session() as s:
     entete = couverture.entete_eleve(s, utilisateur, utilisateur.eleve_id)
@@ -67,8 +63,8 @@ onglet_situations, onglet_fiches, onglet_retours, onglet_corbeille = st.tabs(
     ONGLETS, key="onglets_passeport", on_change="rerun")
 
 with onglet_situations:
-    st.caption("Évaluable : au moins deux fiches, dont une avec de la complexité ou un aléa · Répétée : deux fiches "
-               "ou plus, sans complexité ni aléa · Traversée une fois · Non traversée : aucune fiche.")
+    st.caption("E · Évaluable : au moins deux fiches, dont une avec de la complexité ou un aléa · R · Répétée : deux "
+               "fiches ou plus, sans complexité ni aléa · 1 · Traversée une fois · — · Non traversée : aucune fiche.")
     poles = list(dict.fromkeys((l.pole_code, l.pole_titre) for l in situations))
     for pole_code, pole_titre in poles:
         lignes = [l for l in situations if l.pole_code == pole_code]
@@ -76,10 +72,10 @@ with onglet_situations:
         with st.expander(f"Pôle {pole_code} — {pole_titre} · {faites}/{len(lignes)} traversées", expanded=True):
             tableau = pd.DataFrame(
                 # Statut first after the code: on a phone only the first columns fit without scrolling.
-                [(l.code, LIBELLES[l.statut], l.fiches, l.titre) for l in lignes],
+                [(l.code, statut_signe(l.statut), l.fiches, l.titre) for l in lignes],
                 columns=["Code", "Statut", "Fiches", "Situation"],
             )
-            colore = tableau.style.map(lambda v: f"background-color: {COULEURS[v]}", subset=["Statut"])
+            colore = tableau.style.map(style_statut, subset=["Statut"])
             st.dataframe(colore, hide_index=True, width="stretch", key=f"pole_{pole_code}")
 
 with onglet_fiches:
@@ -90,10 +86,10 @@ with onglet_fiches:
         recherche = filtres[0].text_input("Rechercher", placeholder="mot du titre, organisation, code…",
                                           key="filtre_texte")
         pole = filtres[1].selectbox("Pôle", ["Tous"] + [p for p, _ in poles], key="filtre_pole")
-        lieu = filtres[2].selectbox("Lieu", [None, *Lieu], format_func=lambda l: "Tous" if l is None else LIBELLES_LIEU[l],
+        lieu = filtres[2].selectbox("Lieu", [None, *Lieu], format_func=lambda l: "Tous" if l is None else LIEUX[l],
                                     key="filtre_lieu")
         nature = filtres[3].selectbox("Nature", [None, *Nature],
-                                      format_func=lambda n: "Toutes" if n is None else LIBELLES_NATURE[n],
+                                      format_func=lambda n: "Toutes" if n is None else NATURES[n],
                                       key="filtre_nature")
         codes = sorted({f.situation for f in mes_fiches})
         situation = st.selectbox("Situation", [None, *codes], format_func=lambda c: "Toutes" if c is None else c,
@@ -111,7 +107,7 @@ with onglet_fiches:
         ]
         st.caption(f"{len(visibles)} fiche(s) — touchez une ligne pour ouvrir la fiche.")
         tableau = pd.DataFrame(
-            [(f.date_debut.strftime("%d/%m/%Y"), f.situation, f.titre, LIBELLES_LIEU[f.lieu], LIBELLES_NATURE[f.nature],
+            [(f.date_debut.strftime("%d/%m/%Y"), f.situation, f.titre, LIEUX[f.lieu], NATURES[f.nature],
               f.complexite, f.aleas, "★" if f.retenue else "") for f in visibles],
             columns=["Date", "Situation", "Titre", "Lieu", "Nature", "Complexité", "Aléas", "Retenue"],
         )

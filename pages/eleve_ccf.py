@@ -1,18 +1,16 @@
 """The student's CCF: per épreuve, the fiches the team chose to support it and, once the team published them, its
 decisions (levels in words and comments, never a mark)."""
 
-from html import escape
-
 import streamlit as st
 
 from passeport import referentiel
 from passeport.affichage import heure_locale, texte_brut
+from passeport.libelles import LIEUX
 from passeport.models import Role
-from passeport.positionnement import COULEURS, ENCRES, NIVEAUX
 from passeport.services import ccf
 from passeport.services.couverture import entete_eleve
-from passeport.services.fiches import LIBELLES_LIEU
 from ui.commun import afficher_texte, exiger_role, session
+from ui.suivi import badge_niveau
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mon CCF")
@@ -23,12 +21,6 @@ ref = referentiel.charger(entete.referentiel)
 st.caption("Pour chaque épreuve du contrôle en cours de formation : les fiches de votre passeport que l'équipe a "
            "choisies pour l'appuyer, puis ses décisions quand elle les publie. Vos fiches restent les vôtres : "
            "l'équipe ne les modifie pas.")
-
-
-def niveau_en_mots(niveau: int) -> None:
-    st.html(f'<span style="display:inline-block;padding:.1rem .6rem;border-radius:1rem;background:{COULEURS[niveau]};'
-            f'color:{ENCRES[niveau]};font-weight:600;font-size:.9rem">{escape(NIVEAUX[niveau])}</span>')
-
 
 rien = True
 for vue in epreuves:
@@ -43,7 +35,7 @@ for vue in epreuves:
         for f in vue.selections:
             titre_situation = ref.situations[f.situation].titre if f.situation in ref.situations else ""
             st.markdown(texte_brut(f"• {f.titre}") + "  \n" + texte_brut(
-                f"situation {f.situation} — {titre_situation} · {f.date_debut:%d/%m/%Y} · {LIBELLES_LIEU[f.lieu]}"))
+                f"situation {f.situation} — {titre_situation} · {f.date_debut:%d/%m/%Y} · {LIEUX[f.lieu]}"))
         if vue.publication is None:
             st.caption("L'équipe n'a pas encore publié ses décisions pour cette épreuve.")
             continue
@@ -59,7 +51,7 @@ for vue in epreuves:
                 colonnes[0].markdown("**Avis sur l'épreuve**")
             with colonnes[1]:
                 if d.niveau:
-                    niveau_en_mots(d.niveau)
+                    badge_niveau(d.niveau)
             with colonnes[2]:
                 afficher_texte(d.commentaire, vide="")
 if rien:

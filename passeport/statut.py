@@ -13,15 +13,16 @@ class Statut(enum.StrEnum):
     EVALUABLE = "evaluable"
 
 
-LIBELLES = {
-    Statut.NON_TRAVERSEE: "Non traversée",
-    Statut.UNE_FOIS: "Traversée une fois",
-    Statut.REPETEE: "Répétée",
-    Statut.EVALUABLE: "Évaluable",
-}
-# One sign a statut, readable in black and white: printed documents and the CCF grid, always with their legend.
-SYMBOLES = {Statut.EVALUABLE: "E", Statut.REPETEE: "R", Statut.UNE_FOIS: "1", Statut.NON_TRAVERSEE: "—"}
-LEGENDE = [(SYMBOLES[s], LIBELLES[s]) for s in (Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE)]
+def __getattr__(nom: str):
+    """LIBELLES, SYMBOLES and LEGENDE, for the modules that import them from here: the words and signs live in
+    passeport/libelles.py (the one vocabulary), which imports Statut from this module."""
+    from passeport import libelles
+    ordre = (Statut.EVALUABLE, Statut.REPETEE, Statut.UNE_FOIS, Statut.NON_TRAVERSEE)
+    valeurs = {"LIBELLES": libelles.STATUTS, "SYMBOLES": libelles.SYMBOLES_STATUT,
+               "LEGENDE": [(libelles.SYMBOLES_STATUT[s], libelles.STATUTS[s]) for s in ordre]}
+    if nom not in valeurs:
+        raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
+    return valeurs[nom]
 
 
 def statut(fiches: Iterable[tuple[int, int]]) -> Statut:

@@ -103,7 +103,7 @@ def test_the_team_meets_decides_prints_and_publishes_then_the_student_sees_it(ap
 
     # The team's decision on that situation, then the overall opinion.
     cle = f"ccf_dec_{eleve.eleve_id}_E31_{fiche.situation}"
-    niveau = _cle(prof, f"{cle}_0_niveau").get_by_role("radio", name="3 — Acquis")
+    niveau = _cle(prof, f"{cle}_0_niveau").get_by_role("radio", name="AC · Acquis")
     cliquer(prof, niveau, _cle(prof, f"{cle}_0_niveau").locator("[aria-checked='true']"))
     _cle(prof, f"{cle}_0_commentaire").locator("input").fill("Relance les fournisseurs sans aide.")
     attendre_fin_execution(prof)

@@ -98,7 +98,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
              prof.get_by_text("Corriger ou retirer (pendant 15 minutes)"))
 
     # The positionnement, in the Cerise Pro colours.
-    cliquer(prof, choix_segmente(prof, "3 — Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
+    cliquer(prof, choix_segmente(prof, "AC · Acquis"), prof.get_by_role("button", name="Positionner la fiche"))
     cliquer(prof, prof.get_by_role("button", name="Positionner la fiche"), prof.get_by_text("par Claire Martin"))
     prof.screenshot(path=str(ARTEFACTS / "suivi_fiche_apres.png"), full_page=True)
 
@@ -144,7 +144,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     tuteur.get_by_role("button", name="Continuer").click()
     tuteur.get_by_role("heading", name="Bilan de la PFMP").wait_for()
     premiere = tuteur.locator("[data-testid='stForm'] [data-testid='stButtonGroup']").first
-    premiere.locator("button").filter(has_text="4 — Maîtrisé").click()
+    premiere.locator("button").filter(has_text="MA · Maîtrisé").click()
     tuteur.get_by_label("Appréciation générale").fill("Stagiaire rigoureuse, à l'aise au téléphone.")
     tuteur.get_by_role("button", name="Enregistrer le bilan").click()
     tuteur.get_by_text("Bilan enregistré. Merci !").wait_for()
@@ -159,7 +159,7 @@ def test_teacher_follows_a_rewritten_fiche_student_and_tutor_see_the_follow_up(a
     cliquer(prof, prof.get_by_role("tab", name="Bilans de PFMP"),
              prof.get_by_text("Stagiaire rigoureuse, à l'aise au téléphone."))
     prof.get_by_text("Bilan de Julien Garnier, responsable des achats").wait_for()
-    assert prof.get_by_text("4 — Maîtrisé").count() >= 1
+    assert prof.get_by_text("MA · Maîtrisé").count() >= 1
     prof.screenshot(path=str(ARTEFACTS / "suivi_profil_bilan.png"), full_page=True)
 
 

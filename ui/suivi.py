@@ -9,16 +9,35 @@ import streamlit as st
 
 from passeport.affichage import heure_locale, texte_brut
 from passeport.models import maintenant
-from passeport.positionnement import COULEURS, ENCRES, NIVEAUX
+from passeport.libelles import COULEURS_NIVEAU, COULEURS_STATUT, ENCRES_NIVEAU, ENCRES_STATUT, STATUTS
+from passeport.libelles import niveau as niveau_en_mots, statut_signe
+from passeport.statut import Statut
 from passeport.services.appreciations import GENRES
 from ui.commun import afficher_texte
 
 
+def html_badge(niveau: int, suite: str = "") -> str:
+    """The HTML of a level's badge: its sign and name on its colour (never the colour alone); ``suite`` (a name, a
+    date) is escaped and written after it in grey."""
+    badge = (f'<span class="badge-niveau" style="display:inline-block;padding:.15rem .6rem;border-radius:1rem;'
+             f'background:{COULEURS_NIVEAU[niveau]};color:{ENCRES_NIVEAU[niveau]};font-weight:600;font-size:.9rem">'
+             f'{escape(niveau_en_mots(niveau))}</span>')
+    return badge + (f'<span style="font-size:.85rem;color:#555"> {escape(suite)}</span>' if suite else "")
+
+
 def badge_niveau(niveau: int, suite: str = "") -> None:
-    """A level in its Cerise Pro colour; ``suite`` (a name, a date) is escaped."""
-    st.html(f'<span style="display:inline-block;padding:.15rem .6rem;border-radius:1rem;background:{COULEURS[niveau]};'
-            f'color:{ENCRES[niveau]};font-weight:600;font-size:.9rem">{niveau} — {NIVEAUX[niveau]}</span>'
-            f'<span style="font-size:.85rem;color:#555"> {escape(suite)}</span>')
+    """A positionnement level as a badge (see html_badge)."""
+    st.html(html_badge(niveau, suite))
+
+
+_STATUT_DU_TEXTE = {statut_signe(s): s for s in Statut} | {STATUTS[s]: s for s in Statut}
+
+
+def style_statut(texte: str) -> str:
+    """The CSS of a table cell showing a statut (« E · Évaluable » or « Évaluable »): the one statut palette of
+    passeport/libelles.py, with its ink; nothing for any other text."""
+    s = _STATUT_DU_TEXTE.get(texte)
+    return f"background-color: {COULEURS_STATUT[s]}; color: {ENCRES_STATUT[s]}" if s else ""
 
 
 def carte_appreciation(a, nouvelle: bool = False) -> None:

@@ -16,13 +16,13 @@ import zipfile
 
 from passeport.affichage import heure_locale
 from passeport.documents.gabarits import en_pdf, rendre
-from passeport.positionnement import NIVEAUX
+from passeport.positionnement import NIVEAUX, SYMBOLES_NIVEAU
 from passeport.services.dossier_ccf import CompteRendu, DossierEleve, SyntheseCcf
 from passeport.statut import LEGENDE, SYMBOLES
 from passeport.statut import LIBELLES, Statut
 
 # Two letters per level: readable in black and white, and nothing like a mark out of 4.
-CODES_NIVEAUX = {1: "AR", 2: "EC", 3: "AC", 4: "MA"}
+CODES_NIVEAUX = SYMBOLES_NIVEAU  # the signs of passeport/libelles.py
 
 
 def _heure(instant: dt.datetime) -> str:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from passeport.libelles import MOTIFS
 from passeport.services.objectifs import Objectif
 
-MOTIFS_EN_MOTS = {
-    "jamais_traversee": "jamais traversée",
-    "une_seule_fois": "traversée une seule fois",
-    "sans_complexite_ni_alea": "répétée sans complexité ni aléa",
-    "seulement_simulee": "seulement en situation simulée",
-    "": "choisie par l'équipe",
-}
+# The words of passeport/libelles.py (the one vocabulary), inside a sentence.
+MOTIFS_EN_MOTS = {code: mot[0].lower() + mot[1:] for code, mot in MOTIFS.items()}
 
 _STYLE = """
 @page { size: A4; margin: 14mm; }

@@ -16,22 +16,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from passeport import acces, referentiel
+from passeport import acces, libelles, referentiel
 from passeport.models import NIVEAUX_ALEAS, NIVEAUX_COMPLEXITE, Eleve, Fiche, FicheVersion, Lieu, Nature, maintenant
 from passeport.referentiel import Referentiel
 from passeport.saisie import LONGUEURS_FICHE, probleme_de_texte
 
-LIBELLES_LIEU = {
-    Lieu.ETABLISSEMENT: "Établissement (espace professionnel, classe)",
-    Lieu.SERVICES_EPLE: "Services de l'établissement",
-    Lieu.PROJET: "Projet",
-    Lieu.PFMP: "PFMP",
-    Lieu.HORS_FORMATION: "Hors formation (emploi, association…)",
-}
-LIBELLES_NATURE = {Nature.REELLE: "Réelle", Nature.SIMULEE: "Simulée"}
-# The levels in words (glossary of DESIGN.md): printed documents show these, never "2 / 3", which reads like a mark.
-LIBELLES_COMPLEXITE = {1: "situation courante", 2: "un facteur de complexité", 3: "plusieurs facteurs de complexité"}
-LIBELLES_ALEAS = {0: "aucun aléa", 1: "un aléa rencontré et traité", 2: "plusieurs aléas"}
+# The words live in passeport/libelles.py (the one vocabulary); these names are kept for the modules importing them.
+LIBELLES_LIEU = {Lieu(k): v for k, v in libelles.LIEUX.items()}
+LIBELLES_NATURE = {Nature(k): v for k, v in libelles.NATURES.items()}
+LIBELLES_COMPLEXITE = libelles.COMPLEXITES
+LIBELLES_ALEAS = libelles.ALEAS
 LIBELLES_CHAMPS = {
     "situation": "Situation", "titre": "Titre", "date_debut": "Date de début", "date_fin": "Date de fin",
     "lieu": "Lieu", "nature": "Nature", "organisation": "Organisation", "contexte": "Contexte",
