@@ -225,7 +225,7 @@ def carte_en_feuilles(carte: Carte, libelle_mesure: str, division: str, annee_sc
     formats = {}
     if avec_totaux:
         entetes.append(carte.libelle_total)
-        lignes.append([f"{carte.libelle_total} (par situation)", "", "",
+        lignes.append([carte.libelle_total, "", "",
                        *[_nombre(v) for v in carte.total_situation], None])
         format_total = "0 %" if carte.metrique == "part_reelles" else ("0" if carte.metrique in ("statut", "nb_fiches")
                                                                        else "0.0")

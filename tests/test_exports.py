@@ -167,7 +167,8 @@ def test_heatmap_xlsx_for_a_meeting(classe):
         assert cellule.font.color.rgb[-6:].upper() == ENCRES_STATUT[statut].lstrip("#").upper()
     # Totals: évaluables per student, then per situation in the last row.
     assert [ws.cell(r, col["Situations évaluables"]).value for r in (7, 8, 9)] == [1, 0, 0]
-    assert ws.cell(10, 1).value == "Situations évaluables (par situation)" and ws.cell(10, col["1.1.1"]).value == 1
+    assert ws.cell(10, 1).value == "Situations évaluables" and ws.cell(10, col["1.1.1"]).value == 1
+    assert ws.column_dimensions["A"].width == len("Situations évaluables") + 2
     # Columns fitted to their content.
     assert ws.column_dimensions["B"].width == len("+33 6 12 34 56 78") + 2
     assert ws.column_dimensions["D"].width == len("Traversée une fois") + 2
@@ -322,3 +323,20 @@ def test_fiches_export_import_round_trip_keeps_formula_like_texts(fresh_db, tmp_
     with Session(fresh_db) as s:
         exporter_fiches(s, encore)
     assert encore.read_bytes() == sortie.read_bytes()
+
+
+# --- the administrator's journal ------------------------------------------------------------------------------------
+
+
+def test_journal_csv_has_french_headers_and_neutralises_what_a_tutor_typed(fresh_db):
+    from passeport.services import audit
+
+    ecole = creer_ecole(fresh_db)
+    with transaction(fresh_db) as s:
+        audit.journaliser(s, "lien_tuteur_premier_usage", None, "tuteur", eleve_id=ecole.lea.eleve_id,
+                          details='=HYPERLINK("http://exemple.invalid","Cliquez")')
+    with transaction(fresh_db) as s:
+        lignes = _lignes(audit.journal_csv(s, ecole.admin))
+    assert lignes[0] == ["Date", "Compte", "Rôle", "Action", "Objet", "N° de l'objet", "Élève (identifiant)",
+                         "Détails", "Adresse"]
+    assert lignes[1][6:8] == ["INE1", "'=HYPERLINK(\"http://exemple.invalid\",\"Cliquez\")"]

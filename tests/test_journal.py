@@ -66,7 +66,7 @@ def test_the_administrator_exports_the_journal(fresh_db):
         fiches.lire_fiche(s, ecole.martin, fiches.nouvelle_fiche(s, ecole.lea, CONTENU).id)
     with transaction(fresh_db) as s:
         contenu = audit.journal_csv(s, ecole.admin).decode("utf-8-sig").splitlines()
-    assert contenu[0] == "date;compte;role;action;objet;objet_id;eleve;details;adresse"
+    assert contenu[0] == "Date;Compte;Rôle;Action;Objet;N° de l'objet;Élève (identifiant);Détails;Adresse"
     assert [l.split(";")[1:4] + [l.split(";")[6]] for l in contenu[1:]] == [
         ["claire.martin", "enseignant", "consultation", "INE1"]]
     for intrus in (ecole.martin, ecole.lea):

@@ -72,7 +72,8 @@ def consultations_de_mon_passeport(session: Session, acteur) -> list[Consultatio
 
 ROLES = {"enseignant": "enseignant·e", "tuteur": "tuteur ou tutrice", "admin": "administration", "eleve": "élève",
          "lien": "personne ayant le lien"}
-COLONNES_JOURNAL = ["date", "compte", "role", "action", "objet", "objet_id", "eleve", "details", "adresse"]
+COLONNES_JOURNAL = ["Date", "Compte", "Rôle", "Action", "Objet", "N° de l'objet", "Élève (identifiant)", "Détails",
+                    "Adresse"]
 
 
 def journal_csv(session: Session, acteur) -> bytes:
