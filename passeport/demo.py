@@ -2,6 +2,12 @@
 
 Students differ on purpose: some cross nearly all 55 situations, some stopped writing early in the year,
 some never touch pôle 2 or pôle 4; complexity and aléas grow over the three years.
+
+Nothing that happened is dated after the moment the demo is built (``_Generateur.instant``: now, or the evening
+of ``aujourd_hui`` when the demo is built for a past day): fiches, versions, appréciations, readings and
+positionnements are capped there. Only the school's calendar looks ahead: a PFMP planned for the next months keeps
+its dates (the goals editor prepares it), and nothing is written inside its future part.
+The team has completed the référentiel for a few situations (``T.LISTES_EQUIPE``), as teachers would.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from sqlalchemy.orm import Session
 from passeport import annee, referentiel
 from passeport import demo_textes as T
 from passeport.models import (
-    Appreciation, AppreciationVersion, Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Lieu, Nature, Niveau,
-    Organisation, Pfmp, Positionnement, Role, Tuteur,
+    Appreciation, AppreciationVersion, Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion,
+    HistoriqueListe, LigneListe, Lieu, Nature, Niveau, Organisation, Pfmp, Positionnement, Role, Tuteur, maintenant,
 )
 from passeport.services.comptes import hacher, login_disponible
 
@@ -30,6 +36,8 @@ COMPTES_DEMO = {
 }
 UAI_DEMO = "0359999Z"
 GRAINE_PAR_DEFAUT = 2026
+# The only dates of the demo that may lie ahead: the school's calendar of PFMP (planned periods, prepared with goals).
+COLONNES_DU_CALENDRIER = frozenset({("pfmp", "date_debut"), ("pfmp", "date_fin")})
 ELEVES_PAR_DIVISION = 24
 # Fiches per student by level: the passport grows over the three years.
 FICHES_PAR_NIVEAU = {Niveau.SECONDE: (20, 45), Niveau.PREMIERE: (45, 95), Niveau.TERMINALE: (90, 150)}
@@ -94,6 +102,8 @@ class _Generateur:
     def __init__(self, session: Session, rng: random.Random, aujourd_hui: dt.date, redaction: random.Random):
         self.s, self.rng, self.aujourd_hui, self.redaction = session, rng, aujourd_hui, redaction
         self.annee = annee.annee_scolaire(aujourd_hui)
+        # The latest instant anything happened: now, or the evening of a past ``aujourd_hui``.
+        self.instant = min(maintenant(), dt.datetime.combine(aujourd_hui, dt.time(18, 0)))
         self.ref = referentiel.charger(referentiel.REFERENTIEL_PAR_DEFAUT)
         self.hash = hacher(MOT_DE_PASSE_DEMO)  # one hash for every demo account: demo only, keeps loading fast
         self.bilan = BilanDemo(etablissement=T.LYCEE, comptes={r.value: l for r, l in COMPTES_DEMO.items()})
@@ -142,9 +152,28 @@ class _Generateur:
         # The teachers' last visit of their Nouveautés: a week ago, so that the inbox shows the week's fiches.
         for ens in self.enseignants:
             ens.compte.nouveautes_vues_le = dt.datetime.combine(self.aujourd_hui - dt.timedelta(days=7), dt.time(12))
+        self._listes_equipe()
         self.bilan.divisions = len(self.divisions)
         self.bilan.enseignants = len(self.enseignants)
         return self.bilan
+
+    def borne(self, instant: dt.datetime) -> dt.datetime:
+        """``instant``, or the demo's present if it would be later."""
+        return min(instant, self.instant)
+
+    def _listes_equipe(self) -> None:
+        """The team's lines for a few situations (T.LISTES_EQUIPE), each added by a teacher in the last weeks."""
+        auteurs = [e.compte for e in self.enseignants if e.discipline.startswith("Économie-gestion")]
+        for k, (code, lignes) in enumerate(T.LISTES_EQUIPE.items()):
+            auteur = auteurs[k % len(auteurs)]
+            quand = self.borne(dt.datetime.combine(self.aujourd_hui - dt.timedelta(days=30 - 6 * k), dt.time(16, 45)))
+            for type_, libelle in lignes:
+                self.s.add(LigneListe(etablissement_id=self.etab.id, referentiel=referentiel.REFERENTIEL_PAR_DEFAUT,
+                                      situation=code, type=type_, libelle=libelle, cree_par_id=auteur.id,
+                                      cree_le=quand))
+                self.s.add(HistoriqueListe(etablissement_id=self.etab.id, referentiel=referentiel.REFERENTIEL_PAR_DEFAUT,
+                                           situation=code, type=type_, action="ajout", nouveau=libelle,
+                                           compte_id=auteur.id, auteur_nom=auteur.nom_complet, cree_le=quand))
 
     def _nom_eleve(self, feminin: bool) -> tuple[str, str]:
         while True:
@@ -298,9 +327,9 @@ class _FichesEleve:
         if lieu == Lieu.PFMP and self.rng.random() < 0.5:
             titre = f"{titre} chez {organisation}"
         duree = self.rng.choices([0, 1, 3, None], weights=[50, 20, 15, 15])[0]
-        date_fin = None if duree is None else jour + dt.timedelta(days=duree)
+        date_fin = None if duree is None else min(jour + dt.timedelta(days=duree), self.g.aujourd_hui)
         cree = dt.datetime.combine((date_fin or jour), dt.time(17, 30)) + dt.timedelta(days=self.rng.randint(0, 6))
-        cree = min(cree, dt.datetime.combine(self.g.aujourd_hui, dt.time(8, 0)))
+        cree = self.g.borne(min(cree, dt.datetime.combine(self.g.aujourd_hui, dt.time(8, 0))))
         contenu = dict(
             situation=code, titre=titre, date_debut=jour, date_fin=date_fin, lieu=lieu, nature=nature,
             organisation=organisation, contexte=contexte,
@@ -315,15 +344,15 @@ class _FichesEleve:
         auteur = self.eleve.compte
         versions = [FicheVersion(numero=1, auteur=auteur, cree_le=cree, **contenu)]
         while self.rng.random() < 0.12 and len(versions) < 3:  # the student came back to rewrite it
-            cree = min(cree + dt.timedelta(days=self.rng.randint(1, 20)),
-                       dt.datetime.combine(self.g.aujourd_hui, dt.time(8, 0)))
+            cree = self.g.borne(min(cree + dt.timedelta(days=self.rng.randint(1, 20)),
+                                    dt.datetime.combine(self.g.aujourd_hui, dt.time(8, 0))))
             contenu["demarche"] += self.rng.choice(T.AJOUTS_VERSION)
             versions.append(FicheVersion(numero=len(versions) + 1, auteur=auteur, cree_le=cree, **contenu))
         fiche = Fiche(eleve=self.eleve, version_courante=len(versions), versions=versions,
                       pfmp=pfmp[0] if pfmp else None, cree_le=versions[0].cree_le,
                       modifiee_le=cree)
         if self.rng.random() < 0.01:
-            fiche.supprimee_le = cree + dt.timedelta(hours=1)
+            fiche.supprimee_le = self.g.borne(cree + dt.timedelta(hours=1))
         return fiche
 
     def _peu_redige(self, contenu: dict) -> dict:
@@ -388,7 +417,8 @@ class _FichesEleve:
             if f.pfmp is not None and f.pfmp.tuteur is not None and self.rng.random() < 0.1:
                 t = f.pfmp.tuteur
                 texte = self.rng.choice(T.APPRECIATIONS_TUTEUR)
-                quand = min(v.cree_le + dt.timedelta(days=2), dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0)))
+                quand = self.g.borne(min(v.cree_le + dt.timedelta(days=2),
+                                         dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0))))
                 self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=f.id, auteur_id=t.compte_id,
                                           auteur_nom=f"{t.prenom} {t.nom}", texte=texte, origine="tuteur",
                                           cree_le=quand, versions=[AppreciationVersion(numero=1, texte=texte,
@@ -397,16 +427,16 @@ class _FichesEleve:
             if self.niveau != Niveau.SECONDE and self.enseignants and self.rng.random() < 0.15:
                 niveau = min(4, max(1, v.complexite + (1 if v.aleas else 0) + self.rng.choice([-1, 0, 0, 1])))
                 self.g.s.add(Positionnement(fiche_id=f.id, enseignant_id=self.enseignants[0].compte.id, niveau=niveau,
-                                            cree_le=v.cree_le + dt.timedelta(days=5)))
+                                            cree_le=self.g.borne(v.cree_le + dt.timedelta(days=5))))
         if self.enseignants and self.rng.random() < 0.35:
             self._appreciation(None, self.enseignants[0].compte, self.rng.choice(T.APPRECIATIONS_PASSEPORT),
                                dt.datetime.combine(self.g.aujourd_hui - dt.timedelta(days=self.rng.randint(1, 40)),
                                                    dt.time(12, 0)))
 
     def _appreciation(self, fiche_id: int | None, auteur: Compte, texte: str, apres: dt.datetime) -> None:
-        quand = min(apres + dt.timedelta(days=self.rng.randint(1, 10)),
-                    dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0)))
-        lue = quand + dt.timedelta(days=1) if self.rng.random() < 0.5 else None
+        quand = self.g.borne(min(apres + dt.timedelta(days=self.rng.randint(1, 10)),
+                                 dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0))))
+        lue = self.g.borne(quand + dt.timedelta(days=1)) if self.rng.random() < 0.5 else None
         self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=fiche_id, auteur_id=auteur.id,
                                   auteur_nom=auteur.nom_complet, texte=texte, cree_le=quand, lue_le=lue,
                                   versions=[AppreciationVersion(numero=1, texte=texte, cree_le=quand)]))

@@ -259,3 +259,47 @@ def a(groupe: str) -> str:
         if groupe.startswith(article):
             return contraction + groupe[len(article):]
     return "à " + groupe
+
+# What the teaching team added to the référentiel for a few situations (the official text gives 1.1.1 only): as a
+# team of Bac Pro GA teachers would write them after a department meeting. (type, libellé) per situation.
+LISTES_EQUIPE = {
+    "1.2.3": [
+        ("donnee", "Catalogue et tarifs de l'entreprise"),
+        ("donnee", "Conditions générales de vente"),
+        ("donnee", "Fichier clients du PGI"),
+        ("complexite", "Demande de devis incomplète ou imprécise"),
+        ("complexite", "Remises en cascade (remise, rabais, ristourne)"),
+        ("complexite", "Client étranger (TVA intracommunautaire, devise)"),
+        ("complexite", "Commande en plusieurs livraisons"),
+        ("alea", "Article en rupture de stock"),
+        ("alea", "Modification de la commande par le client après validation"),
+        ("alea", "Erreur de prix constatée sur le devis envoyé"),
+    ],
+    "2.1.2": [
+        ("donnee", "Planning du service et horaires collectifs"),
+        ("donnee", "Convention collective et accord sur le temps de travail"),
+        ("complexite", "Salariés à temps partiel ou en horaires décalés"),
+        ("complexite", "Heures supplémentaires et repos compensateur"),
+        ("complexite", "Absences de natures différentes sur la même période"),
+        ("alea", "Arrêt maladie transmis en retard"),
+        ("alea", "Badgeuse en panne ou pointage manquant"),
+    ],
+    "3.2.2": [
+        ("donnee", "Procédure de traitement du courrier du service"),
+        ("donnee", "Registre du courrier arrivée et départ"),
+        ("complexite", "Courrier recommandé avec accusé de réception"),
+        ("complexite", "Courrier confidentiel ou à destinataire ambigu"),
+        ("complexite", "Volume important en période de pointe"),
+        ("alea", "Courrier mal adressé ou destinataire absent"),
+        ("alea", "Pli endommagé ou incomplet"),
+        ("alea", "Panne de la machine à affranchir"),
+    ],
+    "3.4.1": [
+        ("donnee", "Agenda partagé du service"),
+        ("donnee", "Consignes du responsable sur les priorités"),
+        ("complexite", "Agendas de plusieurs personnes à concilier"),
+        ("complexite", "Rendez-vous avec des interlocuteurs extérieurs"),
+        ("alea", "Annulation ou report de dernière minute"),
+        ("alea", "Double réservation d'une salle ou d'un créneau"),
+    ],
+}
