@@ -8,6 +8,7 @@ import streamlit as st
 import analytics
 from analytics.couverture import du_pole
 from passeport.acces import AccesRefuse
+from passeport.libelles import pourcentage
 from passeport.models import Role
 from passeport.services import cockpit
 from passeport.statut import LIBELLES, Statut
@@ -114,10 +115,10 @@ with onglet_synthese:
 
     if synthese.pole_2:
         p2 = synthese.pole_2
-        texte = (f"**Pôle 2 — {p2['titre']}** : en moyenne {p2['part_traversees']:.0%} de ses {p2['situations']} "
-                 f"situations traversées par élève, {p2['part_evaluables']:.0%} évaluables")
+        texte = (f"**Pôle 2 — {p2['titre']}** : en moyenne {pourcentage(p2['part_traversees'])} de ses "
+                 f"{p2['situations']} situations traversées par élève, {pourcentage(p2['part_evaluables'])} évaluables")
         if p2["part_traversees_autres_poles"] is not None:
-            texte += f" (autres pôles : {p2['part_traversees_autres_poles']:.0%} traversées)"
+            texte += f" (autres pôles : {pourcentage(p2['part_traversees_autres_poles'])} traversées)"
         texte += f". {p2['eleves_sans_rien']} élève(s) sans aucune fiche dans ce pôle."
         (st.warning if p2["eleves_sans_rien"] or p2["part_traversees"] < 0.5 else st.info)(texte)
 

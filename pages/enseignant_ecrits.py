@@ -11,10 +11,11 @@ from passeport.affichage import texte_brut
 from passeport.models import Role
 from passeport.services import appreciations, ecrits, formulations
 from passeport.services.fiches import LIBELLES_LIEU
-from ui.cockpit import choisir_division, graphique
+from ui.cockpit import choisir_division, ecran_large, graphique
 from ui.commun import afficher_texte, annoncer, exiger_role, session
 
 utilisateur = exiger_role(Role.ENSEIGNANT)
+ecran_large()
 st.title("Écrits de la division")
 st.caption("Pour préparer les ateliers d'écriture : le texte brut des fiches et quelques indicateurs simples. Les "
            "notes à l'élève sont des appréciations « mise en mots » ; le texte de l'élève n'est jamais modifié.")

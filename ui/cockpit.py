@@ -18,6 +18,19 @@ def entrepot() -> analytics.Entrepot:
     return analytics.Entrepot(engine().url.render_as_string(hide_password=False))
 
 
+# Streamlit's wide layout still keeps 5rem of padding on each side and 6rem above: on a 1366 px school PC with the
+# sidebar open, that is 160 px of the heatmap's width. The cockpit pages take the whole width of the main area.
+ECRAN_LARGE = """<style>
+[data-testid="stMainBlockContainer"] { max-width: none; padding-left: 1.5rem; padding-right: 1.5rem;
+  padding-top: 2.5rem; }
+</style>"""
+
+
+def ecran_large() -> None:
+    """Use the full width of the main area on this page (a style only: no room taken)."""
+    st.html(ECRAN_LARGE)
+
+
 def choisir_division(utilisateur) -> cockpit.DivisionDuCockpit:
     """The division selector (remembered across pages); stops the page when the teacher has none."""
     with session() as s:
