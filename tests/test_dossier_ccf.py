@@ -20,6 +20,7 @@ from passeport.cli import main
 from passeport.db import creer_engine, transaction
 from passeport.documents import ccf
 from passeport.epreuves import EpreuveInconnue
+from passeport.libelles import COULEURS_STATUT
 from passeport.models import (
     Appreciation, Compte, DecisionCcf, Eleve, Enseignant, EvenementAudit, Lieu, Nature, Organisation, Pfmp,
     Positionnement, PublicationCcf, ReunionCcf, Role, SelectionCcf, Division, maintenant,
@@ -331,19 +332,25 @@ def test_the_xlsx_keeps_names_as_text(classe):
     assert classeur.sheetnames == ["Synthèse", "Détail", "Légende"]
     f = classeur["Synthèse"]
     assert f["A1"].value == "Synthèse CCF — E31 — Gestion administrative des relations externes (pôle 1)"
-    assert [f.cell(4, i).value for i in (1, 2, 3)] == ["Nom", "Prénom",
-                                                       "1.1.1 Tenue des dossiers fournisseurs et sous-traitants"]
+    assert [f.cell(4, i).value for i in (1, 2, 3, 4)] == ["Nom", "Prénom", "Identifiant",
+                                                          "1.1.1 Tenue des dossiers fournisseurs et sous-traitants"]
     assert f["A5"].value == "=Dupont" and f["A5"].data_type == "s"
     assert [f.cell(r, 1).value for r in (5, 6, 7)] == ["=Dupont", "Durand", "Moreau"]
-    assert f["C7"].value == "E ×2 c2 a1 · équipe MA"
-    assert f.cell(7, 17).value == "Dossier à compléter : un aléa en 1.2.1." and f.cell(7, 18).value == 1
-    assert f.freeze_panes == "C5" and f.column_dimensions["A"].width == 22
+    assert f["D7"].value == "E ×2 c2 a1 · équipe MA"
+    assert f["D7"].fill.fgColor.rgb[-6:].upper() == COULEURS_STATUT[Statut.EVALUABLE].lstrip("#").upper()
+    assert f.cell(7, 18).value == "Dossier à compléter : un aléa en 1.2.1." and f.cell(7, 19).value == 1
+    assert f.freeze_panes == "D5" and f.column_dimensions["A"].width == 22
     d = classeur["Détail"]
-    ligne = next(r for r in d.iter_rows(min_row=5, values_only=True) if r[0] == "Moreau" and r[2] == "1.1.1")
-    assert ligne[4:8] == ("Évaluable", 2, 2, 1)
-    assert ligne[8] == "claire.martin : AC acquis ; Paul Roy : MA maîtrisé"
-    assert ligne[10:12] == ("MA maîtrisé", "Après la réunion : confirmé.")
-    assert d["A5"].data_type == "s" and d.freeze_panes == "C5"
+    ligne = next(r for r in d.iter_rows(min_row=5, values_only=True) if r[0] == "Moreau" and r[3] == "1.1.1")
+    assert ligne[5:9] == ("Évaluable", 2, 2, 1)
+    assert ligne[9] == "claire.martin : AC acquis ; Paul Roy : MA maîtrisé"
+    assert ligne[11:13] == ("MA maîtrisé", "Après la réunion : confirmé.")
+    assert d["A5"].data_type == "s" and d.freeze_panes == "D5"
+    legende = {r[0].value: r[0].fill.fgColor.rgb[-6:].upper() for r in classeur["Légende"].iter_rows(min_row=3)
+               if r[0].fill.fill_type == "solid"}
+    assert legende == {signe: COULEURS_STATUT[st].lstrip("#").upper() for st, signe in
+                       [(Statut.EVALUABLE, "E"), (Statut.REPETEE, "R"), (Statut.UNE_FOIS, "1"),
+                        (Statut.NON_TRAVERSEE, "—")]}
 
 
 def test_the_zip_holds_one_pdf_per_student(classe):

@@ -16,6 +16,7 @@ import zipfile
 
 from passeport.affichage import heure_locale
 from passeport.documents.gabarits import en_pdf, rendre
+from passeport.libelles import COULEURS_STATUT, ENCRES_STATUT
 from passeport.positionnement import NIVEAUX, SYMBOLES_NIVEAU
 from passeport.services.dossier_ccf import CompteRendu, DossierEleve, SyntheseCcf
 from passeport.statut import LEGENDE, SYMBOLES
@@ -157,7 +158,7 @@ def xlsx_synthese(synthese: SyntheseCcf, jour: dt.date | None = None) -> bytes:
     f = classeur.active
     f.title = "Synthèse"
     titre(f, f"Synthèse CCF — {ep.libelle}")
-    ecrire(f, 4, ["Nom", "Prénom", *[f"{sit.code} {sit.titre}" for sit in s.situations],
+    ecrire(f, 4, ["Nom", "Prénom", "Identifiant", *[f"{sit.code} {sit.titre}" for sit in s.situations],
                   "Avis global de l'équipe", "Fiches sélectionnées"], style_entete=True)
     for i, l in enumerate(s.eleves, start=5):
         cases = []
@@ -170,19 +171,25 @@ def xlsx_synthese(synthese: SyntheseCcf, jour: dt.date | None = None) -> bytes:
         avis = _niveau_en_mots(l.avis.niveau) if l.avis else ""
         if l.avis and l.avis.commentaire:
             avis = f"{avis} — {l.avis.commentaire}" if avis else l.avis.commentaire
-        ecrire(f, i, [l.nom, l.prenom, *cases, avis, l.selectionnees])
-    f.freeze_panes = "C5"
+        ecrire(f, i, [l.nom, l.prenom, l.identifiant, *cases, avis, l.selectionnees])
+        for k, sit in enumerate(s.situations):  # the statut colours of the screen (passeport.libelles)
+            statut = l.cases[sit.code].statut
+            cellule = f.cell(row=i, column=4 + k)
+            cellule.fill = PatternFill("solid", fgColor=COULEURS_STATUT[statut].lstrip("#"))
+            cellule.font = Font(color=ENCRES_STATUT[statut].lstrip("#"))
+    f.freeze_panes = "D5"
     f.row_dimensions[4].height = 75
     f.column_dimensions["A"].width, f.column_dimensions["B"].width = 22, 16
-    for colonne in range(3, 3 + len(s.situations)):
+    f.column_dimensions["C"].width = max([12, *(len(l.identifiant) + 2 for l in s.eleves)])
+    for colonne in range(4, 4 + len(s.situations)):
         f.column_dimensions[get_column_letter(colonne)].width = 16
-    f.column_dimensions[get_column_letter(3 + len(s.situations))].width = 40
-    f.column_dimensions[get_column_letter(4 + len(s.situations))].width = 12
+    f.column_dimensions[get_column_letter(4 + len(s.situations))].width = 40
+    f.column_dimensions[get_column_letter(5 + len(s.situations))].width = 12
 
     # « Détail »: one row per student × situation.
     d = classeur.create_sheet("Détail")
     titre(d, f"Détail par situation — {ep.libelle}")
-    ecrire(d, 4, ["Nom", "Prénom", "Situation", "Intitulé", "Statut", "Fiches", "Complexité max. (1 à 3)",
+    ecrire(d, 4, ["Nom", "Prénom", "Identifiant", "Situation", "Intitulé", "Statut", "Fiches", "Complexité max. (1 à 3)",
                   "Aléas max. (0 à 2)", "Enseignants (dernier positionnement)", "Tuteurs", "Décision de l'équipe",
                   "Commentaire de l'équipe", "Décidée par", "Décidée le", "Fiches sélectionnées"], style_entete=True)
     rang = 5
@@ -191,16 +198,19 @@ def xlsx_synthese(synthese: SyntheseCcf, jour: dt.date | None = None) -> bytes:
             c = l.cases[sit.code]
             dec = c.decision
             ecrire(d, rang, [
-                l.nom, l.prenom, sit.code, sit.titre, LIBELLES[c.statut], c.fiches, c.max_complexite, c.max_aleas,
+                l.nom, l.prenom, l.identifiant, sit.code, sit.titre, LIBELLES[c.statut], c.fiches, c.max_complexite, c.max_aleas,
                 " ; ".join(f"{p.enseignant} : {_niveau_en_mots(p.niveau)}" for p in c.positions),
                 " ; ".join(f"{t.organisation} ({t.tuteur}) : {_niveau_en_mots(t.niveau)}" for t in c.tuteurs),
                 _niveau_en_mots(dec.niveau) if dec else "", dec.commentaire if dec else "", dec.auteur if dec else "",
                 f"{heure_locale(dec.le):%d/%m/%Y %H:%M}" if dec else "", c.selectionnees,
             ])
+            statut_cellule = d.cell(row=rang, column=6)
+            statut_cellule.fill = PatternFill("solid", fgColor=COULEURS_STATUT[c.statut].lstrip("#"))
+            statut_cellule.font = Font(color=ENCRES_STATUT[c.statut].lstrip("#"))
             rang += 1
-    d.freeze_panes = "C5"
-    d.auto_filter.ref = f"A4:O{max(rang - 1, 4)}"
-    for colonne, largeur in zip("ABCDEFGHIJKLMNO", (22, 16, 9, 50, 18, 8, 12, 12, 40, 40, 18, 40, 20, 16, 12)):
+    d.freeze_panes = "D5"
+    d.auto_filter.ref = f"A4:P{max(rang - 1, 4)}"
+    for colonne, largeur in zip("ABCDEFGHIJKLMNOP", (22, 16, 12, 9, 50, 18, 8, 12, 12, 40, 40, 18, 40, 20, 16, 12)):
         d.column_dimensions[colonne].width = largeur
 
     # « Légende ».
@@ -214,6 +224,11 @@ def xlsx_synthese(synthese: SyntheseCcf, jour: dt.date | None = None) -> bytes:
               ["a", "aléas les plus hauts : 0 aucun, 1 un aléa traité, 2 plusieurs"]]
     for i, valeurs in enumerate(lignes, start=3):
         ecrire(g, i, valeurs)
+        statut = next((st for st, signe in SYMBOLES.items() if valeurs and valeurs[0] == signe and len(valeurs) == 2
+                       and valeurs[1] == LIBELLES[st]), None)
+        if statut is not None:  # the colour of each statut beside its sign
+            g.cell(row=i, column=1).fill = PatternFill("solid", fgColor=COULEURS_STATUT[statut].lstrip("#"))
+            g.cell(row=i, column=1).font = Font(color=ENCRES_STATUT[statut].lstrip("#"))
     g.column_dimensions["A"].width, g.column_dimensions["B"].width = 10, 80
 
     tampon = io.BytesIO()
