@@ -110,6 +110,7 @@ def pages_du_role(role: Role) -> list:
             st.Page("pages/enseignant_ecrits.py", title="Écrits de la division", icon=":material/edit_document:"),
             st.Page("pages/enseignant_pfmp.py", title="PFMP", icon=":material/apartment:"),
             st.Page("pages/enseignant_ccf.py", title="Réunion CCF", icon=":material/gavel:"),
+            st.Page("pages/enseignant_referentiel.py", title="Référentiel de l'équipe", icon=":material/checklist:"),
         ]
     if role == Role.TUTEUR:
         return [st.Page("pages/tuteur_accueil.py", title="Mes stagiaires", icon=":material/handshake:", default=True)]
@@ -119,6 +120,7 @@ def pages_du_role(role: Role) -> list:
         st.Page("pages/admin_equipe.py", title="Équipe et divisions", icon=":material/diversity_3:"),
         st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
         st.Page("pages/admin_consultation.py", title="Consulter un passeport", icon=":material/policy:"),
+        st.Page("pages/admin_referentiel.py", title="Référentiel de l'équipe", icon=":material/checklist:"),
     ]
 
 

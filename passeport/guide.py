@@ -3,6 +3,10 @@
 Pure functions over a fiche's content: the teacher sees them beside the fiche, ticks those they asked, and notes
 what the student added. Each question has a stable code so that the record of an interview stays readable when
 the wording changes.
+
+For a fiche without complexity or aléa, the guide names the factors and aléas of the situation: those of the
+référentiel completed by the team, or, while the team has not filled the situation, those other students of the
+school wrote most often (``services.listes_equipe.Propositions``: never whose).
 """
 
 from __future__ import annotations
@@ -64,6 +68,13 @@ CODE_FACTEURS = "complexite_facteurs"
 CODE_TYPES_ALEAS = "alea_types"
 LIBELLES_QUESTIONS[CODE_FACTEURS] = "As-tu rencontré l'un des facteurs de complexité du référentiel ?"
 LIBELLES_QUESTIONS[CODE_TYPES_ALEAS] = "As-tu rencontré l'un des aléas types du référentiel ?"
+CODE_FACTEURS_ELEVES = "complexite_facteurs_eleves"
+CODE_ALEAS_ELEVES = "alea_eleves"
+LIBELLES_QUESTIONS[CODE_FACTEURS_ELEVES] = ("As-tu rencontré l'un des facteurs de complexité que d'autres élèves du "
+                                           "lycée ont notés pour cette situation ?")
+LIBELLES_QUESTIONS[CODE_ALEAS_ELEVES] = ("As-tu rencontré l'un des aléas que d'autres élèves du lycée ont notés pour "
+                                        "cette situation ?")
+NB_EXEMPLES = 4
 
 
 @dataclass(frozen=True)
@@ -92,19 +103,37 @@ def manques(contenu: ContenuFiche) -> list[str]:
     return trouves
 
 
-def questions(contenu: ContenuFiche, referentiel: Referentiel | None = None) -> list[Question]:
-    """The guide's questions for this fiche; a complete fiche still gets the questions to go further."""
+def _enumeration(libelles: list[str]) -> str:
+    return " ; ".join(f[0].lower() + f[1:] for f in libelles[:NB_EXEMPLES])
+
+
+def questions(contenu: ContenuFiche, referentiel: Referentiel | None = None, propositions=None) -> list[Question]:
+    """The guide's questions for this fiche; a complete fiche still gets the questions to go further.
+
+    ``propositions`` (services.listes_equipe.Propositions of the fiche's situation) replaces the référentiel's
+    lists: the team's lines, or the suggestions from other students' fiches."""
     liste = []
+    code = contenu.situation
+    if propositions is not None:
+        facteurs, aleas = propositions.facteurs, propositions.aleas
+        facteurs_eleves, aleas_eleves = propositions.facteurs_suggeres, propositions.aleas_suggeres
+    elif referentiel is not None:
+        facteurs, aleas = referentiel.facteurs_complexite(code), referentiel.aleas_types(code)
+        facteurs_eleves, aleas_eleves = [], []
+    else:
+        facteurs = aleas = facteurs_eleves = aleas_eleves = []
     for manque in manques(contenu) or ["approfondir"]:
-        liste += [Question(code, manque, texte) for code, texte in QUESTIONS[manque]]
-        if referentiel is not None and manque == "complexite":
-            facteurs = referentiel.facteurs_complexite(contenu.situation)
-            if facteurs:
-                liste.append(Question(CODE_FACTEURS, manque, "As-tu rencontré l'un de ces facteurs de complexité : "
-                                      + " ; ".join(f.lower() for f in facteurs[:4]) + " ?"))
-        if referentiel is not None and manque == "alea":
-            types = referentiel.aleas_types(contenu.situation)
-            if types:
-                liste.append(Question(CODE_TYPES_ALEAS, manque, "As-tu rencontré l'un de ces aléas : "
-                                      + " ; ".join(t.lower() for t in types[:4]) + " ?"))
+        liste += [Question(q, manque, texte) for q, texte in QUESTIONS[manque]]
+        if manque == "complexite" and facteurs:
+            liste.append(Question(CODE_FACTEURS, manque, "As-tu rencontré l'un de ces facteurs de complexité : "
+                                  + _enumeration(facteurs) + " ?"))
+        if manque == "complexite" and facteurs_eleves:
+            liste.append(Question(CODE_FACTEURS_ELEVES, manque, "D'autres élèves du lycée ont rencontré, sur cette "
+                                  "situation : " + _enumeration(facteurs_eleves) + ". Et toi ?"))
+        if manque == "alea" and aleas:
+            liste.append(Question(CODE_TYPES_ALEAS, manque, "As-tu rencontré l'un de ces aléas : "
+                                  + _enumeration(aleas) + " ?"))
+        if manque == "alea" and aleas_eleves:
+            liste.append(Question(CODE_ALEAS_ELEVES, manque, "D'autres élèves du lycée ont eu ces imprévus sur cette "
+                                  "situation : " + _enumeration(aleas_eleves) + ". Et toi ?"))
     return liste

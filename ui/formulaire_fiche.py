@@ -10,7 +10,7 @@ from passeport.affichage import cherchable
 from passeport.models import Lieu, Nature
 from passeport.referentiel import Referentiel
 from passeport.saisie import LONGUEUR_DETAILS, LONGUEURS_FICHE
-from passeport.services import brouillons
+from passeport.services import brouillons, listes_equipe
 from passeport.services.contextes import texte_contexte
 from passeport.services.fiches import (
     LIBELLES_LIEU, LIBELLES_NATURE, ContenuFiche, joindre_details, niveau_aleas_propose,
@@ -30,6 +30,40 @@ QUESTIONS = {
 }
 
 
+def _propositions(code: str | None, ref: Referentiel) -> listes_equipe.Propositions | None:
+    """The lists of the situation for this form (official + the team's, or other students' suggestions), read once
+    per form and situation; None without a signed-in student (the référentiel's own lists are then used)."""
+    from ui.commun import session, utilisateur_courant
+
+    utilisateur = utilisateur_courant()
+    if not code or utilisateur is None or utilisateur.eleve_id is None:
+        return None
+    deja = st.session_state.setdefault("_propositions_fiche", {})
+    if code not in deja:
+        try:
+            with session() as s:
+                deja[code] = listes_equipe.propositions(s, utilisateur, ref.nom, code)
+        except Exception:  # noqa: BLE001 — suggestions are a help: the form works without them
+            deja[code] = None
+    return deja[code]
+
+
+def options(code: str | None, ref: Referentiel) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(factors, aléas) of the lists, then (factors, aléas) suggested from other students' fiches."""
+    p = _propositions(code, ref)
+    if p is None:
+        return (ref.facteurs_complexite(code) if code else [], ref.aleas_types(code) if code else [], [], [])
+    return p.facteurs, p.aleas, p.facteurs_suggeres, p.aleas_suggeres
+
+
+def _cocher(items: list[str], libres: str, liste: list[str]) -> tuple[list[str], str]:
+    """Items of ``liste`` are ticked (even when saved as free lines); any other item stays a free line."""
+    lignes = [*items, *brouillons.lignes(libres)]
+    cochees = [i for i in lignes if i in liste]
+    autres = [i for i in lignes if i not in liste]
+    return list(dict.fromkeys(cochees)), "\n".join(autres)
+
+
 def charger(champs: dict, ref: Referentiel) -> None:
     """Put a draft's fields (services.brouillons: a fiche, an empty form or unpublished text) into the widgets."""
     e = st.session_state
@@ -40,14 +74,17 @@ def charger(champs: dict, ref: Referentiel) -> None:
     e["f_date_debut"] = dt.date.fromisoformat(c["date_debut"]) if c["date_debut"] else None
     e["f_date_fin"] = dt.date.fromisoformat(c["date_fin"]) if c["date_fin"] else None
     e["f_lieu"], e["f_nature"] = Lieu(c["lieu"]), Nature(c["nature"])
-    for champ in ("organisation", "contexte", "conditions", "demarche", "productions", "facteurs_libres",
-                  "aleas_libres"):
+    e.pop("_propositions_fiche", None)  # a new form reads the lists again
+    for champ in ("organisation", "contexte", "conditions", "demarche", "productions"):
         e[f"f_{champ}"] = c[champ]
     # The ticked items are keyed by situation: each situation has its own list.
     for cle in [k for k in e if str(k).startswith(("f_facteurs_", "f_aleas_items_")) and k != "f_facteurs_libres"]:
         del e[cle]
-    e[f"f_facteurs_{code}"] = [i for i in c["facteurs"] if i in ref.facteurs_complexite(code)]
-    e[f"f_aleas_items_{code}"] = [i for i in c["aleas_items"] if i in ref.aleas_types(code)]
+    facteurs, aleas, facteurs_suggeres, aleas_suggeres = options(code, ref)
+    e[f"f_facteurs_{code}"], e["f_facteurs_libres"] = _cocher(c["facteurs"], c["facteurs_libres"],
+                                                            facteurs + facteurs_suggeres)
+    e[f"f_aleas_items_{code}"], e["f_aleas_libres"] = _cocher(c["aleas_items"], c["aleas_libres"],
+                                                              aleas + aleas_suggeres)
     e["f_complexite"], e["f_aleas"] = c["complexite"], c["aleas"]
     # The stored levels stand until the student changes the ticked items.
     e["_propose_complexite"] = niveau_complexite_propose(len(c["facteurs"]) + len(brouillons.lignes(c["facteurs_libres"])))
@@ -94,11 +131,19 @@ def _niveau(cle: str, propose: int) -> None:
 
 
 def _items_et_niveau(cle, titre, liste, libelle_liste, cle_liste, libelle_libres, cle_libres, libelle_niveau,
-                     niveaux, proposer) -> tuple[list[str], int]:
-    """Items ticked in the référentiel's list or written freely, and the level they propose (adjustable)."""
+                     niveaux, proposer, suggeres=()) -> tuple[list[str], int]:
+    """Items ticked in the référentiel's list (or among other students' suggestions) or written freely, and the
+    level they propose (adjustable)."""
     st.markdown(f"{titre} — {QUESTIONS[cle]}")
-    cochees = (st.multiselect(libelle_liste, liste, key=cle_liste, persist_state="session",
-                              placeholder="Cochez ceux que vous avez rencontrés") if liste else [])
+    choix = list(dict.fromkeys([*liste, *suggeres]))
+    if suggeres:
+        libelle_liste = libelle_liste if liste else "Souvent rencontrés par les élèves du lycée"
+    cochees = (st.multiselect(libelle_liste, choix, key=cle_liste, persist_state="session",
+                              placeholder="Cochez ceux que vous avez rencontrés") if choix else [])
+    if suggeres:
+        st.caption("Les propositions " + ("après celles de la liste " if liste else "")
+                   + "viennent de fiches d'autres élèves du lycée sur cette situation (écrites par au moins deux "
+                   "élèves, sans leur nom), en attendant que l'équipe complète le référentiel.")
     libres = st.text_area(libelle_libres, key=cle_libres, persist_state="session", height=68,
                           max_chars=LONGUEUR_DETAILS)
     _erreur(st.session_state.get("erreurs_fiche", {}), f"{cle}_details")
@@ -149,16 +194,17 @@ def afficher(ref: Referentiel, erreurs: dict[str, str]) -> ContenuFiche | dict[s
                                          max_chars=LONGUEURS_FICHE[champ])
         _erreur(erreurs, champ)
 
+    facteurs, aleas, facteurs_suggeres, aleas_suggeres = options(code, ref)
     items_c, complexite = _items_et_niveau(
-        "complexite", "**Complexité**", ref.facteurs_complexite(code), "Facteurs de complexité du référentiel",
+        "complexite", "**Complexité**", facteurs, "Facteurs de complexité du référentiel",
         f"f_facteurs_{code}", "Autres facteurs (un par ligne)", "f_facteurs_libres",
-        "Niveau de complexité", NIVEAUX_COMPLEXITE, niveau_complexite_propose,
+        "Niveau de complexité", NIVEAUX_COMPLEXITE, niveau_complexite_propose, facteurs_suggeres,
     )
     _erreur(erreurs, "complexite")
     items_a, aleas = _items_et_niveau(
-        "aleas", "**Aléas**", ref.aleas_types(code), "Aléas types du référentiel",
+        "aleas", "**Aléas**", aleas, "Aléas types du référentiel",
         f"f_aleas_items_{code}", "Aléas rencontrés (un par ligne)", "f_aleas_libres",
-        "Niveau d'aléas", NIVEAUX_ALEAS, niveau_aleas_propose,
+        "Niveau d'aléas", NIVEAUX_ALEAS, niveau_aleas_propose, aleas_suggeres,
     )
     _erreur(erreurs, "aleas")
 

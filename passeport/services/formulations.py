@@ -1,8 +1,9 @@
 """The library of reusable formulations a teacher grows, per situation and per kind of guidance.
 
 Two sources: sentences built from the référentiel's lists for the situation (its complexity factors and typical
-aléas) plus a few general ones, shared by everyone; and the teacher's own sentences, for one situation or for any,
-most used first.
+aléas, completed by the school's team, or while the team has not filled the situation, those other students of the
+school wrote most often: services.listes_equipe) plus a few general ones, shared by everyone; and the teacher's own
+sentences, for one situation or for any, most used first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from passeport import acces
+from passeport.services import listes_equipe
 from passeport.models import Formulation, maintenant
 from passeport.referentiel import Referentiel
 from passeport.saisie import probleme_de_texte
@@ -61,15 +63,21 @@ def _exiger_enseignant(acteur) -> None:
     acces.exiger_enseignant(acteur, "La bibliothèque de formulations est réservée aux enseignants.")
 
 
-def du_referentiel(referentiel: Referentiel, situation: str, genre: str) -> list[str]:
-    """The shared sentences for a situation, from the référentiel's lists, then the general ones."""
+def du_referentiel(referentiel: Referentiel, situation: str, genre: str, propositions=None) -> list[str]:
+    """The shared sentences for a situation, from the référentiel's lists (``propositions``: the school's, see
+    services.listes_equipe), then the general ones."""
     phrases = []
+    if propositions is not None:
+        facteurs = propositions.facteurs + propositions.facteurs_suggeres
+        aleas = propositions.aleas + propositions.aleas_suggeres
+    else:
+        facteurs, aleas = referentiel.facteurs_complexite(situation), referentiel.aleas_types(situation)
     if genre == "complexite":
         phrases = [f"Pour ta prochaine fiche sur cette situation, cherche un cas avec ce facteur de complexité : "
-                   f"{f[0].lower()}{f[1:]}." for f in referentiel.facteurs_complexite(situation)]
+                   f"{f[0].lower()}{f[1:]}." for f in facteurs]
     elif genre == "alea":
         phrases = [f"Raconte une fois où tu as rencontré cet aléa : {a[0].lower()}{a[1:]}, et comment tu l'as traité."
-                   for a in referentiel.aleas_types(situation)]
+                   for a in aleas]
     return phrases + GENERALES.get(genre, [])
 
 
@@ -85,7 +93,10 @@ def bibliotheque(session: Session, acteur, referentiel: Referentiel, situation: 
         .order_by(Formulation.utilisations.desc(), Formulation.id.desc()))
     propositions = [Proposition(f.texte, genre, f.id, f.situation, f.utilisations) for f in miennes]
     deja = {p.texte for p in propositions}
-    return propositions + [Proposition(t, genre) for t in du_referentiel(referentiel, situation, genre) if t not in deja]
+    ecole = (listes_equipe.propositions(session, acteur, referentiel.nom, situation)
+             if genre in ("complexite", "alea") and situation in referentiel.situations else None)
+    return propositions + [Proposition(t, genre) for t in du_referentiel(referentiel, situation, genre, ecole)
+                           if t not in deja]
 
 
 def ajouter(session: Session, acteur, texte: str, genre: str, situation: str = "") -> Formulation:

@@ -17,7 +17,7 @@ from passeport import acces, guide
 from passeport.models import Compte, Fiche, Positionnement, Questionnement, maintenant
 from passeport.positionnement import NIVEAUX
 from passeport.saisie import probleme_de_texte
-from passeport.services import appreciations, pfmp
+from passeport.services import appreciations, listes_equipe, pfmp
 from passeport.services.fiches import (
     ContenuFiche, Difference, FicheIntrouvable, contenu_de, differences, referentiel_de_l_eleve,
 )
@@ -158,7 +158,8 @@ def fiche_suivie(session: Session, acteur, fiche_id: int) -> FicheSuivie:
         positionnements=_positionnements(session, fiche.id),
         appreciations=appreciations.pour_l_eleve(session, acteur, fiche.eleve_id, fiche.id),
         questionnements=_questionnements(session, fiche),
-        questions=guide.questions(contenu, ref),
+        questions=guide.questions(contenu, ref, listes_equipe.propositions(session, acteur, ref.nom, contenu.situation,
+                                                                          sauf_eleve=fiche.eleve_id)),
         niveaux_tuteur=[(f"{b.organisation} ({b.tuteur}, {b.date_fin:%m/%Y})", b.positions[contenu.situation])
                         for b in bilans if contenu.situation in b.positions],
     )
