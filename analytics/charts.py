@@ -370,7 +370,7 @@ def courbes_ecriture(df: pd.DataFrame, mesure: str, eleves: list[int] | None = N
                                  mode="lines+markers", customdata=lignes["fiches"],
                                  hovertemplate="%{x|%m/%Y} : %{y} (%{customdata} fiches)<extra>%{fullData.name}</extra>"))
     pourcentage = mesure.startswith("part_")
-    hauteur = max(400, 19 * len(fig.data) + 130)
+    hauteur = max(400, 21 * len(fig.data) + 170)
     fig.update_layout(title=dict(text=f"{MESURES_ECRITURE[mesure]} au fil du temps", x=0, xref="paper"),
                       font=POLICE, separators=", ", height=hauteur, margin=dict(l=10, r=10, t=60, b=50),
                       yaxis=dict(tickformat=".0%" if pourcentage else None, rangemode="tozero", automargin=True),
