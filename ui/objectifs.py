@@ -69,7 +69,7 @@ def _retirer(etat: dict, code: str) -> None:
 def _case(etat: dict, code: str, cle: str, texte: str, aide: str | None = None) -> None:
     """A box whose state is the list's (two boxes of the same situation always agree)."""
     st.session_state[cle] = code in etat["codes"]
-    st.checkbox(texte, key=cle, on_change=_basculer, args=(etat, code, cle), help=aide)
+    st.checkbox(texte, key=cle, on_change=_basculer, args=(etat, code, cle), help=aide, wrap=True)
 
 
 def _suggestions(etat: dict, suggestions: pd.DataFrame, titres: dict[str, str], pfmp_id: int) -> None:
@@ -97,16 +97,22 @@ def _suggestions(etat: dict, suggestions: pd.DataFrame, titres: dict[str, str], 
 
 def _couverture(etat: dict, suggeres: dict[str, int], ref, titres: dict[str, str], pfmp_id: int) -> None:
     st.markdown("##### Toutes les situations, par pôle et classe de situations")
+    # At a glance: which classes the suggestions shown cover, and what is chosen (a table that wraps, never cut).
     lignes = []
     for classe in ref.classes.values():
         codes = [c for c, s in ref.situations.items() if s.classe_code == classe.code]
-        lignes.append((classe.pole_code, f"{classe.code} {classe.titre}", len(codes), sum(c in suggeres for c in codes),
-                       sum(c in etat["codes"] for c in codes)))
-    tableau = pd.DataFrame(lignes, columns=["Pôle", "Classe de situations", "Situations", "Suggérées", "Choisies"])
-    st.caption("Suggérées : parmi les suggestions affichées ci-dessus. Une situation choisie hors des suggestions est "
-               "« choisie par l'équipe ».")
-    st.dataframe(tableau, hide_index=True, width="stretch", key=f"objectifs_classes_{pfmp_id}",
-                 column_config={"Classe de situations": st.column_config.TextColumn(width="large")})
+        n_sugg, n_choix = sum(c in suggeres for c in codes), sum(c in etat["codes"] for c in codes)
+        fond = ' style="background:#eef4fb"' if n_sugg or n_choix else ""
+        lignes.append(f"<tr{fond}><td><b>{escape(classe.code)}</b> {escape(classe.titre)}</td><td>{len(codes)}</td>"
+                      f"<td>{n_sugg or '·'}</td><td>{n_choix or '·'}</td></tr>")
+    st.html('<table style="width:100%;border-collapse:collapse;font-size:.85rem" class="obj-classes">'
+            '<thead><tr style="text-align:left;border-bottom:1px solid #bbb"><th>Classe de situations</th>'
+            '<th>Situations</th><th>Suggérées</th><th>Choisies</th></tr></thead><tbody>' + "".join(lignes)
+            + "</tbody></table><style>.obj-classes td,.obj-classes th{padding:.2rem .4rem;vertical-align:top;"
+            "border-bottom:1px solid #eee}.obj-classes td+td,.obj-classes th+th{text-align:right;width:1%;"
+            "white-space:nowrap}</style>")
+    st.caption("Suggérées : parmi les suggestions affichées à gauche. Une situation choisie hors des suggestions est "
+               "« choisie par l'équipe ». Ouvrez un pôle pour cocher n'importe quelle situation.")
     for pole in ref.poles.values():
         codes_pole = [c for c, s in ref.situations.items() if s.pole_code == pole.code]
         n_sugg = sum(c in suggeres for c in codes_pole)

@@ -21,7 +21,8 @@ from passeport.statut import Statut
 
 STYLE = """
 <style>
-.sit-ligne { display: grid; grid-template-columns: minmax(14rem, 1fr) 11.5rem 4.5rem 6.5rem minmax(12rem, 1fr);
+.sit-boite { container-type: inline-size; }
+.sit-ligne { display: grid; grid-template-columns: minmax(0, 1.4fr) 10.5rem 4.2rem 5.8rem minmax(0, 1fr);
   gap: .25rem .75rem; align-items: center; padding: .3rem 0; border-bottom: 1px solid #e6e6e6; font-size: .92rem; }
 .sit-titre { overflow-wrap: anywhere; }
 .sit-code { font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -29,9 +30,14 @@ STYLE = """
   white-space: nowrap; }
 .sit-discret { color: #555; font-size: .85rem; }
 .sit-positions { display: flex; flex-wrap: wrap; gap: .2rem .5rem; }
-.sit-position { white-space: nowrap; font-size: .85rem; }
+.sit-position { font-size: .85rem; }
 .sit-entete { font-size: .8rem; color: #555; font-weight: 600; border-bottom: 1px solid #bbb; }
-@media (max-width: 900px) { .sit-ligne { grid-template-columns: 1fr 11.5rem; } }
+/* A narrow column (a 1366 px screen with the menu open): positions go under the title, on the whole width. */
+@container (max-width: 820px) {
+  .sit-ligne { grid-template-columns: minmax(0, 1fr) 10.5rem 4.2rem 5.8rem; }
+  .sit-positions { grid-column: 1 / -1; }
+  .sit-nonpos { display: none; }
+}
 </style>
 """
 
@@ -53,15 +59,16 @@ def _ligne(s: SituationDeLEleve) -> str:
         fiches = f"{s.nb_fiches} fiche{'s' if s.nb_fiches > 1 else ''}"
         derniere = f"{s.derniere_date:%d/%m/%Y}"
     else:
-        fiches, derniere = "aucune fiche", ""
+        fiches, derniere = "0 fiche", ""
     positions = "".join(
         f'<span class="sit-position" title="positionnée le {heure_locale(p.le):%d/%m/%Y}">{escape(p.enseignant)} : '
         f'{badge_niveau_html(p.niveau)}</span>' for p in s.positions)
-    return (f'<div class="sit-ligne" data-situation="{escape(s.code)}">'
+    nonpos = '<span class="sit-discret sit-nonpos">non positionnée</span>'
+    return (f'<div class="sit-boite"><div class="sit-ligne" data-situation="{escape(s.code)}">'
             f'<span class="sit-titre"><span class="sit-code">{escape(s.code)}</span> — {escape(s.titre)}</span>'
             f'<span>{badge_statut(s.statut)}</span><span class="sit-discret">{fiches}</span>'
             f'<span class="sit-discret">{derniere}</span>'
-            f'<span class="sit-positions">{positions or "<span class=sit-discret>non positionnée</span>"}</span></div>')
+            f'<span class="sit-positions">{positions or nonpos}</span></div></div>')
 
 
 def legende() -> None:
@@ -89,7 +96,7 @@ def vue_situations(situations: Sequence[SituationDeLEleve], ouvrir: Callable[[in
                             f"{sum(1 for s in de_la_classe if s.statut != Statut.NON_TRAVERSEE)}/{len(de_la_classe)} "
                             "traversées")
                 for s in de_la_classe:
-                    colonnes = st.columns([9, 2], vertical_alignment="center", gap="small")
+                    colonnes = st.columns([7, 1.4], vertical_alignment="center", gap="small")
                     colonnes[0].html(_ligne(s))
                     if s.fiches:
                         with colonnes[1].popover(f"Fiches ({s.nb_fiches})", icon=":material/description:",
