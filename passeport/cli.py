@@ -401,6 +401,48 @@ def cmd_verifier_pieces(engine: Engine, args: argparse.Namespace) -> None:
                              "restaurez-les depuis une sauvegarde.")
 
 
+def cmd_referentiel_exporter(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.services import listes_equipe
+
+    _base_prete(engine)
+    _verifier_sortie(args.sortie)
+    with transaction(engine) as session:
+        etab = _etablissement(session, args.etablissement)
+        try:
+            contenu = listes_equipe.exporter_csv(session, OPERATEUR, args.referentiel, etab.id)
+        except listes_equipe.ListeInvalide as exc:
+            raise ErreurCommande(exc.message) from None
+    try:
+        with open(args.sortie, "wb") as f:
+            f.write(contenu)
+    except OSError as exc:
+        raise ErreurCommande(f"Écriture impossible : {args.sortie} ({_raison(exc)}).") from None
+    n = contenu.count(b"\n") - 1  # the header is not a line of the lists
+    print(f"{n} ligne(s) exportée(s) dans {args.sortie}.")
+
+
+def cmd_referentiel_importer(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.services import listes_equipe
+
+    _base_prete(engine)
+    try:
+        with open(args.fichier, "rb") as f:
+            contenu = f.read()
+    except FileNotFoundError:
+        raise ErreurCommande(f"Fichier introuvable : {args.fichier}") from None
+    except OSError as exc:
+        raise ErreurCommande(f"Fichier illisible : {args.fichier} ({_raison(exc)}).") from None
+    try:
+        with transaction(engine) as session:
+            etab = _etablissement(session, args.etablissement)
+            bilan = listes_equipe.importer_csv(session, OPERATEUR, args.referentiel, contenu, etab.id)
+    except listes_equipe.ListeInvalide as exc:
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        raise ErreurCommande("Import refusé : rien n'a été enregistré.") from None
+    print(f"{bilan.ajoutees} ligne(s) ajoutée(s), {bilan.deja_presentes} déjà présente(s).")
+
+
 def construire_parseur() -> argparse.ArgumentParser:
     parseur = argparse.ArgumentParser(
         prog="passeport",
@@ -489,6 +531,20 @@ def construire_parseur() -> argparse.ArgumentParser:
                                           "pièces jointes vides")
     p.add_argument("dossier", help="dossier écrit par « passeport sauvegarder »")
     p.set_defaults(action=cmd_restaurer)
+
+    p = sous.add_parser("referentiel", help="listes de l'équipe (données, complexité, aléas) au format "
+                                            "situation_code;type;libelle")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="exporter|importer")
+    pr = quoi.add_parser("exporter", help="lignes officielles et lignes de l'équipe d'un établissement")
+    pr.add_argument("--sortie", required=True, help="fichier CSV à écrire")
+    pr.add_argument("--referentiel", default="ga-2012", help="référentiel (par défaut %(default)s)")
+    pr.add_argument("--etablissement", metavar="UAI", help="établissement (obligatoire s'il y en a plusieurs)")
+    pr.set_defaults(action=cmd_referentiel_exporter)
+    pr = quoi.add_parser("importer", help="ajoute les lignes manquantes (tout ou rien)")
+    pr.add_argument("fichier", help="fichier CSV situation_code;type;libelle")
+    pr.add_argument("--referentiel", default="ga-2012", help="référentiel (par défaut %(default)s)")
+    pr.add_argument("--etablissement", metavar="UAI", help="établissement (obligatoire s'il y en a plusieurs)")
+    pr.set_defaults(action=cmd_referentiel_importer)
 
     p = sous.add_parser("purger", help="efface les comptes d'anciens élèves arrivés au terme de leur conservation et "
                                        "le journal de plus d'un an")

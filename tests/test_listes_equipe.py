@@ -197,3 +197,41 @@ def test_items_and_counting_keys():
     assert L.cle("  Client ÉTRANGER ! ") == "client etranger"
     assert L.items_de("Délai court ; client étranger|\n- Dossier incomplet.|ok") == [
         "Délai court", "client étranger", "Dossier incomplet"]
+
+
+def test_the_guide_names_the_team_list_or_the_students_words():
+    from passeport import guide
+
+    contenu = ContenuFiche(situation="1.2.1", titre="Prospection", date_debut=dt.date(2026, 10, 5),
+                           lieu=Lieu.ETABLISSEMENT, nature=Nature.REELLE, complexite=1, aleas=0)
+    eleves = L.Propositions("1.2.1", [], [], [], ["Client étranger", "Délai très court"], ["Panne du logiciel"])
+    par_code = {q.code: q.texte for q in guide.questions(contenu, None, eleves)}
+    assert par_code["complexite_facteurs_eleves"] == ("D'autres élèves du lycée ont rencontré, sur cette situation : "
+                                                      "client étranger ; délai très court. Et toi ?")
+    assert par_code["alea_eleves"] == ("D'autres élèves du lycée ont eu ces imprévus sur cette situation : "
+                                       "panne du logiciel. Et toi ?")
+    assert "complexite_facteurs" not in par_code
+    equipe = L.Propositions("1.2.1", [], ["Fichier de prospects non à jour", "Cible UE"], [], [], [])
+    par_code = {q.code: q.texte for q in guide.questions(contenu, None, equipe)}
+    assert par_code["complexite_facteurs"] == ("As-tu rencontré l'un de ces facteurs de complexité : fichier de "
+                                               "prospects non à jour ; cible UE ?")
+    assert "complexite_facteurs_eleves" not in par_code and "alea_types" not in par_code
+
+
+@pytest.mark.cli
+def test_command_exports_and_imports_the_lists(db_env, tmp_path, capsys):
+    from passeport.cli import main
+
+    assert main(["initialiser"]) == 0
+    assert main(["etablissement", "0350001A", "Lycée test"]) == 0
+    (tmp_path / "listes.csv").write_bytes(FICHIER)
+    assert main(["referentiel", "importer", str(tmp_path / "listes.csv")]) == 0
+    assert main(["referentiel", "importer", str(tmp_path / "listes.csv")]) == 0
+    assert main(["referentiel", "exporter", "--sortie", str(tmp_path / "export.csv")]) == 0
+    sortie = capsys.readouterr().out.splitlines()
+    assert sortie[-3:] == ["3 ligne(s) ajoutée(s), 1 déjà présente(s).", "0 ligne(s) ajoutée(s), 4 déjà présente(s).",
+                           f"19 ligne(s) exportée(s) dans {tmp_path / 'export.csv'}."]
+    (tmp_path / "faux.csv").write_text("situation_code;type;libelle\n2.1.1;risque;Grève\n", encoding="utf-8")
+    assert main(["referentiel", "importer", str(tmp_path / "faux.csv")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "ligne 2 : type « risque » inconnu (donnee, complexite ou alea)", "Import refusé : rien n'a été enregistré."]
