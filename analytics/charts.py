@@ -197,29 +197,32 @@ def carte_de_chaleur(carte: Carte, titre: str = "") -> go.Figure:
                              showlegend=False, marker=dict(size=14, symbol="square", color="rgba(0,0,0,0)")),
                   row=2, col=1)
     couleur_barres = libelles.COULEURS_STATUT[Statut.REPETEE]
+    part = carte.metrique == "part_reelles"
+    format_total = ".0%" if part else ".2~f"  # totals are counts, but for the share of real fiches
     fig.add_trace(go.Bar(x=codes, y=carte.total_situation.to_numpy(), marker_color=couleur_barres,
                          showlegend=False, customdata=[titres[c] for c in codes],
-                         hovertemplate="%{x} %{customdata}<br>%{y:.2~f} " + TOTAL_SITUATION[carte.metrique]
-                                       + "<extra></extra>"), row=1, col=1)
+                         hovertemplate="%{x} %{customdata}<br>%{y:" + format_total + "} "
+                                       + TOTAL_SITUATION[carte.metrique] + "<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Bar(y=libelles_eleves, x=carte.total_eleve.to_numpy(), orientation="h",
                          marker_color=couleur_barres, showlegend=False,
-                         hovertemplate="%{y} : %{x:.2~f}<extra>" + carte.libelle_total + "</extra>"), row=2, col=2)
+                         hovertemplate="%{y} : %{x:" + format_total + "}<extra>" + carte.libelle_total + "</extra>"),
+                  row=2, col=2)
     _separer_poles(fig, situations)
     # Fixed ranges (the invisible markers would otherwise pad them): one cell = one unit, first student on top.
     fig.update_yaxes(range=[n_eleves - 0.5, -0.5], row=2, col=1)
     fig.update_yaxes(range=[n_eleves - 0.5, -0.5], row=2, col=2)
     fig.update_yaxes(automargin=True, tickfont=dict(size=12), row=2, col=1)
-    fig.update_yaxes(nticks=3, tickfont=dict(size=10), row=1, col=1)
+    fig.update_yaxes(nticks=3, tickfont=dict(size=10), tickformat=".0%" if part else None, row=1, col=1)
     # Every code is a label: an array of ticks is never thinned out by Plotly, as the automatic ticks are.
     fig.update_xaxes(range=[-0.5, len(codes) - 0.5], tickmode="array", tickvals=codes, ticktext=codes,
                      tickangle=-90 if len(codes) > 16 else 0, tickfont=dict(size=11), automargin=True,
                      row=2, col=1)
     fig.update_xaxes(title_text=_en_lignes(carte.libelle_total), title_font=dict(size=10), nticks=3,
-                     tickfont=dict(size=10), row=2, col=2)
+                     tickfont=dict(size=10), tickformat=".0%" if part else None, row=2, col=2)
     fig.update_layout(
         title=dict(text=titre or f"{METRIQUES[carte.metrique]} par élève et par situation", x=0, xref="paper",
                    y=1 - 6 / hauteur, yref="container", yanchor="top", font=dict(size=15)),
-        height=hauteur, margin=dict(l=10, r=10, t=HAUT, b=70), font=POLICE,
+        height=hauteur, margin=dict(l=10, r=10, t=HAUT, b=70), font=POLICE, separators=", ",
         clickmode="event+select", dragmode=False, hovermode="closest", plot_bgcolor="white",
     )
     return fig

@@ -185,9 +185,14 @@ def _se_croisent(a, b) -> bool:
 
 def _plein_ecran(page, chemin: Path, largeur: int, hauteur: int) -> None:
     """A screenshot of the whole page at this width (the window grown to the page's height, then put back)."""
-    totale = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size({"width": largeur, "height": max(hauteur, totale)})
-    page.wait_for_timeout(500)  # Plotly resizes on the window's resize event
+    hauteur_page = "() => document.querySelector('[data-testid=stMain]').scrollHeight"
+    totale = 0
+    for _ in range(3):  # the page may still grow once the window is taller (a table, a chart drawn late)
+        if page.evaluate(hauteur_page) <= totale:
+            break
+        totale = page.evaluate(hauteur_page)
+        page.set_viewport_size({"width": largeur, "height": max(hauteur, totale)})
+        page.wait_for_timeout(500)  # Plotly resizes on the window's resize event
     page.screenshot(path=str(chemin))
     page.set_viewport_size({"width": largeur, "height": hauteur})
 
