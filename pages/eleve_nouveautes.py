@@ -7,7 +7,7 @@ from passeport.models import Role
 from passeport.services import nouveautes
 from ui.commun import annoncer, exiger_role, ouvrir_fiche, session
 from ui.pfmp import afficher_objectifs
-from ui.suivi import carte_appreciation, lue_au_passage_precedent
+from ui.suivi import ligne_appreciation, lue_au_passage_precedent
 
 utilisateur = exiger_role(Role.ELEVE)
 st.title("Mes nouveautés")
@@ -23,10 +23,11 @@ if not boite.nombre:
 
 if boite.appreciations:
     st.subheader(f"Nouvelles appréciations ({len(boite.appreciations)})")
-    for a in boite.appreciations:
-        carte_appreciation(a, nouvelle=True)
-        if a.fiche_id and st.button("Ouvrir la fiche", key=f"ouvrir_{a.id}", icon=":material/open_in_new:"):
-            ouvrir_fiche(a.fiche_id)
+    # One compact row an appréciation (who, when, on what, then the text): many fit on a screen.
+    with st.container(key="nouveautes_eleve", gap=None):
+        for a in boite.appreciations:
+            if ligne_appreciation(a, ouvrir=True):
+                ouvrir_fiche(a.fiche_id)
 
 for periode, buts in boite.objectifs:
     st.subheader("Nouveaux objectifs de PFMP")

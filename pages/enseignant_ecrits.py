@@ -8,6 +8,7 @@ import analytics
 from passeport import ecriture, referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut
+from passeport.libelles import nombre, pourcentage
 from passeport.models import Role
 from passeport.services import appreciations, ecrits, formulations
 from passeport.services.fiches import LIBELLES_LIEU
@@ -37,17 +38,21 @@ onglet_classe, onglet_eleve = st.tabs(["Indicateurs de la classe", "Écrits d'un
 
 with onglet_classe:
     synthese = vue.par_eleve
+    # Numbers rounded, written by the browser in the reader's language ("localized": "14,5" in French).
+    francais = st.column_config.NumberColumn(format="localized")
     st.dataframe(pd.DataFrame({
-        "Élève": synthese["eleve"], "Fiches": synthese["fiches"], "Mots par fiche": synthese["mots_moyen"],
-        "Évolution (mots)": synthese["evolution_mots"], "Phrases par fiche": synthese["phrases_moyen"],
-        "Mots par phrase": synthese["mots_par_phrase"], "Première personne": synthese["part_premiere_personne"],
-        "Rubriques remplies (sur 4)": synthese["sections_remplies_moyen"],
-        "Vocabulaire du référentiel": synthese["part_vocabulaire"]}),
+        "Élève": synthese["eleve"], "Fiches": synthese["fiches"], "Mots par fiche": synthese["mots_moyen"].round(0),
+        "Évolution (mots)": synthese["evolution_mots"].round(0), "Phrases par fiche": synthese["phrases_moyen"].round(1),
+        "Mots par phrase": synthese["mots_par_phrase"].round(1),
+        "Première personne (%)": (synthese["part_premiere_personne"] * 100).round(0),
+        "Rubriques remplies (sur 4)": synthese["sections_remplies_moyen"].round(1),
+        "Vocabulaire du référentiel (%)": (synthese["part_vocabulaire"] * 100).round(0)}),
         hide_index=True, width="stretch",
-        column_config={"Première personne": st.column_config.NumberColumn(format="percent"),
-                       "Vocabulaire du référentiel": st.column_config.NumberColumn(format="percent"),
+        column_config={"Mots par fiche": francais, "Phrases par fiche": francais, "Mots par phrase": francais,
+                       "Première personne (%)": francais, "Rubriques remplies (sur 4)": francais,
+                       "Vocabulaire du référentiel (%)": francais,
                        "Évolution (mots)": st.column_config.NumberColumn(
-                           help="Mots par fiche de la dernière période moins ceux de la première")})
+                           format="localized", help="Mots par fiche de la dernière période moins ceux de la première")})
     st.caption("Mots et phrases comptés dans le contexte, les conditions, la démarche et les productions. Rubrique "
                "remplie : 3 mots au moins. Vocabulaire : part des mots du référentiel de la situation (titre, "
                "compétence, critère, listes) que la fiche emploie.")
@@ -64,15 +69,16 @@ with onglet_eleve:
     eleve_id = st.selectbox("Élève", sorted(noms, key=lambda i: noms[i]), format_func=noms.get, key="ecrits_eleve")
     siens = [e for e in vue.ecrits if e.eleve_id == eleve_id]
     ligne = vue.par_eleve[vue.par_eleve["eleve_id"] == eleve_id].iloc[0]
-    st.markdown(f"**{len(siens)}** fiches · **{ligne['mots_moyen']:.0f}** mots par fiche · "
-                f"**{ligne['mots_par_phrase']:.1f}** mots par phrase · première personne "
-                f"**{ligne['part_premiere_personne']:.0%}** · rubriques remplies **{ligne['sections_remplies_moyen']:.1f}**/4")
+    st.markdown(f"**{len(siens)}** fiches · **{nombre(ligne['mots_moyen'], 0)}** mots par fiche · "
+                f"**{nombre(ligne['mots_par_phrase'])}** mots par phrase · première personne "
+                f"**{pourcentage(ligne['part_premiere_personne'])}** · rubriques remplies "
+                f"**{nombre(ligne['sections_remplies_moyen'])}** sur 4")
     for e in siens[:60]:
         i = e.indicateurs
         with st.expander(texte_brut(f"{e.date_debut:%d/%m/%Y} · {e.contenu.situation} · {e.contenu.titre} — "
                                     f"{i.mots} mots, {i.phrases} phrases")):
             st.caption(texte_brut(f"{LIBELLES_LIEU[e.contenu.lieu]} · rubriques remplies {i.sections_remplies}/4 · "
-                                  f"première personne {i.part_premiere_personne:.0%} · vocabulaire du référentiel "
+                                  f"première personne {pourcentage(i.part_premiere_personne)} · vocabulaire du référentiel "
                                   f"{i.mots_du_referentiel}/{i.vocabulaire}"))
             for section in ecriture.SECTIONS:
                 st.markdown(f"**{section.capitalize().replace('Demarche', 'Démarche')}**")

@@ -8,8 +8,8 @@ from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import heure_locale, texte_brut
+from passeport.libelles import niveau_ou_rien
 from passeport.models import Role
-from passeport.positionnement import NIVEAUX
 from passeport.services import appreciations, cockpit, pfmp, situations
 from passeport.services.appreciations import GENRES, LONGUEUR_MAX
 from passeport.services.accueil import eleves_de_mes_divisions
@@ -69,7 +69,7 @@ if situation and situation in set(cov["situation"]):
                 "Date": vecues["date_debut"].dt.strftime("%d/%m/%Y"), "Titre": vecues["titre"],
                 "Lieu": vecues["lieu"].map(LIBELLES_LIEUX), "Nature": vecues["nature"].map(LIBELLES_NATURES),
                 "Complexité": vecues["complexite"], "Aléas": vecues["aleas"],
-                "Positionnement": vecues["positionnement"].map(NIVEAUX)}), hide_index=True, width="stretch",
+                "Positionnement": vecues["positionnement"].map(niveau_ou_rien)}), hide_index=True, width="stretch",
                 on_select="rerun", selection_mode="single-row", key=f"situation_fiches_{eleve_id}_{situation}")
             st.caption("Cliquez sur une ligne pour lire la fiche, la questionner, l'apprécier ou la positionner.")
             if choix.selection.rows:
@@ -131,7 +131,7 @@ with onglets[2]:
         "Titre": chrono["titre"], "Lieu": chrono["lieu"].map(LIBELLES_LIEUX),
         "Nature": chrono["nature"].map(LIBELLES_NATURES), "Complexité": chrono["complexite"],
         "Aléas": chrono["aleas"], "Retenue": chrono["retenue"],
-        "Positionnement": chrono["positionnement"].map(NIVEAUX), "Positionnée (fois)": chrono["positionnements"]}),
+        "Positionnement": chrono["positionnement"].map(niveau_ou_rien), "Positionnée (fois)": chrono["positionnements"]}),
         hide_index=True, width="stretch", height=360, on_select="rerun", selection_mode="single-row",
         key=f"chronologie_{eleve_id}")
     if choix.selection.rows:

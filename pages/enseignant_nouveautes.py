@@ -49,20 +49,23 @@ if colonnes[2].button(f"Marquer ces {len(visibles)} fiches comme lues" if filtre
 
 # Streamlit draws every element at each rerun: a page of 50 keeps the inbox quick.
 montrees = st.session_state.setdefault("nouveautes_montrees", 50)
-for n in visibles[:montrees]:
-    with st.container(border=True):
-        ligne = st.columns([5, 2, 2])
-        etat = f"réécrite (version {n.version_precedente} → {n.version})" if n.reecrite else "nouvelle fiche"
-        ligne[0].markdown(texte_brut(f"{n.eleve} · {n.division} · {n.situation} — {n.titre}"))
-        ligne[0].caption(f"{etat} · enregistrée le {heure_locale(n.enregistree_le):%d/%m/%Y à %H:%M}")
-        if ligne[1].button("Lire" + (" les changements" if n.reecrite else " la fiche"), key=f"lire_{n.fiche_id}",
-                           icon=":material/visibility:"):
-            suivre_fiche(n.fiche_id, n.version_precedente)
-        if ligne[2].button("Marquer comme lue", key=f"marquer_{n.fiche_id}", icon=":material/done:"):
-            with session() as s:
-                nouveautes.marquer_lue(s, utilisateur, n.fiche_id)
-                s.commit()
-            st.rerun()
+# One compact row a fiche (two short lines and two small buttons): a dozen fit on a school PC's screen.
+with st.container(key="nouveautes_liste", gap=None):
+    for n in visibles[:montrees]:
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"nouveaute_{n.fiche_id}"):
+            etat = f"réécrite (version {n.version_precedente} → {n.version})" if n.reecrite else "nouvelle fiche"
+            st.markdown(f"**{texte_brut(n.eleve)}** · {texte_brut(n.division)} · {texte_brut(n.situation)} — "
+                        f"{texte_brut(n.titre)}  \n:gray[{etat} · enregistrée le "
+                        f"{heure_locale(n.enregistree_le):%d/%m/%Y à %H:%M}]", width="stretch")
+            if st.button("Lire" + (" les changements" if n.reecrite else " la fiche"), key=f"lire_{n.fiche_id}",
+                         icon=":material/visibility:", type="tertiary"):
+                suivre_fiche(n.fiche_id, n.version_precedente)
+            if st.button("Lue", key=f"marquer_{n.fiche_id}", icon=":material/done:", type="tertiary",
+                         help="Marquer comme lue"):
+                with session() as s:
+                    nouveautes.marquer_lue(s, utilisateur, n.fiche_id)
+                    s.commit()
+                st.rerun()
 if len(visibles) > montrees:
     st.caption(f"{montrees} fiches affichées sur {len(visibles)}, les plus récentes d'abord.")
     if st.button("Afficher 50 fiches de plus", key="nouveautes_plus"):

@@ -74,6 +74,14 @@ def niveau(n: int) -> str:
     return f"{SYMBOLES_NIVEAU[n]} · {NIVEAUX[n]}"
 
 
+def niveau_ou_rien(n) -> str:
+    """A positionnement level in a table cell: « AC · Acquis », or « — » when the fiche has none (NaN, None)."""
+    try:
+        return niveau(int(n))
+    except (TypeError, ValueError):  # None, NaN, pandas' NA
+        return VIDE
+
+
 def statut_signe(s: Statut | str) -> str:
     """A statut with its sign, as the statut cells show it: « E · Évaluable »."""
     s = Statut(s)
@@ -85,10 +93,11 @@ def nombre(x: float | int | None, decimales: int = 1) -> str:
     ``nombre(2.5)`` → « 2,5 », ``nombre(1234)`` → « 1 234 », ``nombre(3.0)`` → « 3 »."""
     if x is None or x != x:  # NaN is the only value not equal to itself
         return VIDE
-    if float(x).is_integer():
-        texte = f"{int(x):,}"
-    else:
-        texte = f"{x:,.{decimales}f}".rstrip("0").rstrip(".")
+    texte = f"{x:,.{decimales}f}"
+    if "." in texte:
+        texte = texte.rstrip("0").rstrip(".")
+    if texte in ("-0", "0"):
+        texte = "0"
     return texte.replace(",", "\u202f").replace(".", ",")
 
 

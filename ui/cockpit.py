@@ -10,6 +10,7 @@ import analytics
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport.services import cockpit
 from ui.commun import engine, session
+from ui.francais import CONFIG_PLOTLY
 
 
 @st.cache_resource
@@ -74,7 +75,8 @@ def choisir_filtres(division: cockpit.DivisionDuCockpit, cle: str) -> analytics.
 
 def graphique(fig, nom_fichier: str, **options):
     """A Plotly chart whose toolbar saves it as PNG under a meaningful name."""
-    return st.plotly_chart(fig, config=analytics.charts.config_png(nom_fichier), width="stretch", **options)
+    return st.plotly_chart(fig, config={**analytics.charts.config_png(nom_fichier), **CONFIG_PLOTLY}, width="stretch",
+                           **options)
 
 
 def ouvrir_profil(eleve_id: int, situation: str | None = None) -> None:

@@ -3,7 +3,8 @@
 On a narrow screen the main touch targets are at least 44 px high (buttons, links to pages, select boxes,
 checkboxes, radio choices, tabs, the sidebar's navigation), and the fiche form's « Enregistrer » button (key
 ``enregistrer``) stays stuck to the bottom of the screen, so that it can be reached while typing a long text.
-On every screen, the reason a file was refused is written under it (Streamlit shows it only on mouse hover).
+On every screen, the reason a file was refused is written under it (Streamlit shows it only on mouse hover), and
+the Nouveautés lists are compact rows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ FEUILLE = f"""
   display: block; flex-basis: 100%; order: 10; color: #b3261e; font-size: .85rem;
 }}
 [data-testid="stFileChip"]:has([role="alert"]) {{ flex-wrap: wrap; }}
+/* The Nouveautés lists: one compact row an item (two short lines), a dozen on a school PC's screen. */
+.st-key-nouveautes_liste [class*="st-key-nouveaute_"], .st-key-nouveautes_eleve [class*="st-key-nouveaute_"] {{
+  border-bottom: 1px solid rgba(49, 51, 63, .12); padding: .3rem 0;
+}}
+.st-key-nouveautes_liste [data-testid="stMarkdownContainer"] p,
+.st-key-nouveautes_eleve [data-testid="stMarkdownContainer"] p {{ margin: 0; line-height: 1.35; }}
+.st-key-nouveautes_liste [data-testid="stMarkdown"], .st-key-nouveautes_eleve [data-testid="stMarkdown"],
+.st-key-nouveautes_liste [data-testid="stMarkdownContainer"],
+.st-key-nouveautes_eleve [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; height: auto !important; }}
+.st-key-nouveautes_liste p span, .st-key-nouveautes_eleve p span {{ font-size: .85rem; }}
+.st-key-nouveautes_liste button, .st-key-nouveautes_eleve button {{ min-height: 2rem; padding-top: 0; padding-bottom: 0; }}
 @media (max-width: {TELEPHONE_MAX_PX}px) {{
   [data-testid^="stBaseButton"], [data-testid="stButtonGroup"] button, [data-testid="stPageLink"] a, [data-testid="stSidebarNavLink"],
   [data-testid="stExpander"] summary, [role="tab"], [data-testid="stDateInput"] input,

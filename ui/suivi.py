@@ -40,22 +40,40 @@ def style_statut(texte: str) -> str:
     return f"background-color: {COULEURS_STATUT[s]}; color: {ENCRES_STATUT[s]}" if s else ""
 
 
+def _entete_appreciation(a) -> str:
+    origine = "depuis l'entreprise (tuteur)" if a.du_tuteur else "enseignant·e"
+    sujet = f"sur la fiche « {a.fiche_titre} »" if a.fiche_id else "sur l'ensemble du passeport"
+    entete = f"{heure_locale(a.cree_le):%d/%m/%Y %H:%M} · {a.auteur} · {origine} · {sujet}"
+    if a.genre:
+        entete += f" · {GENRES[a.genre]}"
+    if a.versions > 1:
+        entete += f" · corrigée ({a.versions} versions)"
+    if a.suite_de_id:
+        entete += " · suite d'une appréciation précédente"
+    return entete
+
+
 def carte_appreciation(a, nouvelle: bool = False) -> None:
     """One appréciation as the student and the teachers read it: author, where from, kind, text shown as text."""
     with st.container(border=True):
-        origine = "depuis l'entreprise (tuteur)" if a.du_tuteur else "enseignant·e"
-        sujet = f"sur la fiche « {a.fiche_titre} »" if a.fiche_id else "sur l'ensemble du passeport"
-        entete = f"{heure_locale(a.cree_le):%d/%m/%Y %H:%M} · {a.auteur} · {origine} · {sujet}"
-        if a.genre:
-            entete += f" · {GENRES[a.genre]}"
-        if a.versions > 1:
-            entete += f" · corrigée ({a.versions} versions)"
-        if a.suite_de_id:
-            entete += " · suite d'une appréciation précédente"
         if nouvelle:
             st.markdown("**:red[Nouveau]**")
-        st.caption(texte_brut(entete))
+        st.caption(texte_brut(_entete_appreciation(a)))
         afficher_texte(a.texte)
+
+
+def ligne_appreciation(a, ouvrir: bool = False) -> bool:
+    """A new appréciation as one compact row of a list (the Nouveautés): « Nouveau », who, when, on what, then the
+    text, and a small « Ouvrir la fiche » button when ``ouvrir``. True when that button was clicked."""
+    clique = False
+    with st.container(key=f"nouveaute_a{a.id}", gap=None):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.markdown(f"**:red[Nouveau]** · :gray[{texte_brut(_entete_appreciation(a))}]", width="stretch")
+            if ouvrir and a.fiche_id:
+                clique = st.button("Ouvrir la fiche", key=f"ouvrir_{a.id}", icon=":material/open_in_new:",
+                                   type="tertiary")
+        afficher_texte(a.texte)
+    return clique
 
 
 def lue_au_passage_precedent(cle: str) -> dt.datetime:

@@ -1,0 +1,106 @@
+"""All French in Chromium, at 1366×768 (the usual school PC): what the browser itself draws and AppTest cannot see.
+
+On a cockpit page, the month names of Plotly's date axes and the multiselect's "Select all" are French; the
+Nouveautés list shows a dozen items per screen; the student's home and a teacher's positionnement badges are
+photographed (tests/artefacts/francais_*.png) to be looked at."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passeport.db import creer_engine
+from passeport.models import Compte, Positionnement
+from tests.navigateur import attendre_fin_execution, nouvelle_page, se_connecter, serveur_streamlit
+
+pytestmark = pytest.mark.browser
+
+ARTEFACTS = __import__("pathlib").Path(__file__).parent / "artefacts"
+ANGLAIS = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+                     r"Jan|Feb|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                     r"Sunday)\b|Select all|dd/mm/yyyy")
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_privee):
+    with serveur_streamlit(demo_privee[0], demo_privee[1]) as url:
+        yield url
+
+
+def _textes_visibles(page) -> dict:
+    """In one evaluation (Plotly redraws between reads): the page's visible text, the axes' tick labels."""
+    return page.evaluate("""() => ({
+        texte: document.body.innerText,
+        graduations: [...document.querySelectorAll('.xtick text, .ytick text')].map(t => t.textContent),
+    })""")
+
+
+def test_a_cockpit_page_has_no_english_month_nor_select_all(app_url, navigateur):
+    # A school PC's browser speaks French: the tables' "localized" numbers are written "7,4" (looked at).
+    prof = navigateur.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    prof.set_default_timeout(30_000)
+    se_connecter(prof, app_url, "claire.martin")
+    prof.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
+    prof.goto(f"{app_url}/enseignant_ecrits")
+    prof.get_by_role("heading", name="Écrits de la division").wait_for()
+    prof.locator(".js-plotly-plot .xtick text").first.wait_for()
+    attendre_fin_execution(prof)
+    # The students' multiselect opened: its "Select all" is in French.
+    prof.locator(".st-key-ecrits_eleves [data-testid='stMultiSelect'] [role='combobox'], "
+                 ".st-key-ecrits_eleves input").first.click()
+    prof.get_by_role("option").first.wait_for()
+    vus = _textes_visibles(prof)
+    prof.screenshot(path=str(ARTEFACTS / "francais_ecrits_1366.png"))
+    prof.keyboard.press("Escape")
+    prof.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
+    prof.screenshot(path=str(ARTEFACTS / "francais_ecrits_tableau_1366.png"))
+    assert any(re.search(r"\d{4}", t) for t in vus["graduations"]), vus["graduations"]  # a time axis is drawn
+    assert [t for t in vus["graduations"] if ANGLAIS.search(t)] == []
+    assert ANGLAIS.findall(vus["texte"]) == []
+    assert "Tout sélectionner" in vus["texte"]
+
+
+def test_the_nouveautes_list_shows_a_dozen_items_on_a_school_screen(app_url, navigateur):
+    prof = nouvelle_page(navigateur, 1366, 768)
+    se_connecter(prof, app_url, "claire.martin")
+    prof.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
+    prof.goto(f"{app_url}/enseignant_nouveautes")
+    prof.get_by_role("heading", name="Nouveautés").wait_for()
+    lignes = prof.locator(".st-key-nouveautes_liste [class*='st-key-nouveaute_']")
+    lignes.first.wait_for()
+    attendre_fin_execution(prof)
+    prof.mouse.wheel(0, 300)  # the list under the filters: one screen of it
+    attendre_fin_execution(prof)
+    prof.get_by_role("button", name="Lire la fiche").first.wait_for()
+    hauteurs = prof.evaluate("""() => [...document.querySelectorAll(".st-key-nouveautes_liste [class*='st-key-nouveaute_']")]
+        .slice(0, 12).map(e => e.getBoundingClientRect().height)""")
+    prof.screenshot(path=str(ARTEFACTS / "francais_nouveautes_1366.png"))
+    assert len(hauteurs) == 12 and max(hauteurs) <= 64, hauteurs  # 12 rows in 768 px
+
+
+def test_screens_with_colours_for_a_look(app_url, demo_privee, navigateur):
+    engine = creer_engine(demo_privee[0])
+    with Session(engine) as s:
+        claire = s.scalar(select(Compte.id).where(Compte.login == "claire.martin"))
+        fiche = s.scalar(select(Positionnement.fiche_id).where(Positionnement.enseignant_id == claire)
+                         .order_by(Positionnement.id))
+    engine.dispose()
+    eleve = nouvelle_page(navigateur, 1366, 768)
+    se_connecter(eleve, app_url, "lea.moreau")
+    eleve.get_by_role("heading", name="Mon passeport").wait_for()
+    eleve.locator("[data-testid='stDataFrame']").first.wait_for()
+    attendre_fin_execution(eleve)
+    eleve.screenshot(path=str(ARTEFACTS / "francais_eleve_accueil_1366.png"))
+
+    prof = nouvelle_page(navigateur, 1366, 768)
+    se_connecter(prof, app_url, "claire.martin")
+    prof.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
+    prof.goto(f"{app_url}/enseignant_fiche?fiche={fiche}")
+    prof.get_by_role("heading", name="Suivi d'une fiche").wait_for()
+    badge = prof.locator(".badge-niveau").first
+    badge.wait_for()
+    badge.scroll_into_view_if_needed()
+    attendre_fin_execution(prof)
+    assert re.fullmatch(r"(AR|EC|AC|MA) · .+", badge.inner_text())
+    prof.screenshot(path=str(ARTEFACTS / "francais_badges_1366.png"))
