@@ -10,7 +10,7 @@ from analytics.couverture import cle_alphabetique
 from passeport.db import creer_engine
 from passeport.models import Compte, Eleve, ObjectifPfmp, Pfmp
 from tests.navigateur import (
-    attendre_fin_execution, choix_segmente, nouvelle_page, se_connecter, serveur_streamlit,
+    attendre_fin_execution, choix_segmente, cliquer, nouvelle_page, se_connecter, serveur_streamlit,
 )
 
 pytestmark = pytest.mark.browser
@@ -104,42 +104,39 @@ def test_teacher_cockpit_journey(app_url, navigateur, demo_privee):
     assert "1GA1 — Léa Moreau" in choisi
     page.screenshot(path=ARTEFACTS / "cockpit_profil.png", full_page=True)
 
-    # The goals of her next PFMP: suggestions, a word of advice on the first, saved.
-    page.get_by_role("tab", name="Objectifs de PFMP").click()
+    # The goals of her next PFMP: the first suggestions start chosen, one more picked from the référentiel by its
+    # « code — titre » box, a word of advice on the first goal, saved.
+    cliquer(page, page.get_by_role("tab", name="Objectifs de PFMP", exact=True),
+            page.get_by_text("Suggestions, dans l'ordre des règles du passeport"))
+    page.get_by_text("Objectifs retenus (5 sur 15 au plus)").wait_for()
+    # Pôle 2 holds no suggestion of the demo's Léa here: its first situation, 2.1.1, is picked by the teacher.
+    page.locator("[data-testid=stExpander] summary:visible").filter(has_text="Pôle 2 — ").filter(
+        has_text="choisie").click()
+    case = page.locator("[class*='st-key-objectifs_choix_'][class*='_2-1-1'], "
+                        "[class*='st-key-objectifs_choix_'][class*='_2.1.1']").first
+    case.get_by_text("2.1.1 — ").wait_for()
+    case.locator("label").click()
     attendre_fin_execution(page)
-    page.get_by_text("Suggestions calculées").wait_for()
-    editeur = page.locator("[data-testid='stDataFrame']").last
-    editeur.wait_for()
-    editeur.scroll_into_view_if_needed()
-    # The grid is reached through its accessible table (one <td> per cell, drawn 200 ms after the canvas), not by
-    # a mouse position that a late layout shift could move: focusing a cell puts the keyboard in the grid, on the
-    # first cell (Rang); two steps right is the Conseil column. The text goes into the cell editor once it is
-    # open, never to the page: typed on the page, its letters would be Streamlit's shortcuts ("c" opens the
-    # clear-cache dialog, which hides every button).
-    saisie = page.locator("#portal .gdg-input")
-    premiere_cellule = editeur.get_by_test_id("glide-cell-1-0")
-    premiere_cellule.wait_for(state="attached")
-    premiere_cellule.focus()
-    for touche in ("ArrowRight", "ArrowRight", "Enter"):
-        page.keyboard.press(touche)
-    saisie.wait_for()
-    saisie.fill("Demander à participer au classement des factures")
-    saisie.press("Enter")
-    saisie.wait_for(state="detached")
-    # Columns of the accessible table: 0 row marker, 1 Rang, 2 Situation, 3 Conseil.
-    expect(editeur.get_by_test_id("glide-cell-3-0")).to_have_text("Demander à participer au classement des factures")
+    page.get_by_text("Objectifs retenus (6 sur 15 au plus)").wait_for()
+    # The advice box of the first goal of the list (its label names its code, shown to screen readers).
+    conseil = page.locator("[class*='st-key-objectifs_consigne_'] input").first
+    conseil.fill("Demander à participer au classement des factures")
+    conseil.press("Enter")
     attendre_fin_execution(page)
-    page.get_by_role("button", name="Enregistrer les objectifs de cette PFMP").click()
+    page.get_by_role("button", name="Enregistrer les objectifs de cette PFMP", exact=True).click()
     attendre_fin_execution(page)
     page.get_by_text("objectif(s) enregistré(s) pour cette PFMP").wait_for()
+    expect(page.locator("[class*='st-key-objectifs_consigne_'] input").first).to_have_value(
+        "Demander à participer au classement des factures")
     page.screenshot(path=ARTEFACTS / "cockpit_objectifs.png", full_page=True)
 
     engine = creer_engine(demo_privee[0])
     with Session(engine) as s:
         objectifs = list(s.scalars(select(ObjectifPfmp).join(Pfmp).where(Pfmp.eleve_id == lea_id)
                                    .order_by(ObjectifPfmp.rang)))
-        assert len(objectifs) == 5
+        assert len(objectifs) == 6
         assert objectifs[0].consigne == "Demander à participer au classement des factures"
+        assert objectifs[5].situation == "2.1.1"  # picked by the teacher from the référentiel
         premiere = objectifs[0].situation
     engine.dispose()
 
