@@ -1,8 +1,8 @@
 """All French in Chromium, at 1366×768 (the usual school PC): what the browser itself draws and AppTest cannot see.
 
 On a cockpit page, the month names of Plotly's date axes and the multiselect's "Select all" are French; the
-Nouveautés list shows a dozen items per screen; the student's home and a teacher's positionnement badges are
-photographed (tests/artefacts/francais_*.png) to be looked at."""
+Nouveautés list shows a dozen items per screen; the date picker's calendar speaks French; the student's home and a
+teacher's positionnement badges are photographed (tests/artefacts/francais_*.png) to be looked at."""
 
 import re
 
@@ -37,8 +37,8 @@ def _textes_visibles(page) -> dict:
 
 
 def test_a_cockpit_page_has_no_english_month_nor_select_all(app_url, navigateur):
-    # A school PC's browser speaks French: the tables' "localized" numbers are written "7,4" (looked at).
-    prof = navigateur.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    # A browser installed in English: the page still speaks French (ui/francais.js).
+    prof = navigateur.new_page(viewport={"width": 1366, "height": 768}, locale="en-US")
     prof.set_default_timeout(30_000)
     se_connecter(prof, app_url, "claire.martin")
     prof.get_by_role("heading", name="Bonjour Claire Martin").wait_for()
@@ -47,8 +47,10 @@ def test_a_cockpit_page_has_no_english_month_nor_select_all(app_url, navigateur)
     prof.locator(".js-plotly-plot .xtick text").first.wait_for()
     attendre_fin_execution(prof)
     # The students' multiselect opened: its "Select all" is in French.
-    prof.locator(".st-key-ecrits_eleves [data-testid='stMultiSelect'] [role='combobox'], "
-                 ".st-key-ecrits_eleves input").first.click()
+    champ = prof.locator(".st-key-ecrits_eleves input").first
+    champ.click()
+    if not prof.get_by_role("option").first.is_visible():
+        champ.press("ArrowDown")  # the list opens from the keyboard too
     prof.get_by_role("option").first.wait_for()
     vus = _textes_visibles(prof)
     prof.screenshot(path=str(ARTEFACTS / "francais_ecrits_1366.png"))
@@ -92,6 +94,24 @@ def test_screens_with_colours_for_a_look(app_url, demo_privee, navigateur):
     eleve.locator("[data-testid='stDataFrame']").first.wait_for()
     attendre_fin_execution(eleve)
     eleve.screenshot(path=str(ARTEFACTS / "francais_eleve_accueil_1366.png"))
+    # The date picker of « Mes fiches »: its placeholder, month and days in French.
+    eleve.get_by_role("tab", name=re.compile(r"^Mes fiches")).click()
+    jour = eleve.locator(".st-key-filtre_periode [role=spinbutton]").first
+    jour.wait_for()
+    attendre_fin_execution(eleve)
+    jour.click()
+    eleve.keyboard.press("Alt+ArrowDown")  # opens the calendar
+    calendrier = eleve.locator("[data-testid='stDateInputCalendar']")
+    calendrier.wait_for()
+    eleve.get_by_role("button", name=re.compile(r"^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) ")).first \
+        .wait_for()
+    texte = calendrier.inner_text()
+    assert calendrier.locator("th").all_inner_texts() == ["L", "M", "M", "J", "V", "S", "D"]  # weeks from Monday
+    eleve.screenshot(path=str(ARTEFACTS / "francais_calendrier_1366.png"))
+    assert ANGLAIS.findall(texte) == [] and not re.search(r"\b(Su|Mo|Tu|We|Th|Fr|Sa)\b", texte), texte
+    assert re.search(r"(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}",
+                     texte), texte
+    eleve.keyboard.press("Escape")
 
     prof = nouvelle_page(navigateur, 1366, 768)
     se_connecter(prof, app_url, "claire.martin")

@@ -1,5 +1,5 @@
 // Puts into French the few English texts that Streamlit's own widgets show (file uploader, select boxes, input
-// hints, table toolbar), makes the search of select boxes accent-insensitive, and keeps the phone's keyboard from
+// hints, table toolbar, the date picker's calendar, told the page is in French), makes the search of select boxes accent-insensitive, and keeps the phone's keyboard from
 // covering the bottom of the page. Student text is never touched:
 // only texts inside the framework's widgets, outside any markdown, and only when they are exactly a known string.
 // Mounted once per page by ui/francais.py; no external file.
@@ -38,6 +38,10 @@ const TEXTES = {
   "Close fullscreen": "Quitter le plein écran",
   "Show password text": "Afficher le mot de passe",
   "Hide password text": "Masquer le mot de passe",
+  "Date range": "Période",
+  "Select...": "Choisir…",
+  "Use arrow keys to navigate dates. Enter to select. Escape to close.":
+    "Flèches pour changer de jour, Entrée pour choisir, Échap pour fermer.",
 };
 
 // "11.5MB" (Streamlit's sizes, 1000-based on phones) -> "11,5 Mo"
@@ -69,6 +73,7 @@ const WIDGETS = [
   "[data-testid='InputInstructions']", "[role='listbox']", "[data-baseweb='popover']",
   "[data-testid='stElementToolbar']", "[data-testid='stTooltipContent']", "[data-testid='stDataFrame']",
   "[data-testid='stTextInput']", "[data-testid='stTextArea']", "[data-testid='stDateInput']",
+  "[data-testid='stDateInputCalendar']",
 ].join(",");
 const ATTRIBUTS = ["placeholder", "aria-label", "title"];
 
@@ -77,6 +82,7 @@ const ETIQUETTES = {
   "Sidebar": "Menu", "App pages": "Pages", "Expand sidebar": "Ouvrir le menu", "Collapse sidebar": "Fermer le menu",
   "Link to heading": "Lien vers ce titre", "Choose date": "Choisir une date", "Previous month": "Mois précédent",
   "Next month": "Mois suivant", "Show/hide columns": "Afficher ou masquer des colonnes",
+  "month": "mois", "year": "année", "Choose date range": "Choisir une période",
 };
 const PARTIES_DE_DATE = { day: "jour", month: "mois", year: "année" };
 const MOTIFS_ETIQUETTES = [
@@ -84,6 +90,7 @@ const MOTIFS_ETIQUETTES = [
   [/^(day|month|year), (.+?)(?: (start|end) date)?$/,
     (m, partie, champ, bout) => `${PARTIES_DE_DATE[partie]}, ${champ}${bout ? (bout === "start" ? " (début)" : " (fin)") : ""}`],
   [/^Choose date, (.+)$/, (m, mois) => `Choisir une date, ${mois}`],
+  [/^Choose date range, (.+)$/, (m, mois) => `Choisir une période, ${mois}`],
 ];
 
 function chercher(propre, textes, motifs) {
@@ -169,10 +176,25 @@ function clavierAuDessousDeLaPage() {
   if (meta && !/interactive-widget/.test(meta.content)) meta.content += ", interactive-widget=resizes-content";
 }
 
+// The date picker (React Aria) writes its months, days and week in the browser's language: a school PC may have
+// been installed in English. The app speaks French only, so its widgets are told the page's language is French
+// (React Aria listens to "languagechange" and reads navigator.language again).
+function langueFrancaise() {
+  if ((navigator.language || "").toLowerCase().startsWith("fr")) return;
+  try {
+    Object.defineProperty(Navigator.prototype, "language", { get: () => "fr-FR", configurable: true });
+    Object.defineProperty(Navigator.prototype, "languages", { get: () => ["fr-FR", "fr"], configurable: true });
+    window.dispatchEvent(new Event("languagechange"));
+  } catch (erreur) {
+    // a browser that refuses: the texts above are still translated one by one
+  }
+}
+
 export default function () {
   if (window.__passeportFrancais) return;  // one observer per tab, whatever the reruns
   window.__passeportFrancais = true;
   clavierAuDessousDeLaPage();
+  langueFrancaise();
   document.addEventListener("input", decomposerLaRecherche, true);
   document.addEventListener("compositionend", finDeComposition, true);
   traduireNoeud(document.body);
