@@ -131,10 +131,11 @@ def afficher(utilisateur) -> None:
         if not l.officielle:
             par_situation[l.situation] = par_situation.get(l.situation, 0) + 1
     st.caption(f"Situations complétées par l'équipe : **{len(par_situation)}** sur {len(ref.situations)}.")
-    code = st.selectbox(
-        "Situation", list(ref.situations), key="liste_situation",
-        format_func=lambda c: cherchable(f"{c} — {ref.situations[c].titre}"
-                                         + (f" ({par_situation[c]} ligne(s) de l'équipe)" if c in par_situation else "")))
+    # Fixed labels: a label that changed with the counts would make Streamlit forget the chosen situation.
+    code = st.selectbox("Situation", list(ref.situations), key="liste_situation",
+                        format_func=lambda c: cherchable(f"{c} — {ref.situations[c].titre}"))
+    st.caption(f"Cette situation : {par_situation[code]} ligne(s) ajoutée(s) par l'équipe." if code in par_situation
+               else "L'équipe n'a encore rien ajouté à cette situation.")
     with session() as s:
         propositions = L.propositions(s, utilisateur, nom, code) if utilisateur.etablissement_id else None
     suggeres = {"complexite": propositions.facteurs_suggeres if propositions else [],
