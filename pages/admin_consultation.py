@@ -5,10 +5,11 @@ import streamlit as st
 
 from passeport.acces import AccesRefuse
 from passeport.affichage import texte_brut
+from passeport.libelles import statut_signe
 from passeport.models import Role
 from passeport.services import administration, couverture, fiches
-from passeport.statut import LIBELLES
 from ui.commun import exiger_role, session
+from ui.suivi import style_statut
 
 utilisateur = exiger_role(Role.ADMIN)
 st.title("Consulter un passeport")
@@ -41,7 +42,8 @@ if recherche.strip():
             st.info("Indiquez un motif et ouvrez la consultation pour lire ce passeport.")
         else:
             st.markdown(texte_brut(f"Passeport de {eleve.nom_complet} : {len(liste)} fiche(s)."))
-            st.dataframe(pd.DataFrame([(l.code, LIBELLES[l.statut], l.fiches, l.titre) for l in lignes],
-                                      columns=["Code", "Statut", "Fiches", "Situation"]), hide_index=True)
+            st.dataframe(pd.DataFrame([(l.code, statut_signe(l.statut), l.fiches, l.titre) for l in lignes],
+                                      columns=["Code", "Statut", "Fiches", "Situation"])
+                         .style.map(style_statut, subset=["Statut"]), hide_index=True)
             st.dataframe(pd.DataFrame([(f.date_debut.strftime("%d/%m/%Y"), f.situation, f.titre) for f in liste],
                                       columns=["Date", "Situation", "Titre"]), hide_index=True)

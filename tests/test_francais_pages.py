@@ -268,3 +268,16 @@ def test_every_page_speaks_french(app_francaise, login, page, ouvert):
     assert len(textes) > 3, textes
     fautes = sorted({(ou, texte[:160], tuple(defauts(texte))) for ou, texte in textes if defauts(texte)})
     assert fautes == [], "\n".join(map(str, fautes))
+
+
+def test_the_administrator_s_consultation_of_a_passport_speaks_french(app_francaise):
+    at = _ouvrir("admin", "admin_consultation")
+    at.text_input(key="consultation_recherche").input("Moreau").run()
+    at.text_input(key="consultation_motif").input("Demande de la famille").run()
+    at.button(key="consultation_ouvrir").click().run()
+    assert not at.exception, at.exception
+    textes = textes_de_la_page(at)
+    statuts = [t for ou, t in textes if ou == "cellule Statut"]
+    assert "E · Évaluable" in statuts, statuts  # the passport is open, statuts with their sign
+    fautes = sorted({(ou, texte[:160], tuple(defauts(texte))) for ou, texte in textes if defauts(texte)})
+    assert fautes == [], "\n".join(map(str, fautes))
