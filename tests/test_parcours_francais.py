@@ -33,6 +33,7 @@ def _textes_visibles(page) -> dict:
     return page.evaluate("""() => ({
         texte: document.body.innerText,
         graduations: [...document.querySelectorAll('.xtick text, .ytick text')].map(t => t.textContent),
+        plotly: [...document.querySelectorAll('.js-plotly-plot')].map(g => [g._context.locale, g._fullLayout.separators]),
     })""")
 
 
@@ -61,6 +62,8 @@ def test_a_cockpit_page_has_no_english_month_nor_select_all(app_url, navigateur)
     assert [t for t in vus["graduations"] if ANGLAIS.search(t)] == []
     assert ANGLAIS.findall(vus["texte"]) == []
     assert "Tout sélectionner" in vus["texte"]
+    # Plotly got its French locale: decimal comma and thin space for thousands in hovers and ticks.
+    assert vus["plotly"] and all(v[0] == "fr" and v[1].startswith(",") for v in vus["plotly"]), vus["plotly"]
 
 
 def test_the_nouveautes_list_shows_a_dozen_items_on_a_school_screen(app_url, navigateur):
