@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from passeport.acces import AccesRefuse
 from passeport.db import transaction
-from passeport.models import Compte, Eleve, Enseignant, Division, ObjectifPfmp, Pfmp, Positionnement, Role
+from passeport.models import Compte, Division, Eleve, Enseignant, Fiche, ObjectifPfmp, Pfmp, Positionnement, Role
 from passeport.services import fiches, situations, suivi
 from passeport.services.comptes import Utilisateur
 from passeport.services.fiches import ContenuFiche
@@ -121,6 +121,16 @@ def test_the_profile_lists_the_55_situations_with_titles_and_statuts(base):
     assert all(any(libelle in b for libelle in ("Non traversée", "Traversée une fois", "Répétée", "Évaluable"))
                for b in lignes)
     assert at.tabs[0].label == "Situations"
+    # Every fiche of a situation is reachable: its button opens the teacher's follow-up of that fiche.
+    with Session(base) as s:
+        fiche_id = s.scalar(select(Fiche.id).where(Fiche.eleve_id == eleve_id, Fiche.supprimee_le.is_(None))
+                            .order_by(Fiche.id))
+    boutons = [b.key for b in at.button if b.key and b.key.startswith(f"situations_{eleve_id}_fiche_")]
+    with Session(base) as s:
+        toutes = set(s.scalars(select(Fiche.id).where(Fiche.eleve_id == eleve_id, Fiche.supprimee_le.is_(None))))
+    assert {int(k.rsplit("_", 1)[1]) for k in boutons} == toutes and len(boutons) == len(toutes)
+    at.button(key=f"situations_{eleve_id}_fiche_{fiche_id}").click().run()
+    assert at.session_state["fiche_suivie"] == fiche_id
 
 
 def test_goals_picked_in_clear_then_saved_with_advice(base):

@@ -38,6 +38,10 @@ STYLE = """
   .sit-positions { grid-column: 1 / -1; }
   .sit-nonpos { display: none; }
 }
+@container (max-width: 520px) {  /* a phone: statut, fiches and date under the title */
+  .sit-ligne { grid-template-columns: auto auto minmax(0, 1fr); }
+  .sit-titre { grid-column: 1 / -1; }
+}
 </style>
 """
 
