@@ -49,12 +49,16 @@ with onglet_classe:
         "Vocabulaire du référentiel (%)": (synthese["part_vocabulaire"] * 100).round(0)}),
         hide_index=True, width="stretch",
         column_config={"Mots par fiche": francais, "Phrases par fiche": francais, "Mots par phrase": francais,
-                       "Première personne (%)": francais, "Rubriques remplies (sur 4)": francais,
+                       "Première personne (%)": st.column_config.NumberColumn(
+                           format="localized", help="Part des phrases où l'élève parle de lui-même (je, j', me, m', "
+                                                    "moi, nous, on)"),
+                       "Rubriques remplies (sur 4)": francais,
                        "Vocabulaire du référentiel (%)": francais,
                        "Évolution (mots)": st.column_config.NumberColumn(
                            format="localized", help="Mots par fiche de la dernière période moins ceux de la première")})
     st.caption("Mots et phrases comptés dans le contexte, les conditions, la démarche et les productions. Rubrique "
-               "remplie : 3 mots au moins. Vocabulaire : part des mots du référentiel de la situation (titre, "
+               "remplie : 3 mots au moins. Première personne : part des phrases où l'élève parle de lui-même "
+               "(je, j', me, m', moi, nous, on). Vocabulaire : part des mots du référentiel de la situation (titre, "
                "compétence, critère, listes) que la fiche emploie.")
     mesure = st.selectbox("Indicateur", list(analytics.charts.MESURES_ECRITURE),
                           format_func=analytics.charts.MESURES_ECRITURE.get, key="ecrits_mesure")
