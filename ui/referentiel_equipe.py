@@ -10,6 +10,7 @@ from passeport import referentiel
 from passeport.acces import AccesRefuse
 from passeport.affichage import cherchable, heure_locale, texte_brut
 from passeport.services import listes_equipe as L
+from passeport.services.pieces import TAILLE_MAX_MO
 from ui.commun import annoncer, session
 
 LIBELLES_AJOUT = {"donnee": "Ajouter une donnée", "complexite": "Ajouter un facteur de complexité",
@@ -84,7 +85,8 @@ def _import_export(utilisateur, nom: str) -> None:
             contenu = L.exporter_csv(s, utilisateur, nom)
         st.download_button("Exporter les listes", contenu, file_name=f"{nom}-complexite-aleas.csv",
                            mime="text/csv", icon=":material/download:", key="liste_exporter")
-        fichier = st.file_uploader("Fichier à importer", type=["csv"], key="liste_fichier")
+        fichier = st.file_uploader("Fichier à importer", type=["csv"], key="liste_fichier",
+                                   max_upload_size=TAILLE_MAX_MO)
         if fichier is not None and st.button("Importer", type="primary", key="liste_importer"):
             try:
                 with session() as s:
