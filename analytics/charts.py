@@ -31,7 +31,10 @@ ENCRE_VIDE = libelles.ENCRES_STATUT[Statut.NON_TRAVERSEE]
 SIGNE_VIDE = "·"
 # Figures that are not levels (complexité, aléas, counts, shares): ColorBrewer sequential scales as Plotly ships
 # them, starting well above their near-white end so that the lowest value never looks like an empty cell.
-_ORANGES, _VIOLETS = plotly.colors.sequential.Oranges, plotly.colors.sequential.Purples
+_ORANGES = plotly.colors.sequential.Oranges
+# The three complexité / aléas levels: the steps of ColorBrewer's Oranges that stay ΔE00 ≥ 20 apart, and from an
+# empty cell, in normal vision and the three common colour-vision deficiencies (tests/test_couleurs.py).
+_TROIS_NIVEAUX = (2, 5, 8)
 _BLEUS, _VERTS = plotly.colors.sequential.Blues, plotly.colors.sequential.Greens
 # What the top bars count for each metric (the student totals carry ``Carte.libelle_total``).
 TOTAL_SITUATION = {
@@ -81,10 +84,10 @@ def classes_de(metrique: str) -> list[Classe]:
                    libelles.SYMBOLES_NIVEAU[n]) for n in sorted(libelles.NIVEAUX)]
     if metrique == "max_complexite":
         return [_classe_vide()] + [Classe(f"{n} · {libelles.COMPLEXITES[n]}", _ORANGES[k], _encre(_ORANGES[k]), str(n))
-                                   for n, k in ((1, 3), (2, 5), (3, 8))]
+                                   for n, k in zip((1, 2, 3), _TROIS_NIVEAUX)]
     if metrique == "max_aleas":
-        return [_classe_vide()] + [Classe(f"{n} · {libelles.ALEAS[n]}", _VIOLETS[k], _encre(_VIOLETS[k]), str(n))
-                                   for n, k in ((0, 3), (1, 5), (2, 8))]
+        return [_classe_vide()] + [Classe(f"{n} · {libelles.ALEAS[n]}", _ORANGES[k], _encre(_ORANGES[k]), str(n))
+                                   for n, k in zip((0, 1, 2), _TROIS_NIVEAUX)]
     if metrique == "nb_fiches":
         return [_classe_vide()] + [Classe(texte, _BLEUS[k], _encre(_BLEUS[k]))
                                    for texte, k in (("1 fiche", 3), ("2", 4), ("3", 5), ("4", 6), ("5 ou plus", 8))]
@@ -319,8 +322,10 @@ def echelle_complexite(df: pd.DataFrame) -> go.Figure:
     """Each fiche in time (x) on its situation (y): size = complexité, colour = aléas."""
     fig = go.Figure(go.Scatter(
         x=df["date_debut"], y=df["situation"], mode="markers",
-        marker=dict(size=6 + 5 * df["complexite"], color=df["aleas"], cmin=0, cmax=2,
-                    colorscale=[[0, "#c6dbef"], [0.5, "#ff9f1c"], [1, "#d62728"]], line=dict(width=0.5, color="#333"),
+        # The aléas colours of the class map (one light-to-dark hue: ordered by lightness in every colour vision).
+        marker=dict(size=6 + 5 * df["complexite"], color=df["aleas"], cmin=-0.5, cmax=2.5,
+                    colorscale=_echelle_discrete([c.couleur for c in classes_de("max_aleas")[1:]]),
+                    line=dict(width=0.5, color="#333"),
                     colorbar=dict(title=dict(text="Aléas"), tickvals=[0, 1, 2])),
         customdata=df[["situation_titre", "complexite", "aleas", "lieu"]],
         hovertemplate="%{x|%d/%m/%Y} · %{y} %{customdata[0]}<br>complexité %{customdata[1]} · aléas %{customdata[2]}"

@@ -53,17 +53,8 @@ class Feuille:
 
 
 def filtres_en_mots(filtres: Filtres = TOUT) -> str:
-    """« Période : du 01/09/2026 au 31/08/2027 · Lieux : PFMP · Natures : Réelle »: the filters as a teacher reads them."""
-    if filtres.debut and filtres.fin:
-        periode = f"du {filtres.debut:%d/%m/%Y} au {filtres.fin:%d/%m/%Y}"
-    elif filtres.debut:
-        periode = f"à partir du {filtres.debut:%d/%m/%Y}"
-    elif filtres.fin:
-        periode = f"jusqu'au {filtres.fin:%d/%m/%Y}"
-    else:
-        periode = "tout le passeport"
-    lieux = ", ".join(LIEUX[x] for x in LIEUX if x in filtres.lieux) or "tous"
-    natures = ", ".join(NATURES[x] for x in NATURES if x in filtres.natures) or "réelles et simulées"
+    """« Filtres : période du 01/09/2026 au 31/08/2027 · lieux : PFMP · natures : Réelle »."""
+    periode, lieux, natures = filtres.en_mots()
     return f"Filtres : période {periode} · lieux : {lieux} · natures : {natures}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from passeport.libelles import LIEUX, NATURES
 from passeport.models import Lieu, Nature
 
 
@@ -29,6 +30,20 @@ class Filtres:
         """The school year "2025-2026": from 1 September 2025 to 31 August 2026."""
         premiere = int(annee[:4])
         return cls(debut=dt.date(premiere, 9, 1), fin=dt.date(premiere + 1, 8, 31), **autres)
+
+    def en_mots(self) -> tuple[str, str, str]:
+        """(période, lieux, natures) as a teacher reads them, for the titles of exports and printed grids."""
+        if self.debut and self.fin:
+            periode = f"du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
+        elif self.debut:
+            periode = f"à partir du {self.debut:%d/%m/%Y}"
+        elif self.fin:
+            periode = f"jusqu'au {self.fin:%d/%m/%Y}"
+        else:
+            periode = "tout le passeport"
+        lieux = ", ".join(LIEUX[x] for x in LIEUX if x in self.lieux) or "tous"
+        natures = ", ".join(NATURES[x] for x in NATURES if x in self.natures) or "réelles et simulées"
+        return periode, lieux, natures
 
     def parametres(self) -> dict:
         """The $debut, $fin, $lieux, $natures of the SQL files (NULL = no filter)."""

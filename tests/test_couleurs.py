@@ -230,3 +230,29 @@ def test_the_heatmap_draws_the_one_palette(demo, metrique):
     assert cases
     for fond, encre in set(cases):
         assert contraste(encre, fond) >= CONTRASTE_MIN, (fond, encre)
+
+
+def test_the_aleas_of_each_fiche_use_the_map_s_aleas_colours():
+    """The student profile's chart of each fiche (size = complexité, colour = aléas): three aléas levels apart."""
+    import pandas as pd
+
+    fiches = pd.DataFrame({"date_debut": pd.to_datetime(["2026-09-01", "2026-10-01", "2026-11-01"]),
+                           "situation": ["1.1.1", "1.1.2", "1.1.1"], "situation_titre": ["a", "b", "a"],
+                           "complexite": [1, 2, 3], "aleas": [0, 1, 2], "lieu": ["pfmp"] * 3, "ordre": [1, 2, 1]})
+    marqueur = analytics.charts.echelle_complexite(fiches).data[0].marker
+    echelle = [Color(c).convert("srgb").to_string(hex=True) for _, c in marqueur.colorscale]
+    # One class per aléas level, centred on 0, 1, 2.
+    assert (marqueur.cmin, marqueur.cmax) == (-0.5, 2.5) and len(echelle) == 6 and echelle[::2] == echelle[1::2]
+    ecart, ou = ecart_minimal(echelle[::2])
+    assert ecart >= ECART_MIN, f"ΔE00 {ecart:.1f} < {ECART_MIN} ({ou})"
+
+
+@pytest.mark.parametrize("metrique", ["max_complexite", "max_aleas"])
+def test_the_three_complexite_and_aleas_levels_of_the_map_stay_apart(metrique):
+    classes = analytics.charts.classes_de(metrique)
+    attendus = ["·", "1", "2", "3"] if metrique == "max_complexite" else ["·", "0", "1", "2"]
+    assert [c.signe for c in classes] == attendus
+    ecart, ou = ecart_minimal([c.couleur for c in classes])  # the empty cell included
+    assert ecart >= ECART_MIN, f"ΔE00 {ecart:.1f} < {ECART_MIN} ({ou})"
+    for c in classes:
+        assert contraste(c.encre, c.couleur) >= CONTRASTE_MIN, c

@@ -68,7 +68,7 @@ def test_the_grid_holds_each_pole_students_by_name_and_totals(demo):
 def test_filters_are_applied_and_said_in_words(demo):
     filtres = analytics.Filtres(debut=dt.date(2026, 9, 1), fin=dt.date(2027, 8, 31), lieux=("pfmp", "projet"),
                                 natures=("reelle",))
-    assert filtres_en_mots(filtres) == ["Période : du 01/09/2026 au 31/08/2027", "Lieux : PFMP, Projet",
+    assert filtres_en_mots(filtres) == ["Période : du 01/09/2026 au 31/08/2027", "Lieux : Projet, PFMP",
                                         "Natures : Réelle"]
     assert filtres_en_mots(analytics.TOUT) == ["Période : tout le passeport", "Lieux : tous",
                                                "Natures : réelles et simulées"]

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 import analytics
 from analytics import Entrepot, Filtres
 from analytics.couverture import ORDRE_STATUTS
-from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport import acces
 from passeport.models import Division
 from passeport.services.livret import NOMS_DES_POLES
@@ -56,16 +55,7 @@ class GrilleClasse:
 
 def filtres_en_mots(filtres: Filtres) -> list[str]:
     """The dashboard's filters as printed under the grid's title."""
-    if filtres.debut and filtres.fin:
-        periode = f"du {filtres.debut:%d/%m/%Y} au {filtres.fin:%d/%m/%Y}"
-    elif filtres.debut:
-        periode = f"depuis le {filtres.debut:%d/%m/%Y}"
-    elif filtres.fin:
-        periode = f"jusqu'au {filtres.fin:%d/%m/%Y}"
-    else:
-        periode = "tout le passeport"
-    lieux = ", ".join(LIBELLES_LIEUX.get(x, x) for x in filtres.lieux) or "tous"
-    natures = ", ".join(LIBELLES_NATURES.get(x, x) for x in filtres.natures) or "réelles et simulées"
+    periode, lieux, natures = filtres.en_mots()
     return [f"Période : {periode}", f"Lieux : {lieux}", f"Natures : {natures}"]
 
 
