@@ -157,9 +157,16 @@ class _Generateur:
         self.bilan.enseignants = len(self.enseignants)
         return self.bilan
 
-    def borne(self, instant: dt.datetime) -> dt.datetime:
-        """``instant``, or the demo's present if it would be later."""
-        return min(instant, self.instant)
+    def borne(self, instant: dt.datetime, depuis: dt.datetime | None = None) -> dt.datetime:
+        """``instant``, or, if it would be later than the demo's present, an instant between ``depuis`` (the event it
+        follows) and the present. Spread, not clamped: a hundred late fiches all "saved at 02:42" would tell a
+        visitor the demo is fake. Deterministic (golden-ratio steps), so the seeded draws stay the same."""
+        if instant <= self.instant:
+            return instant
+        if depuis is None or depuis >= self.instant:
+            return self.instant
+        self._etales = getattr(self, "_etales", 0) + 1
+        return depuis + (self.instant - depuis) * ((self._etales * 0.6180339887) % 1)
 
     def _listes_equipe(self) -> None:
         """The team's lines for a few situations (T.LISTES_EQUIPE), each added by a teacher in the last weeks."""
@@ -329,7 +336,7 @@ class _FichesEleve:
         duree = self.rng.choices([0, 1, 3, None], weights=[50, 20, 15, 15])[0]
         date_fin = None if duree is None else min(jour + dt.timedelta(days=duree), self.g.aujourd_hui)
         cree = dt.datetime.combine((date_fin or jour), dt.time(17, 30)) + dt.timedelta(days=self.rng.randint(0, 6))
-        cree = self.g.borne(min(cree, dt.datetime.combine(self.g.aujourd_hui, dt.time(8, 0))))
+        cree = self.g.borne(cree, depuis=dt.datetime.combine((date_fin or jour), dt.time(17, 30)))
         contenu = dict(
             situation=code, titre=titre, date_debut=jour, date_fin=date_fin, lieu=lieu, nature=nature,
             organisation=organisation, contexte=contexte,
@@ -344,15 +351,14 @@ class _FichesEleve:
         auteur = self.eleve.compte
         versions = [FicheVersion(numero=1, auteur=auteur, cree_le=cree, **contenu)]
         while self.rng.random() < 0.12 and len(versions) < 3:  # the student came back to rewrite it
-            cree = self.g.borne(min(cree + dt.timedelta(days=self.rng.randint(1, 20)),
-                                    dt.datetime.combine(self.g.aujourd_hui, dt.time(8, 0))))
+            cree = self.g.borne(cree + dt.timedelta(days=self.rng.randint(1, 20)), depuis=cree)
             contenu["demarche"] += self.rng.choice(T.AJOUTS_VERSION)
             versions.append(FicheVersion(numero=len(versions) + 1, auteur=auteur, cree_le=cree, **contenu))
         fiche = Fiche(eleve=self.eleve, version_courante=len(versions), versions=versions,
                       pfmp=pfmp[0] if pfmp else None, cree_le=versions[0].cree_le,
                       modifiee_le=cree)
         if self.rng.random() < 0.01:
-            fiche.supprimee_le = self.g.borne(cree + dt.timedelta(hours=1))
+            fiche.supprimee_le = self.g.borne(cree + dt.timedelta(hours=1), depuis=cree)
         return fiche
 
     def _peu_redige(self, contenu: dict) -> dict:
@@ -417,8 +423,7 @@ class _FichesEleve:
             if f.pfmp is not None and f.pfmp.tuteur is not None and self.rng.random() < 0.1:
                 t = f.pfmp.tuteur
                 texte = self.rng.choice(T.APPRECIATIONS_TUTEUR)
-                quand = self.g.borne(min(v.cree_le + dt.timedelta(days=2),
-                                         dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0))))
+                quand = self.g.borne(v.cree_le + dt.timedelta(days=2), depuis=v.cree_le)
                 self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=f.id, auteur_id=t.compte_id,
                                           auteur_nom=f"{t.prenom} {t.nom}", texte=texte, origine="tuteur",
                                           cree_le=quand, versions=[AppreciationVersion(numero=1, texte=texte,
@@ -427,16 +432,15 @@ class _FichesEleve:
             if self.niveau != Niveau.SECONDE and self.enseignants and self.rng.random() < 0.15:
                 niveau = min(4, max(1, v.complexite + (1 if v.aleas else 0) + self.rng.choice([-1, 0, 0, 1])))
                 self.g.s.add(Positionnement(fiche_id=f.id, enseignant_id=self.enseignants[0].compte.id, niveau=niveau,
-                                            cree_le=self.g.borne(v.cree_le + dt.timedelta(days=5))))
+                                            cree_le=self.g.borne(v.cree_le + dt.timedelta(days=5), depuis=v.cree_le)))
         if self.enseignants and self.rng.random() < 0.35:
             self._appreciation(None, self.enseignants[0].compte, self.rng.choice(T.APPRECIATIONS_PASSEPORT),
                                dt.datetime.combine(self.g.aujourd_hui - dt.timedelta(days=self.rng.randint(1, 40)),
                                                    dt.time(12, 0)))
 
     def _appreciation(self, fiche_id: int | None, auteur: Compte, texte: str, apres: dt.datetime) -> None:
-        quand = self.g.borne(min(apres + dt.timedelta(days=self.rng.randint(1, 10)),
-                                 dt.datetime.combine(self.g.aujourd_hui, dt.time(7, 0))))
-        lue = self.g.borne(quand + dt.timedelta(days=1)) if self.rng.random() < 0.5 else None
+        quand = self.g.borne(apres + dt.timedelta(days=self.rng.randint(1, 10)), depuis=apres)
+        lue = self.g.borne(quand + dt.timedelta(days=1), depuis=quand) if self.rng.random() < 0.5 else None
         self.g.s.add(Appreciation(eleve_id=self.eleve.id, fiche_id=fiche_id, auteur_id=auteur.id,
                                   auteur_nom=auteur.nom_complet, texte=texte, cree_le=quand, lue_le=lue,
                                   versions=[AppreciationVersion(numero=1, texte=texte, cree_le=quand)]))
