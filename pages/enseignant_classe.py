@@ -126,14 +126,20 @@ with onglet_synthese:
     colonnes = st.columns(2)
     with colonnes[0]:
         st.markdown("**Situations que personne ou peu ont traversées**")
-        st.dataframe(peu[["situation", "titre", "traversee_par", "evaluable_pour"]].rename(columns={
-            "situation": "Situation", "titre": "Intitulé", "traversee_par": "Élèves", "evaluable_pour": "Évaluable"}),
-            hide_index=True, width="stretch")
+        if peu.empty:
+            st.success(f"Chaque situation a été traversée par plus de {int(seuil)} élèves.")
+        else:
+            st.dataframe(peu[["situation", "titre", "traversee_par", "evaluable_pour"]].rename(columns={
+                "situation": "Situation", "titre": "Intitulé", "traversee_par": "Élèves",
+                "evaluable_pour": "Évaluable"}), hide_index=True, width="stretch")
     with colonnes[1]:
         st.markdown("**Situations traversées seulement en simulation**")
-        st.dataframe(simulees[["situation", "titre", "traversee_par", "nb_simulees"]].rename(columns={
-            "situation": "Situation", "titre": "Intitulé", "traversee_par": "Élèves", "nb_simulees": "Fiches"}),
-            hide_index=True, width="stretch")
+        if simulees.empty:
+            st.success("Aucune situation traversée seulement en simulation.")
+        else:
+            st.dataframe(simulees[["situation", "titre", "traversee_par", "nb_simulees"]].rename(columns={
+                "situation": "Situation", "titre": "Intitulé", "traversee_par": "Élèves", "nb_simulees": "Fiches"}),
+                hide_index=True, width="stretch")
 
     st.markdown(f"**Élèves sans nouvelle fiche depuis {int(semaines)} semaines ou plus**")
     if synthese.silencieux.empty:

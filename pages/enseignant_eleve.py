@@ -125,8 +125,8 @@ with onglets[2]:
     graphique(analytics.charts.barres_lieux_natures(profil.lieux_natures), f"lieux-{eleve_id}")
     chrono = profil.echelle.sort_values("date_debut", ascending=False)
     st.caption("Cliquez sur une ligne pour suivre la fiche : texte, guide de questionnement, appréciation, "
-               "positionnement.")
-    choix = st.dataframe(pd.DataFrame({
+               "positionnement." if not chrono.empty else "Aucune fiche avec les filtres choisis.")
+    choix = None if chrono.empty else st.dataframe(pd.DataFrame({
         "Date": chrono["date_debut"].dt.strftime("%d/%m/%Y"), "Situation": chrono["situation"],
         "Titre": chrono["titre"], "Lieu": chrono["lieu"].map(LIBELLES_LIEUX),
         "Nature": chrono["nature"].map(LIBELLES_NATURES), "Complexité": chrono["complexite"],
@@ -134,7 +134,7 @@ with onglets[2]:
         "Positionnement": chrono["positionnement"].map(niveau_ou_rien), "Positionnée (fois)": chrono["positionnements"]}),
         hide_index=True, width="stretch", height=360, on_select="rerun", selection_mode="single-row",
         key=f"chronologie_{eleve_id}")
-    if choix.selection.rows:
+    if choix is not None and choix.selection.rows:
         suivre_fiche(int(chrono["fiche_id"].iloc[choix.selection.rows[0]]))
     st.markdown("**Fiches retenues**")
     if profil.retenues.empty:

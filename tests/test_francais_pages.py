@@ -128,6 +128,8 @@ def _textes_d_un_tableau(proto) -> list[tuple[str, str]]:
     donnees = proto.arrow_data
     df = _tableau(donnees.styler.display_values) if donnees.styler.display_values else _tableau(donnees.data)
     textes = [("en-tête", str(c)) for c in df.columns]
+    if df.empty:
+        textes.append(("tableau sans ligne", "empty"))  # what the browser's grid writes in an empty table
     for colonne in df.columns:
         serie = df[colonne]
         if pd.api.types.is_bool_dtype(serie):

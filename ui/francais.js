@@ -40,6 +40,7 @@ const TEXTES = {
   "Hide password text": "Masquer le mot de passe",
   "Date range": "Période",
   "Select...": "Choisir…",
+  "empty": "aucune ligne",  // an empty table (pages show a sentence instead; this is the safety net)
   "Use arrow keys to navigate dates. Enter to select. Escape to close.":
     "Flèches pour changer de jour, Entrée pour choisir, Échap pour fermer.",
 };
