@@ -101,6 +101,23 @@ def attendre_fin_execution(page) -> None:
                  "[data-test-script-state='notRunning']").wait_for(timeout=30_000)
 
 
+def apres_execution(page, action) -> None:
+    """Do ``action`` (a click that reruns the script), then wait for the run it caused to finish.
+
+    ``attendre_fin_execution`` alone may read the state before a loaded browser has even sent the click, and see the
+    previous run's « notRunning »: here every change of the run state after the action is counted first."""
+    page.evaluate("""() => {
+        const app = document.querySelector("[data-testid='stApp']");
+        window.__changementsDEtat = 0;
+        if (window.__observateurDEtat) window.__observateurDEtat.disconnect();
+        window.__observateurDEtat = new MutationObserver(() => { window.__changementsDEtat += 1; });
+        window.__observateurDEtat.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    }""")
+    action()
+    page.wait_for_function("() => window.__changementsDEtat > 0", timeout=30_000)
+    attendre_fin_execution(page)
+
+
 def cliquer(page, locator, puis) -> None:
     """Click once when the script is idle, then wait for ``puis`` (what the click must show)."""
     attendre_fin_execution(page)

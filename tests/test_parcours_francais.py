@@ -49,7 +49,7 @@ def test_a_cockpit_page_has_no_english_month_nor_select_all(app_url, navigateur)
     prof.locator(".js-plotly-plot .xtick text").first.wait_for()
     # The French script installed in this tab: it tells the widgets the page is French ("languagechange"), which
     # redraws them; a list opened before that could be closed by the redraw (seen once in CI under load).
-    prof.wait_for_function("window.__passeportFrancais === true")
+    prof.wait_for_function("() => window.__passeportFrancais === true")
     attendre_fin_execution(prof)
     # The students' multiselect opened: its "Select all" is in French.
     champ = prof.locator(".st-key-ecrits_eleves input").first

@@ -14,7 +14,7 @@ from passeport.db import creer_engine, transaction
 from passeport.models import Compte, Eleve, Pfmp
 from passeport.services import pfmp
 from passeport.services.comptes import authentifier
-from tests.navigateur import attendre_fin_execution, nouvelle_page, se_connecter, serveur_streamlit
+from tests.navigateur import apres_execution, attendre_fin_execution, nouvelle_page, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,8 @@ def _ouvrir_le_profil_de_lea(page, url: str) -> None:
     page.locator("[data-testid='stSelectbox']").first.locator("input").click()
     page.get_by_role("listbox").first.wait_for()
     page.keyboard.type("Moreau")
-    page.get_by_role("option").filter(has_text="1GA1").filter(has_text="Moreau").first.click()
-    attendre_fin_execution(page)
+    # Léa's profile, not the one shown before the choice (seen in CI: lines read while the page changed student).
+    apres_execution(page, page.get_by_role("option").filter(has_text="1GA1").filter(has_text="Moreau").first.click)
 
 
 @pytest.mark.parametrize("largeur,hauteur", TAILLES)
@@ -75,7 +75,7 @@ def test_per_student_view_and_goals_editor(app_url, navigateur, largeur, hauteur
     assert droite <= largeur
     # The page scrolls inside Streamlit's main block (a full-page shot would stay at the window's height): shots of
     # the window at the first pôle and at pôle 3.
-    page.locator(".sit-ligne").first.evaluate("e => e.closest('[data-testid=stExpander]').scrollIntoView()")
+    page.locator(".sit-ligne").first.evaluate("e => (e.closest('[data-testid=stExpander]') || e).scrollIntoView()")
     page.screenshot(path=ARTEFACTS / f"vue_eleve_situations_{largeur}.png")
     page.locator(".sit-ligne[data-situation='3.1.1']").evaluate("e => e.scrollIntoView()")
     page.screenshot(path=ARTEFACTS / f"vue_eleve_situations_{largeur}_pole3.png")
