@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.navigateur import attendre_fin_execution, cliquer, nouvelle_page, se_connecter, serveur_streamlit
+from tests.navigateur import apres_execution, attendre_fin_execution, cliquer, nouvelle_page, se_connecter, serveur_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,8 @@ def _choisir(page, libelle, texte):
     attendre_fin_execution(page)
     page.get_by_label(libelle, exact=True).first.click()
     page.keyboard.type(texte)
-    page.get_by_role("option").filter(has_text=texte).first.click()
-    attendre_fin_execution(page)
+    # The run this choice causes, not the state read before it (seen in CI: both situations' fields at once).
+    apres_execution(page, page.get_by_role("option").filter(has_text=texte).first.click)
 
 
 def test_a_teacher_edits_a_factor_and_the_student_form_offers_it(app_url, navigateur):
