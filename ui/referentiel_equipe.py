@@ -81,10 +81,12 @@ def _import_export(utilisateur, nom: str) -> None:
         st.caption("Même format que le fichier officiel : `situation_code;type;libelle`, un type parmi `donnee`, "
                    "`complexite`, `alea`. L'import ajoute ce qui manque (tout ou rien) ; importer deux fois le même "
                    "fichier ne change rien.")
-        with session() as s:
-            contenu = L.exporter_csv(s, utilisateur, nom)
-        st.download_button("Exporter les listes", contenu, file_name=f"{nom}-complexite-aleas.csv",
-                           mime="text/csv", icon=":material/download:", key="liste_exporter")
+        def exporter() -> bytes:  # built when the button is clicked, not at every run of the page
+            with session() as s:
+                return L.exporter_csv(s, utilisateur, nom)
+
+        st.download_button("Exporter les listes", exporter, file_name=f"{nom}-complexite-aleas.csv",
+                           mime="text/csv", icon=":material/download:", key="liste_exporter", on_click="ignore")
         fichier = st.file_uploader("Fichier à importer", type=["csv"], key="liste_fichier",
                                    max_upload_size=TAILLE_MAX_MO)
         if fichier is not None and st.button("Importer", type="primary", key="liste_importer"):
