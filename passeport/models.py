@@ -776,3 +776,27 @@ class HistoriqueListe(Base):
     compte_id: Mapped[int | None] = mapped_column(ForeignKey("compte.id"))
     auteur_nom: Mapped[str] = mapped_column(String(200), default="")
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
+
+
+class AnalytiqueCompteur(Base):
+    """The change counter of the analytics copy (one row; passeport/changements.py, written by triggers)."""
+
+    __tablename__ = "analytique_compteur"
+    __table_args__ = (CheckConstraint("id = 1", name="unique"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    numero: Mapped[int] = mapped_column(BigInteger, default=0)
+    plancher: Mapped[int] = mapped_column(BigInteger, default=0)
+    generation: Mapped[str] = mapped_column(String(36))
+
+
+class AnalytiqueChangement(Base):
+    """One change the analytics copy must apply: the fiche, student or division to re-read (written by triggers)."""
+
+    __tablename__ = "analytique_changement"
+
+    numero: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    genre: Mapped[str] = mapped_column(String(20))
+    cle: Mapped[int] = mapped_column(BigInteger)
+    division_id: Mapped[int | None] = mapped_column(BigInteger)
+    fait_le: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
