@@ -44,6 +44,8 @@ COLONNES_LUES = {
     "eleve": ("identifiant", "division_id", "compte_id"),
     "division": ("etablissement_id", "nom", "niveau", "annee_scolaire", "referentiel"),
 }
+# How long the log keeps a change: an app instance stopped for longer rebuilds its copy (seconds), nothing is lost.
+CONSERVATION = dt.timedelta(days=7)
 # Columns of ``compte`` the analytics read (through the student's row).
 COLONNES_COMPTE = ("nom", "prenom", "actif")
 

@@ -72,6 +72,35 @@ def cmd_demo(engine: Engine, args: argparse.Namespace) -> None:
         print(f"  {role:<11} {login}")
 
 
+def _entier_positif(texte: str) -> int:
+    try:
+        valeur = int(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu : {texte!r}") from None
+    if valeur < 1:
+        raise argparse.ArgumentTypeError(f"nombre au moins égal à 1 attendu : {texte}")
+    return valeur
+
+
+def cmd_generer(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.generateur import AcademieNonVide, generer_academie
+
+    try:
+        bilan = generer_academie(engine, args.eleves, fiches_par_eleve=args.fiches_par_eleve,
+                                 etablissements=args.etablissements, graine=args.graine)
+    except AcademieNonVide as exc:
+        raise ErreurCommande(exc.message) from None
+    except ValueError as exc:
+        raise ErreurCommande(str(exc)) from None
+    print(f"Académie générée en {bilan.duree:.1f} s : {bilan.etablissements} établissement(s), {bilan.divisions} "
+          f"divisions, {bilan.eleves} élèves, {bilan.enseignants} enseignants, {bilan.fiches} fiches "
+          f"({bilan.versions} versions, {bilan.supprimees} dans la corbeille, {bilan.retenues} retenues), "
+          f"{bilan.positionnements} positionnements, {bilan.pfmp} PFMP.")
+    print(f"Tous les comptes ont le mot de passe {bilan.mot_de_passe} ; par exemple :")
+    for role, login in bilan.comptes.items():
+        print(f"  {role:<11} {login}")
+
+
 def _etablissement(session: Session, uai: str | None) -> Etablissement:
     if uai:
         etab = session.scalar(select(Etablissement).where(Etablissement.uai == uai.upper()))
@@ -337,6 +366,7 @@ def cmd_restaurer(engine: Engine, args: argparse.Namespace) -> None:
 def cmd_purger(engine: Engine, args: argparse.Namespace) -> None:
     import datetime as dt
 
+    from passeport import changements
     from passeport.services import conservation
 
     _base_prete(engine)
@@ -353,6 +383,7 @@ def cmd_purger(engine: Engine, args: argparse.Namespace) -> None:
         else:
             with transaction(engine) as session:
                 bilan = conservation.purger(session, OPERATEUR, limite)
+                elagues = changements.elaguer(session, dt.datetime.now() - changements.CONSERVATION)
     except conservation.ConservationInvalide as exc:
         raise ErreurCommande(str(exc)) from None
     effaces = 0 if args.essai else conservation.effacer_fichiers(bilan)
@@ -364,6 +395,9 @@ def cmd_purger(engine: Engine, args: argparse.Namespace) -> None:
     for table, n in bilan.lignes.items():
         print(f"  {table} : {n} ligne(s)")
     print(f"Journal : {bilan.journal_ancien} ligne(s) de plus de {conservation.JOURNAL_JOURS} jours.")
+    if not args.essai:
+        print(f"Journal des changements de la copie d'analyse : {elagues} ligne(s) de plus de "
+              f"{changements.CONSERVATION.days} jours effacée(s).")
     if args.essai:
         print(f"Pièces jointes : {len(bilan.fichiers)} fichier(s).")
         print("Essai : rien n'a été effacé.")
@@ -458,6 +492,15 @@ def construire_parseur() -> argparse.ArgumentParser:
     p.add_argument("--graine", type=int, default=GRAINE_PAR_DEFAUT, help="graine du tirage (par défaut %(default)s)")
     p.add_argument("--si-vide", action="store_true", help="ne rien faire, sans erreur, si la base a déjà des données")
     p.set_defaults(action=cmd_demo)
+
+    p = sous.add_parser("generer", help="remplit une base sans élève avec une académie générée (mesures à l'échelle)")
+    p.add_argument("--eleves", type=_entier_positif, required=True, help="nombre d'élèves")
+    p.add_argument("--fiches-par-eleve", type=_entier_positif, default=100,
+                   help="fiches par élève en moyenne (par défaut %(default)s)")
+    p.add_argument("--etablissements", type=_entier_positif,
+                   help="nombre d'établissements (par défaut un pour 2 500 élèves)")
+    p.add_argument("--graine", type=int, default=2026, help="graine du tirage (par défaut %(default)s)")
+    p.set_defaults(action=cmd_generer)
 
     p = sous.add_parser("etablissement", help="crée (ou renomme) un établissement")
     p.add_argument("uai", help="code UAI (7 chiffres et une lettre)")

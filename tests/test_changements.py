@@ -202,3 +202,24 @@ def test_postgresql_numbers_follow_the_commit_order(pg_url):
         niveaux = conn.execute(select(Positionnement.niveau).order_by(Positionnement.id)).scalars().all()
     assert niveaux == [2, 4]
     engine.dispose()
+
+
+@pytest.mark.cli
+def test_the_nightly_purge_prunes_changes_older_than_a_week(ecole, monkeypatch, capsys):
+    from passeport.cli import main
+
+    engine, e, ids = ecole
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    with engine.connect() as conn:
+        numero = changements.estampille(conn).numero
+    il_y_a_huit_jours = dt.datetime.now() - dt.timedelta(days=8)
+    with transaction(engine) as s:  # every change but the last one is eight days old
+        s.execute(text("UPDATE analytique_changement SET fait_le = :t WHERE numero < :n"),
+                  {"t": il_y_a_huit_jours, "n": numero})
+    assert main(["purger"]) == 0
+    sortie = capsys.readouterr().out.splitlines()
+    assert (f"Journal des changements de la copie d'analyse : {numero - 1} ligne(s) de plus de 7 jours "
+            "effacée(s).") in sortie
+    with engine.connect() as conn:
+        assert changements.estampille(conn).plancher == numero - 1
+        assert [c.numero for c in changements.changements_depuis(conn, 0)] == [numero]
