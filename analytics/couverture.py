@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analytics.entrepot import Entrepot
@@ -41,16 +42,43 @@ def export_couverture(entrepot: Entrepot, *, division_id: int | None = None,
                       etablissement_id: int | None = None, filtres: Filtres = TOUT) -> pd.DataFrame:
     """The coverage export of DESIGN.md: eleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut.
 
-    Ordered by division, student identifiant and référentiel order; max_* empty when no fiche."""
-    df = couverture(entrepot, division_id=division_id, etablissement_id=etablissement_id, filtres=filtres)
-    df = df.sort_values(["division", "identifiant", "ordre"], kind="stable")
-    sortie = pd.DataFrame({
-        "eleve": df["identifiant"], "division": df["division"], "situation": df["situation"],
-        "nb_fiches": df["nb_fiches"].astype(int), "nb_reelles": df["nb_reelles"].astype(int),
-        "max_complexite": df["max_complexite"].astype("Int64"), "max_aleas": df["max_aleas"].astype("Int64"),
-        "statut": df["statut"],
+    Ordered by division, student identifiant and référentiel order; max_* empty (<NA>) when no fiche. One GROUP BY
+    in DuckDB giving numbers only (sql/export_couverture.sql); the text columns are categorical, built from the
+    small tables of students and situations (no text per cell is ever made). Memoised per stamp."""
+    parametres = {"division": division_id, "etablissement": etablissement_id, **filtres.parametres()}
+    cle = ("export_couverture", tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                             for k, v in parametres.items())))
+    return entrepot.memoiser(cle, lambda: _export_couverture(entrepot, parametres))
+
+
+def _export_couverture(entrepot: Entrepot, parametres: dict) -> pd.DataFrame:
+    chiffres = entrepot.requete("export_couverture", **parametres)
+    eleves = entrepot.requete("export_couverture_eleves", division=parametres["division"],
+                              etablissement=parametres["etablissement"])
+    situations = entrepot.requete("situations_index")
+    # Each row's student, as a position in the small table (-1, missing, if a refresh came in between).
+    position = pd.Index(eleves["eleve_id"]).get_indexer(chiffres["eleve_id"])
+    idents, liste_idents = pd.factorize(eleves["identifiant"])
+    divisions, liste_divisions = pd.factorize(eleves["division"])
+    rangs = np.where(position >= 0, position, 0)
+    # A code may name a situation of several référentiels (1.1.1): one category for all of them.
+    codes_situations, liste_situations = pd.factorize(situations["code"])
+
+    def categorie(codes, categories):
+        return pd.Categorical.from_codes(np.where(position >= 0, codes[rangs], -1), categories=categories)
+
+    return pd.DataFrame({
+        "eleve": categorie(idents, pd.Index(liste_idents, dtype=object)),
+        "division": categorie(divisions, pd.Index(liste_divisions, dtype=object)),
+        "situation": pd.Categorical.from_codes(codes_situations[chiffres["situation"].to_numpy(dtype=np.int64)],
+                                               categories=pd.Index(liste_situations, dtype=object)),
+        "nb_fiches": chiffres["nb_fiches"].to_numpy(dtype=np.int64),
+        "nb_reelles": chiffres["nb_reelles"].to_numpy(dtype=np.int64),
+        "max_complexite": chiffres["max_complexite"].astype("Int64").array,
+        "max_aleas": chiffres["max_aleas"].astype("Int64").array,
+        "statut": pd.Categorical.from_codes(chiffres["statut"].to_numpy(dtype=np.int64),
+                                            categories=[s.value for s in ORDRE_STATUTS]),
     })
-    return sortie.reset_index(drop=True)
 
 
 @dataclass

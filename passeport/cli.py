@@ -263,23 +263,33 @@ def _entrepot(engine: Engine):
 
 
 def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
-    from analytics import export_couverture
-    from analytics.exports import lignes_csv
+    from analytics import export_couverture, fichier_couverture
 
+    format_ = args.format.strip().lower()
+    if format_ not in fichier_couverture.FORMATS:
+        raise ErreurCommande(f"Format inconnu : « {args.format} ». Formats possibles : csv (par défaut), parquet, "
+                             "ou xlsx pour une seule division (--division).")
+    if format_ == "xlsx" and not args.division:
+        raise ErreurCommande("Le format xlsx est réservé à une division (--division) : une académie dépasse le "
+                             "million de lignes d'une feuille de calcul. Pour tout exporter : --format csv ou parquet.")
     _base_prete(engine)
     with Session(engine) as session:
-        division_id = _division(session, args.division, args.annee).id if args.division else None
+        division = _division(session, args.division, args.annee) if args.division else None
+        division_id, nom, annee = (division.id, division.nom, division.annee_scolaire) if division else (None,) * 3
     entrepot = _entrepot(engine)
     try:
         df = export_couverture(entrepot, division_id=division_id)
     finally:
         entrepot.fermer()
     try:
-        n = ecrire_csv(args.sortie, list(df.columns), lignes_csv(df))
+        if format_ == "xlsx":
+            n = fichier_couverture.ecrire_xlsx(df, args.sortie, nom, annee)
+        else:
+            n = fichier_couverture.ecrire(df, args.sortie, format_)
     except OSError as exc:
-        raise ErreurCommande(f"Impossible d'écrire {exc.filename} ({_raison(exc)}).") from None
+        raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
     eleves = df["eleve"].nunique()
-    print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie}.")
+    print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie} ({format_}).")
 
 
 def cmd_exporter_dossier_ccf(engine: Engine, args: argparse.Namespace) -> None:
@@ -544,6 +554,8 @@ def construire_parseur() -> argparse.ArgumentParser:
     pc.add_argument("--division", metavar="D", help="nom de la division (par défaut : toutes)")
     pc.add_argument("--annee", metavar="AAAA-AAAA", help="année scolaire, si plusieurs divisions portent ce nom")
     pc.add_argument("--sortie", required=True, metavar="FICHIER")
+    pc.add_argument("--format", default="csv", metavar="csv|parquet|xlsx",
+                    help="csv (par défaut, format d'échange), parquet, ou xlsx pour une seule division")
     pc.set_defaults(action=cmd_exporter_couverture)
     pd = quoi.add_parser("dossier-ccf", help="dossiers CCF d'une division pour une épreuve : un PDF par élève et la "
                                              "synthèse (PDF, xlsx), en ZIP")

@@ -1,0 +1,176 @@
+"""The académie-wide outputs: the coverage export (in the app, and `passeport exporter couverture --format`).
+
+The expected CSV files under tests/attendus/ were written by the implementation before issue 15 (pandas rows sorted
+by name, then csv.writer cell by cell) on tests/petite_academie.py: the new one must give the same bytes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import analytics
+from analytics import fichier_couverture
+from analytics.exports import lignes_csv
+from passeport.cli import main
+from passeport.csvio import csv_octets
+from passeport.db import creer_engine
+from tests.petite_academie import creer_petite_academie
+
+ATTENDUS = Path(__file__).parent / "attendus"
+COLONNES = ["eleve", "division", "situation", "nb_fiches", "nb_reelles", "max_complexite", "max_aleas", "statut"]
+
+pytestmark = [pytest.mark.store, pytest.mark.cli]
+
+
+@pytest.fixture
+def academie(db_env):
+    engine = creer_engine(db_env)
+    from passeport.schema import initialiser
+
+    initialiser(engine)
+    a = creer_petite_academie(engine)
+    engine.dispose()
+    e = analytics.Entrepot(db_env)
+    e.actualiser()
+    yield a, e
+    e.fermer()
+
+
+def test_the_export_in_numbers_written_by_hand(academie):
+    a, e = academie
+    df = analytics.export_couverture(e)
+    assert list(df.columns) == COLONNES
+    # 4 GA students × 55 situations + Noé's 37 AGORA situations; the inactive INE7 is not there.
+    assert len(df) == 4 * 55 + 37
+    # By division name (« "B" 1GA » < « -2GA;B » < 1GA1 < 2AG1), then identifiant (INE0 before INE1, created later).
+    assert list(dict.fromkeys(df["eleve"])) == ["@E5", "=1+1", "INE0", "INE1", "INE2"]
+    assert list(df["situation"][:3]) == ["1.1.1", "1.1.2", "1.1.3"]
+
+    def ligne(eleve, situation):
+        r = df[(df["eleve"] == eleve) & (df["situation"] == situation)]
+        assert len(r) == 1
+        return [None if pd.isna(v) else v for v in r.iloc[0].tolist()]
+
+    assert ligne("INE1", "1.1.1") == ["INE1", "1GA1", "1.1.1", 2, 1, 1, 1, "evaluable"]
+    assert ligne("INE1", "1.1.2") == ["INE1", "1GA1", "1.1.2", 1, 1, 2, 0, "une_fois"]
+    assert ligne("INE1", "4.1.1") == ["INE1", "1GA1", "4.1.1", 0, 0, None, None, "non_traversee"]  # deleted fiche
+    assert ligne("INE0", "1.1.3") == ["INE0", "1GA1", "1.1.3", 2, 0, 1, 0, "repetee"]
+    assert ligne("INE2", "1.1.1") == ["INE2", "2AG1", "1.1.1", 1, 1, 3, 0, "une_fois"]
+    assert ligne("=1+1", "2.1.1") == ["=1+1", "-2GA;B", "2.1.1", 1, 0, 1, 0, "une_fois"]
+    assert df["nb_fiches"].sum() == 2 + 1 + 2 + 1 + 1
+    # A division, an établissement.
+    division = analytics.export_couverture(e, division_id=a.divisions["1GA1"])
+    assert list(dict.fromkeys(division["eleve"])) == ["INE0", "INE1"] and len(division) == 110
+    autre = analytics.export_couverture(e, etablissement_id=a.etablissements["0350002B"])
+    assert list(dict.fromkeys(autre["eleve"])) == ["@E5"] and autre["nb_fiches"].sum() == 0
+
+
+def test_cli_csv_is_byte_for_byte_the_former_export(academie, tmp_path, capsys):
+    sortie = tmp_path / "couverture.csv"
+    assert main(["exporter", "couverture", "--sortie", str(sortie)]) == 0
+    assert "257 ligne(s) exportée(s) (5 élève(s))" in capsys.readouterr().out
+    assert sortie.read_bytes() == (ATTENDUS / "couverture_petite_academie.csv").read_bytes()
+    division = tmp_path / "division.csv"
+    assert main(["exporter", "couverture", "--division=-2GA;B", "--format", "csv", "--sortie", str(division)]) == 0
+    assert division.read_bytes() == (ATTENDUS / "couverture_petite_academie_division.csv").read_bytes()
+
+
+def test_csv_neutralises_and_quotes_the_texts(academie):
+    _, e = academie
+    octets = fichier_couverture.octets_csv(analytics.export_couverture(e))
+    assert octets.startswith("\ufeffeleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut\r\n"
+                             .encode())
+    lignes = octets.decode("utf-8-sig").split("\r\n")
+    assert lignes[1] == "'@E5;\"\"\"B\"\" 1GA\";1.1.1;0;0;;;non_traversee"
+    assert "'=1+1;\"'-2GA;B\";2.1.1;1;0;1;0;une_fois" in lignes
+    assert lignes[-1] == "" and len(lignes) == 1 + 257 + 1
+
+
+def test_csv_is_the_csv_module_on_odd_texts():
+    """Texts a spreadsheet or a CSV reader could misread: the same bytes as passeport.csvio's writer."""
+    textes = ["-3", "+33 6", "'=x", "\tTab", "a\r\nb", 'dit "non"', "", "é;è", "@", "=", "ok"]
+    df = pd.DataFrame({
+        "eleve": pd.Categorical(textes), "division": pd.Categorical(["1GA1"] * len(textes)),
+        "situation": pd.Categorical(["1.1.1"] * len(textes)), "nb_fiches": range(len(textes)),
+        "nb_reelles": [0] * len(textes), "max_complexite": pd.array([None, 1] + [2] * 9, dtype="Int64"),
+        "max_aleas": pd.array([0] * 10 + [None], dtype="Int64"),
+        "statut": pd.Categorical(["une_fois"] * len(textes)),
+    })
+    attendu = csv_octets(list(df.columns), lignes_csv(df.astype(object)))
+    assert fichier_couverture.octets_csv(df) == attendu
+
+
+def test_cli_parquet_reads_back_equal(academie, tmp_path, capsys):
+    _, e = academie
+    sortie = tmp_path / "couverture.parquet"
+    assert main(["exporter", "couverture", "--format", "parquet", "--sortie", str(sortie)]) == 0
+    assert "257 ligne(s) exportée(s) (5 élève(s))" in capsys.readouterr().out
+    table = pq.read_table(sortie)
+    assert table.column_names == COLONNES and table.num_rows == 257
+    assert str(table.schema.field("eleve").type) == "string"
+    assert str(table.schema.field("max_complexite").type) == "int64"
+    relu = table.to_pandas(types_mapper={"int64": pd.Int64Dtype()}.get)
+    attendu = analytics.export_couverture(e)
+    pd.testing.assert_frame_equal(relu.astype(object), attendu.astype(object), check_dtype=False)
+    assert relu.iloc[1].tolist()[:3] == ["@E5", '"B" 1GA', "1.1.2"]  # texts as they are: no quote added
+
+
+def test_cli_xlsx_for_a_division_only(academie, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    refus = tmp_path / "academie.xlsx"
+    assert main(["exporter", "couverture", "--format", "xlsx", "--sortie", str(refus)]) == 1
+    assert "réservé à une division" in capsys.readouterr().err and not refus.exists()
+    sortie = tmp_path / "division.xlsx"
+    assert main(["exporter", "couverture", "--division", "1GA1", "--format", "xlsx", "--sortie", str(sortie)]) == 0
+    feuille = load_workbook(sortie)["Couverture"]
+    lignes = [[c.value for c in r] for r in feuille.iter_rows()]
+    entete = lignes.index(COLONNES)
+    assert lignes[entete + 1] == ["INE0", "1GA1", "1.1.1", 0, 0, None, None, "non_traversee"]
+    assert len(lignes) - entete - 1 == 110
+
+
+@pytest.mark.parametrize("format_", ["xls", "json", ""])
+def test_a_bad_format_gets_a_french_message_and_writes_nothing(academie, tmp_path, capsys, format_):
+    sortie = tmp_path / "x.out"
+    assert main(["exporter", "couverture", "--format", format_, "--sortie", str(sortie)]) == 1
+    erreur = capsys.readouterr().err
+    assert f"Format inconnu : « {format_} »" in erreur and "csv (par défaut), parquet" in erreur
+    assert not sortie.exists()
+
+
+def test_an_unwritable_file_gets_a_french_message(academie, tmp_path, capsys):
+    for format_ in ("csv", "parquet"):
+        assert main(["exporter", "couverture", "--format", format_,
+                     "--sortie", str(tmp_path / "absent" / "x")]) == 1
+        assert "Impossible d'écrire" in capsys.readouterr().err
+
+
+def _ancien_export(e) -> pd.DataFrame:
+    """The export before issue 15 (analytics.couverture.export_couverture then), kept as the reference."""
+    df = analytics.couverture(e)
+    df = df.sort_values(["division", "identifiant", "ordre"], kind="stable")
+    return pd.DataFrame({
+        "eleve": df["identifiant"], "division": df["division"], "situation": df["situation"],
+        "nb_fiches": df["nb_fiches"].astype(int), "nb_reelles": df["nb_reelles"].astype(int),
+        "max_complexite": df["max_complexite"].astype("Int64"), "max_aleas": df["max_aleas"].astype("Int64"),
+        "statut": df["statut"],
+    }).reset_index(drop=True)
+
+
+def test_the_demo_school_exports_as_before(demo_db_url):
+    e = analytics.Entrepot(demo_db_url)
+    e.actualiser()
+    try:
+        ancien, nouveau = _ancien_export(e), analytics.export_couverture(e)
+    finally:
+        e.fermer()
+    assert len(nouveau) == 72 * 55
+    pd.testing.assert_frame_equal(nouveau.astype(object), ancien.astype(object))
+    tampon = io.BytesIO()
+    fichier_couverture.ecrire_csv(nouveau, tampon)
+    assert tampon.getvalue() == csv_octets(list(ancien.columns), lignes_csv(ancien))
