@@ -1,19 +1,35 @@
-"""A DuckDB copy of the store, read into Arrow (ADBC for PostgreSQL) and refreshed only when the store changed.
+"""A persistent DuckDB copy of the store, refreshed from the store's change log in O(changes).
 
-The fiches carry a change stamp (``fiche.modifiee_le``, bumped by every save, deletion, restoration or retenue):
-a refresh re-reads only the fiches changed since the last one. The small tables (students, divisions,
-positionnements) are read again at each refresh and replaced when their content differs. Results of queries are
-memoised per stamp, so a page that runs again without any change in the store costs no query at all.
+- The copy is a DuckDB file under the analytics folder (PASSEPORT_ANALYTIQUE_DOSSIER, default
+  ``<data>/analytique``), one per server instance: its name comes from a hash of the store's URL (without password)
+  and a slot number; a slot is held by a lock file for the life of the Entrepot, so a second process (or a second
+  Entrepot in the same process) takes slot 2, 3…
+- Its ``meta`` table says what it holds: format version, store generation, last change number applied. A missing,
+  damaged or stale copy (other format, other generation, or older than the log's ``plancher``) is rebuilt fully, in
+  a child process through Arrow batches (analytics/construction.py), or in process for a small store; otherwise
+  the copy starts warm and applies only the changes since its number.
+- A refresh reads the stamp (one row); when it moved, the log rows after the copy's number, and re-reads only the
+  fiches (with their positionnements), students and divisions they name, by joins on the log (one query each
+  whatever the number of changes); it applies them in one DuckDB transaction.
+- Readers never wait for each other: each thread queries through its own cursor of the one DuckDB connection; a
+  refresh writes in a transaction, readers keep the previous state until it commits.
+- Results are memoised by what they read: a query over one division (or one of its students) is keyed by that
+  division's stamp (the last change touching it), a query over a school or the académie by the global number. A
+  change in one class leaves the other classes' results warm.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
+import os
+import subprocess
+import sys
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -21,54 +37,41 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy.engine import make_url
 
-from passeport import referentiel
-from passeport.db import normaliser_url, url_configuree
+from analytics import construction
+from analytics.construction import TABLES, sql
+from passeport.changements import Estampille
+from passeport.db import dossier_donnees, normaliser_url, url_configuree
 
-SQL = Path(__file__).resolve().parent / "sql"
-PETITES_TABLES = ("eleves", "divisions", "positionnements")
-MEMOIRE_MAX = 512  # memoised results kept for the current stamp
+MEMOIRE_MAX = 512  # memoised results kept (least recently used dropped first)
+RACINE = Path(__file__).resolve().parent.parent
 
+# Queries whose result depends only on the division given (or the given student's division): keyed by its stamp.
+# Any other query (a school, the académie, or an unknown scope) is keyed by the global change number.
+PAR_DIVISION = {"couverture", "fiches_eleves", "derniere_ecriture"}
 
-@cache
-def sql(nom: str) -> str:
-    """The text of analytics/sql/<nom>.sql."""
-    return (SQL / f"{nom}.sql").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Estampille:
-    """What identifies a state of the store for the analytics."""
-
-    fiches: int
-    derniere_modification: object  # as the store returns it (text for SQLite, datetime for PostgreSQL)
-    sommes: tuple[int, int, int]  # versions, deleted, retained: see sql/store/estampille.sql
-    petites_tables: int  # hash of the small tables' content
-
-    def __str__(self) -> str:
-        return f"{self.fiches}:{self.derniere_modification}:{self.petites_tables:x}"
+__all__ = ["Entrepot", "Estampille", "entrepot", "sql", "url_analytique", "dossier_analytique"]
 
 
-# A change re-reads the fiches modified since the last stamp minus this margin: a transaction that took its
-# timestamp before the last stamp but committed after it is still read (and small clock differences between
-# application servers do not lose a change).
-MARGE = dt.timedelta(minutes=2)
+def url_analytique() -> str:
+    """The store the analytics read: PASSEPORT_ANALYTIQUE_URL (e.g. a PostgreSQL streaming replica), else the
+    application's store (DATABASE_URL or the SQLite file under the data folder)."""
+    return normaliser_url(os.environ.get("PASSEPORT_ANALYTIQUE_URL") or url_configuree())
 
 
-def _reculer(derniere):
-    """``derniere`` minus MARGE, in the store's own type (text for SQLite, datetime for PostgreSQL)."""
-    if isinstance(derniere, str):
-        instant = dt.datetime.fromisoformat(derniere) - MARGE
-        return instant.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return derniere - MARGE
+def dossier_analytique() -> Path:
+    """Where the persistent copies live: PASSEPORT_ANALYTIQUE_DOSSIER, else ``<data>/analytique``."""
+    return Path(os.environ.get("PASSEPORT_ANALYTIQUE_DOSSIER") or dossier_donnees() / "analytique")
 
 
 class _Magasin:
-    """Reads the store into Arrow: ADBC for PostgreSQL; Python's own sqlite3 for SQLite.
+    """Reads the store into Arrow in the application's process: ADBC for PostgreSQL; Python's own sqlite3 for SQLite
+    (only small reads here: a refresh's changed rows, or a small store's full build).
 
     Why not ADBC for SQLite too: its driver carries its own copy of the SQLite library. Two copies in one process
     do not see each other's POSIX locks, so closing one copy's file releases the other's locks; in WAL mode the
     application's next connection then fails with "disk I/O error" (seen here in the test suite; SQLite's
-    "How To Corrupt An SQLite Database File", §2.2.1). Python's sqlite3 is the copy SQLAlchemy already uses."""
+    "How To Corrupt An SQLite Database File", §2.2.1). Python's sqlite3 is the copy SQLAlchemy already uses. Large
+    SQLite reads go through ADBC in a child process (analytics/construction.py)."""
 
     def __init__(self, url: str):
         parsed = make_url(normaliser_url(url))
@@ -79,7 +82,6 @@ class _Magasin:
             self._cible = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
         else:
             raise ValueError(f"Base non prise en charge par les analyses : {self.backend}")
-
         self._ouverte = None  # PostgreSQL: one connection kept between refreshes (opening one costs ~35 ms)
 
     def connecter(self):
@@ -120,114 +122,423 @@ class _Magasin:
             curseur.execute(requete, parameters=parametres or None)
             return curseur.fetch_arrow_table()
 
+    def taille(self, connexion) -> int:
+        """An upper bound of the number of fiches, read from the primary key's index (no scan)."""
+        valeur = self.lire(connexion, "SELECT COALESCE(max(id), 0) AS n FROM fiche").column(0)[0].as_py()
+        return int(valeur or 0)
+
+
+# Re-reads of what the log names after a number: one query each, joined on the log (no list of ids to send).
+def _relire(table: str, genre: str, colonne: str) -> str:
+    return (sql(f"store/{table}") + f" WHERE {colonne} IN "
+            f"(SELECT cle FROM analytique_changement WHERE numero > $1 AND genre = '{genre}')")
+
+
+RELECTURES = {  # table of the copy → (genre in the log, query on the store, column of the copy to delete by)
+    "fiches": ("fiche", lambda: _relire("fiches", "fiche", "f.id"), "id"),
+    "positionnements": ("fiche", lambda: _relire("positionnements", "fiche", "fiche_id"), "fiche_id"),
+    "eleves": ("eleve", lambda: _relire("eleves", "eleve", "e.id"), "id"),
+    "divisions": ("division", lambda: _relire("divisions", "division", "id"), "id"),
+}
+
+
+def _cle_du_magasin(url: str) -> str:
+    """A file name part for the store (no password in it)."""
+    sans_secret = make_url(normaliser_url(url)).render_as_string(hide_password=True)
+    return hashlib.sha256(sans_secret.encode()).hexdigest()[:16]
+
+
+def _reserver(dossier: Path, cle: str, depuis: int = 1):
+    """The first free slot from ``depuis``: (slot, its DuckDB file, the open lock file held while we use it).
+
+    flock() locks belong to an open file: a second Entrepot of the same store, in this process or another, finds
+    the slot taken and goes on to the next one."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    for slot in range(depuis, depuis + 1000):
+        verrou = open(dossier / f"{cle}-{slot}.verrou", "a+")  # noqa: SIM115 (held for the Entrepot's life)
+        try:
+            fcntl.flock(verrou, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            verrou.close()
+            continue
+        return slot, dossier / f"{cle}-{slot}.duckdb", verrou
+    raise RuntimeError(f"Aucun emplacement libre pour la copie d'analyse dans {dossier}")
+
+
+def _supprimer(fichier: Path) -> None:
+    for chemin in (fichier, Path(f"{fichier}.wal")):
+        chemin.unlink(missing_ok=True)
+
+
+def _liberer(duck, verrou) -> None:
+    """Close the DuckDB connection and give the slot back (also run when an Entrepot is garbage-collected)."""
+    try:
+        duck.close()
+    except Exception:  # noqa: BLE001 (closing twice, or after a failed open)
+        pass
+    try:
+        fcntl.flock(verrou, fcntl.LOCK_UN)
+    finally:
+        verrou.close()
+
+
+class _Boite:
+    """Holds the current DuckDB connection so that the finalizer closes the right one."""
+
+    duck = None
+
 
 class Entrepot:
-    """The analytics' copy of one store. Thread-safe: refreshes and queries take the same lock."""
+    """The analytics' persistent copy of one store. Thread-safe; queries never wait for each other."""
 
-    def __init__(self, url: str | None = None):
-        self.url = normaliser_url(url or url_configuree())
+    # Stores with more fiches than this are built in a child process (Arrow batches through ADBC); smaller ones in
+    # process (a child costs about half a second to start). Tests set it to 0 to exercise the child.
+    SEUIL_CONSTRUCTION_SEPAREE = 30_000
+
+    def __init__(self, url: str | None = None, *, dossier: Path | str | None = None):
+        self.url = normaliser_url(url or url_analytique())
         self._magasin = _Magasin(self.url)
-        self._duck = duckdb.connect()
-        self._verrou = threading.RLock()
-        self._estampille: Estampille | None = None
-        self._empreintes: dict[str, int] = {}
+        self.dossier = Path(dossier) if dossier else dossier_analytique()
+        self._verrou = threading.Lock()  # the refresh (and a rebuild's swap) only
+        self._verrou_memoire = threading.Lock()
+        self._local = threading.local()
         self._memoire: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-        self.lectures_de_fiches = 0  # fiches read from the store since creation (tests and benchmarks look at it)
-        with self._verrou:
-            self._duck.execute(sql("schema"))
-            self._duck.execute(sql("macros"))
-            self._duck.register("lot", _situations())
-            self._duck.execute("INSERT INTO situations SELECT * FROM lot")
-            self._duck.unregister("lot")
+        self._estampille: Estampille | None = None
+        self._meta: tuple[str, str, int] | None = None  # (format, generation, numero) of the file as opened
+        self._base = 0  # stamp of every division not changed since the copy was opened or rebuilt
+        self._tampons: dict[int, int] = {}  # division id → last change number touching it
+        self._division_de: dict[int, int | None] = {}  # student id → division id
+        # Counters for tests and benchmarks.
+        self.actualisations = 0  # refreshes that asked the store
+        self.lectures_de_fiches = 0  # fiches read from the store
+        self.constructions = 0  # full builds
+        self._boite = _Boite()
+        self.slot, self.fichier, verrou = self._ouvrir()
+        self._finaliseur = weakref.finalize(self, lambda b, v: _liberer(b.duck, v), self._boite, verrou)
+
+    # --- The file ---------------------------------------------------------------------------------------------
+
+    @property
+    def _duck(self) -> duckdb.DuckDBPyConnection:
+        return self._boite.duck
+
+    def _ouvrir(self):
+        """Take a slot and open its file; read its meta (None when missing, damaged or of another format)."""
+        cle = _cle_du_magasin(self.url)
+        depuis = 1
+        while True:
+            slot, fichier, verrou = _reserver(self.dossier, cle, depuis)
+            try:
+                self._boite.duck, self._meta = _ouvrir_fichier(fichier)
+            except duckdb.IOException as erreur:
+                if "lock" not in str(erreur).lower():
+                    raise
+                # Held by a process that does not use the slot's lock file: take the next slot.
+                fcntl.flock(verrou, fcntl.LOCK_UN)
+                verrou.close()
+                depuis = slot + 1
+                continue
+            return slot, fichier, verrou
 
     @property
     def estampille(self) -> Estampille | None:
+        """(generation, last change number applied, the log's plancher when last read); None before the first
+        refresh."""
         return self._estampille
 
+    # --- Refresh ----------------------------------------------------------------------------------------------
+
     def actualiser(self) -> Estampille:
-        """Bring the copy up to date with the store; cheap when nothing changed. Returns the current stamp."""
+        """Bring the copy up to date with the store: one row read when nothing changed. Returns the stamp."""
         with self._verrou:
+            self.actualisations += 1
             connexion = self._magasin.connecter()
             try:
                 ligne = self._magasin.lire(connexion, sql("store/estampille")).to_pylist()[0]
-                nombre, derniere = ligne["nombre"], ligne["derniere"]
-                sommes = (int(ligne["versions"]), int(ligne["supprimees"]), int(ligne["retenues"]))
-                petites = self._actualiser_petites_tables(connexion)
-                ancienne = self._estampille
-                if ancienne is None or (nombre, derniere, sommes) != (
-                        ancienne.fiches, ancienne.derniere_modification, ancienne.sommes):
-                    self._actualiser_fiches(connexion, nombre, ancienne)
+                magasin = Estampille(str(ligne["generation"]), int(ligne["numero"]), int(ligne["plancher"]))
+                self._mettre_a_jour(connexion, magasin)
             except Exception:
                 self._magasin.rendre(connexion, en_erreur=True)
                 raise
-            else:
-                self._magasin.rendre(connexion)
-            self._estampille = Estampille(nombre, derniere, sommes, petites)
-            if ancienne != self._estampille:
-                self._memoire.clear()
+            self._magasin.rendre(connexion)
             return self._estampille
 
-    def _actualiser_petites_tables(self, connexion) -> int:
-        for table in PETITES_TABLES:
-            lot = self._magasin.lire(connexion, sql(f"store/{table}"))
-            empreinte = hash(tuple(map(tuple, lot.sort_by("id").to_pydict().values())))
-            if self._empreintes.get(table) != empreinte:
-                self._charger(f"charger_{table}", lot)
-                self._empreintes[table] = empreinte
-        return hash(tuple(self._empreintes[t] for t in PETITES_TABLES)) & 0xFFFFFFFF
+    def _mettre_a_jour(self, connexion, magasin: Estampille) -> None:
+        meta = self._meta
+        if meta is None or meta[0] != construction.version_du_format() or meta[1] != magasin.generation \
+                or meta[2] < magasin.plancher:
+            self._reconstruire(connexion)
+        elif self._estampille is None:
+            self._demarrer(meta)
+        if self._meta[2] != magasin.numero:
+            self._appliquer(connexion, self._meta[2])
+        self._estampille = Estampille(self._meta[1], self._meta[2], magasin.plancher)
 
-    def _actualiser_fiches(self, connexion, nombre: int, ancienne: Estampille | None) -> None:
-        if ancienne is not None and ancienne.derniere_modification is not None:
-            # Only the fiches changed since the last refresh; ">=" because several changes share a timestamp.
-            lot = self._magasin.lire(connexion, sql("store/fiches") + " WHERE f.modifiee_le >= $1",
-                                     (_reculer(ancienne.derniere_modification),))
-            self._charger("charger_fiches", lot)
-            self.lectures_de_fiches += lot.num_rows
-            # fetchall, not fetchone: an unfinished result would block the next register() of DuckDB.
-            if self._duck.execute("SELECT count(*) FROM fiches").fetchall()[0][0] == nombre:
-                return
-            # A fiche vanished from the store (never done by the application): read everything again.
-        self._duck.execute("DELETE FROM fiches")
-        lot = self._magasin.lire(connexion, sql("store/fiches"))
-        self._charger("charger_fiches", lot)
-        self.lectures_de_fiches += lot.num_rows
+    def _demarrer(self, meta) -> None:
+        """A warm start: the copy's stamps start at its number, the students' divisions come from the copy."""
+        self._base = meta[2]
+        self._tampons.clear()
+        self._division_de = dict(self._duck.execute("SELECT id, division_id FROM eleves").fetchall())
+        with self._verrou_memoire:
+            self._memoire.clear()
 
-    def _charger(self, requete: str, lot: pa.Table) -> None:
-        self._duck.register("lot", lot)
+    def _reconstruire(self, connexion) -> None:
+        """A full build: in a child process for a large store, in this process for a small one."""
+        self.constructions += 1
+        separee = self._magasin.taille(connexion) > self.SEUIL_CONSTRUCTION_SEPAREE
+        if separee:
+            neuf = self.fichier.with_name(f"{self.fichier.stem}.construction-{os.getpid()}.duckdb")
+            _construire_a_part(self.url, neuf)
+            if self._estampille is None:
+                # Nobody reads this copy yet: swap the files.
+                _liberer_connexion(self._boite)
+                _supprimer(self.fichier)
+                os.replace(neuf, self.fichier)
+                self._boite.duck, self._meta = _ouvrir_fichier(self.fichier)
+            else:
+                self._copier_depuis(neuf)
+                _supprimer(neuf)
+        else:
+            self._construire_ici(connexion)
+        if self._meta is None:
+            raise RuntimeError(f"La copie d'analyse {self.fichier} n'a pas pu être construite.")
+        self._demarrer(self._meta)
+
+    def _construire_ici(self, connexion) -> None:
+        """Read every table (small store) and replace the copy's content in one transaction."""
+        if self._meta is None or not _a_le_schema(self._duck):
+            _liberer_connexion(self._boite)
+            _supprimer(self.fichier)
+            self._boite.duck = duckdb.connect(str(self.fichier))
+            construction.creer(self._duck)
+        ligne = self._magasin.lire(connexion, sql("store/estampille")).to_pylist()[0]
+        lots = {t: self._magasin.lire(connexion, sql(f"store/{t}")) for t in TABLES}
+        duck = self._duck
+        duck.begin()
         try:
-            self._duck.execute(sql(requete))
+            for table in TABLES:
+                duck.execute(f"DELETE FROM {table}")
+                construction.charger(duck, table, lots[table])
+            construction.ecrire_meta(duck, str(ligne["generation"]), int(ligne["numero"]))
+            duck.commit()
+        except Exception:
+            duck.rollback()
+            raise
+        self.lectures_de_fiches += lots["fiches"].num_rows
+        self._meta = _lire_meta(duck)
+
+    def _copier_depuis(self, neuf: Path) -> None:
+        """Replace the live copy's content by a new file's, in one transaction (readers keep the old state)."""
+        duck = self._duck
+        duck.execute(f"ATTACH '{neuf}' AS nouveau (READ_ONLY)")
+        try:
+            duck.begin()
+            try:
+                for table in (*TABLES, "meta"):
+                    duck.execute(f"DELETE FROM {table}")
+                    duck.execute(f"INSERT INTO {table} SELECT * FROM nouveau.{table}")
+                duck.commit()
+            except Exception:
+                duck.rollback()
+                raise
         finally:
-            self._duck.unregister("lot")
+            duck.execute("DETACH nouveau")
+        self._meta = _lire_meta(duck)
+
+    def _appliquer(self, connexion, depuis: int) -> None:
+        """Apply the changes logged after ``depuis``: re-read what they name, replace it in one transaction."""
+        journal = self._magasin.lire(connexion, sql("store/changements"), (depuis,))
+        if journal.num_rows == 0:
+            return
+        genres = set(journal.column("genre").to_pylist())
+        lots = {table: self._magasin.lire(connexion, requete(), (depuis,))
+                for table, (genre, requete, _colonne) in RELECTURES.items() if genre in genres}
+        numero = max(journal.column("numero").to_pylist())
+        duck = self._duck
+        duck.register("journal", journal)
+        try:
+            duck.begin()
+            try:
+                for table, lot in lots.items():
+                    genre, _requete, colonne = RELECTURES[table]
+                    duck.execute(f"DELETE FROM {table} WHERE {colonne} IN "
+                                 f"(SELECT cle FROM journal WHERE genre = '{genre}')")
+                    construction.charger(duck, table, lot)
+                duck.execute("UPDATE meta SET numero = ?", [numero])
+                duck.commit()
+            except Exception:
+                duck.rollback()
+                raise
+        finally:
+            duck.unregister("journal")
+        if "fiches" in lots:
+            self.lectures_de_fiches += lots["fiches"].num_rows
+        # After the commit only: a result keyed by a new stamp is always computed on the new data.
+        for numero_, genre, cle, division in zip(*(journal.column(c).to_pylist()
+                                                   for c in ("numero", "genre", "cle", "division_id"))):
+            if division is not None:
+                self._tampons[division] = max(self._tampons.get(division, 0), numero_)
+            if genre == "division":
+                self._tampons[cle] = max(self._tampons.get(cle, 0), numero_)
+        if "eleves" in lots:
+            for cle, division in zip(lots["eleves"].column("id").to_pylist(),
+                                     lots["eleves"].column("division_id").to_pylist()):
+                self._division_de[cle] = division
+        self._meta = (self._meta[0], self._meta[1], numero)
+
+    # --- Queries ----------------------------------------------------------------------------------------------
+
+    def _curseur(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the copy (a cursor is not shared between threads)."""
+        local = self._local
+        if getattr(local, "duck", None) is not self._duck:
+            local.duck, local.curseur = self._duck, self._duck.cursor()
+        return local.curseur
+
+    def tampon(self, *, division_id: int | None = None, eleve_id: int | None = None) -> tuple:
+        """What a result over a division (or a student, through their division) depends on; the global number
+        when neither is given."""
+        if self._estampille is None:
+            self.actualiser()
+        if division_id is None and eleve_id is not None:
+            division_id = self._division_de.get(int(eleve_id))
+        if division_id is None:
+            return ("global", self._estampille.numero)
+        return ("division", int(division_id), max(self._base, self._tampons.get(int(division_id), 0)))
+
+    def _tampon_de_requete(self, nom: str, parametres: dict) -> tuple:
+        if nom in PAR_DIVISION and parametres.get("etablissement") is None:
+            if parametres.get("division") is not None:
+                return self.tampon(division_id=parametres["division"])
+            if parametres.get("eleve") is not None:
+                return self.tampon(eleve_id=parametres["eleve"])
+        return self.tampon()
 
     def requete(self, nom: str, **parametres) -> pd.DataFrame:
-        """Run analytics/sql/<nom>.sql with its $parameters on the current copy; memoised per stamp."""
-        cle = (nom, tuple(sorted((k, _hashable(v)) for k, v in parametres.items())))
-        with self._verrou:
-            if self._estampille is None:
-                self.actualiser()
+        """Run analytics/sql/<nom>.sql with its $parameters on the copy; memoised by the stamp of what it reads."""
+        cle = (nom, tuple(sorted((k, _hashable(v)) for k, v in parametres.items())),
+               self._tampon_de_requete(nom, parametres))
+        with self._verrou_memoire:
             if cle in self._memoire:
                 self._memoire.move_to_end(cle)
                 return self._memoire[cle].copy()
-            resultat = self._duck.execute(sql(nom), parametres).df()
+        resultat = self._curseur().execute(sql(nom), parametres).df()
+        self._retenir(cle, resultat)
+        return resultat.copy()
+
+    def memoiser(self, cle: tuple, calcul: Callable[[], pd.DataFrame], *, division_id: int | None = None,
+                 eleve_id: int | None = None) -> pd.DataFrame:
+        """Memoise a result computed in Python from queries: keyed by the division's stamp when it reads one
+        division (or one student, ``eleve_id``), else by the global number."""
+        cle = (cle, self.tampon(division_id=division_id, eleve_id=eleve_id))
+        with self._verrou_memoire:
+            if cle in self._memoire:
+                self._memoire.move_to_end(cle)
+                return self._memoire[cle].copy()
+        resultat = calcul()
+        self._retenir(cle, resultat)
+        return resultat.copy()
+
+    def _retenir(self, cle: tuple, resultat: pd.DataFrame) -> None:
+        with self._verrou_memoire:
             self._memoire[cle] = resultat
             while len(self._memoire) > MEMOIRE_MAX:
                 self._memoire.popitem(last=False)
-            return resultat.copy()
 
-    def memoiser(self, cle: tuple, calcul: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """Memoise a result computed in Python from queries, for the current stamp."""
-        with self._verrou:
-            if cle not in self._memoire:
-                self._memoire[cle] = calcul()
-                while len(self._memoire) > MEMOIRE_MAX:
-                    self._memoire.popitem(last=False)
-            self._memoire.move_to_end(cle)
-            return self._memoire[cle].copy()
+    def en_memoire(self, nom: str, **parametres) -> bool:
+        """Whether ``requete(nom, **parametres)`` would be answered from memory (tests and benchmarks)."""
+        cle = (nom, tuple(sorted((k, _hashable(v)) for k, v in parametres.items())),
+               self._tampon_de_requete(nom, parametres))
+        with self._verrou_memoire:
+            return cle in self._memoire
+
+    def table(self, nom: str) -> pd.DataFrame:
+        """A whole table of the copy, sorted on every column (tests compare copies with it)."""
+        curseur = self._curseur()
+        colonnes = [c[0] for c in curseur.execute(f"SELECT * FROM {nom} LIMIT 0").description]
+        return curseur.execute(f"SELECT * FROM {nom} ORDER BY {', '.join(colonnes)}").df()
 
     def fermer(self) -> None:
+        """Close the copy and give its slot back (the file stays for the next start)."""
         with self._verrou:
             self._magasin.fermer()
-            self._duck.close()
+            self._finaliseur()
+
+    @property
+    def ferme(self) -> bool:
+        return not self._finaliseur.alive
+
+
+class VueEpinglee:
+    """An Entrepot seen at one stamp for one page run: ``actualiser()`` returns that stamp without asking the store
+    (the page's services call it several times); everything else is the Entrepot's."""
+
+    def __init__(self, source: Entrepot, estampille: Estampille):
+        self.source = source
+        self._estampille = estampille
+
+    def actualiser(self) -> Estampille:
+        return self._estampille
+
+    @property
+    def estampille(self) -> Estampille:
+        return self._estampille
+
+    def __getattr__(self, nom):
+        return getattr(self.source, nom)
+
+
+def _ouvrir_fichier(fichier: Path):
+    """Open the copy's file: (connection, meta or None). A damaged or foreign file is deleted (then rebuilt)."""
+    try:
+        duck = duckdb.connect(str(fichier))
+    except duckdb.IOException as erreur:
+        if "lock" in str(erreur).lower():
+            raise
+        _supprimer(fichier)
+        return duckdb.connect(str(fichier)), None
+    except Exception:  # noqa: BLE001 (any damage: the copy is rebuilt from the store)
+        _supprimer(fichier)
+        return duckdb.connect(str(fichier)), None
+    try:
+        return duck, _lire_meta(duck)
+    except Exception:  # noqa: BLE001
+        return duck, None
+
+
+def _lire_meta(duck) -> tuple[str, str, int] | None:
+    lignes = duck.execute("SELECT format, generation, numero FROM meta").fetchall()
+    if len(lignes) != 1 or not _a_le_schema(duck):
+        return None
+    format_, generation, numero = lignes[0]
+    return str(format_), str(generation), int(numero)
+
+
+def _a_le_schema(duck) -> bool:
+    try:
+        noms = {r[0] for r in duck.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    except Exception:  # noqa: BLE001
+        return False
+    return {*TABLES, "situations", "meta"} <= noms
+
+
+def _liberer_connexion(boite: _Boite) -> None:
+    if boite.duck is not None:
+        try:
+            boite.duck.close()
+        finally:
+            boite.duck = None
+
+
+def _construire_a_part(url: str, fichier: Path) -> None:
+    """Run analytics/construction.py in a child process (the URL goes through the environment, not argv)."""
+    _supprimer(fichier)
+    env = {**os.environ, "PASSEPORT_CONSTRUCTION_URL": url}
+    fini = subprocess.run([sys.executable, "-m", "analytics.construction", "-", str(fichier)], env=env, cwd=RACINE,
+                          capture_output=True, text=True, check=False)
+    if fini.returncode != 0:
+        _supprimer(fichier)
+        raise RuntimeError(f"La construction de la copie d'analyse a échoué : {fini.stderr.strip()[-2000:]}")
 
 
 def _hashable(valeur):
@@ -236,30 +547,16 @@ def _hashable(valeur):
     return valeur
 
 
-@cache
-def _situations() -> pa.Table:
-    """Every situation of every shipped référentiel, with its rank in the référentiel's order."""
-    lignes = []
-    for ref in referentiel.verifier_tous():
-        for ordre, s in enumerate(ref.situations.values()):
-            lignes.append({
-                "referentiel": ref.nom, "code": s.code, "titre": s.titre,
-                "pole_code": s.pole_code, "pole_titre": ref.poles[s.pole_code].titre,
-                "classe_code": s.classe_code, "classe_titre": ref.classes[s.classe_code].titre,
-                "ordre": ordre,
-            })
-    return pa.Table.from_pylist(lignes)
-
-
 _ENTREPOTS: dict[str, Entrepot] = {}
 _VERROU_ENTREPOTS = threading.Lock()
 
 
 def entrepot(url: str | None = None) -> Entrepot:
-    """The process-wide copy of the store at ``url`` (default: DATABASE_URL or the SQLite file under data/)."""
-    url = normaliser_url(url or url_configuree())
+    """The process-wide copy of the store at ``url`` (default: PASSEPORT_ANALYTIQUE_URL, else DATABASE_URL or the
+    SQLite file under the data folder)."""
+    url = normaliser_url(url or url_analytique())
     with _VERROU_ENTREPOTS:
-        if url not in _ENTREPOTS:
+        if url not in _ENTREPOTS or _ENTREPOTS[url].ferme:
             _ENTREPOTS[url] = Entrepot(url)
         return _ENTREPOTS[url]
 

@@ -57,6 +57,17 @@ def postgres_a_soi(url: str):
             fcntl.flock(verrou, fcntl.LOCK_UN)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def copies_d_analyse(tmp_path_factory):
+    """The persistent analytics copies (analytics/entrepot.py) of the tests' stores go to a temporary folder of the
+    session, never to the project's data/ folder."""
+    dossier = tmp_path_factory.mktemp("analytique")
+    with pytest.MonkeyPatch.context() as mp:
+        if not os.environ.get("PASSEPORT_ANALYTIQUE_DOSSIER"):
+            mp.setenv("PASSEPORT_ANALYTIQUE_DOSSIER", str(dossier))
+        yield dossier
+
+
 @pytest.fixture
 def pg_url():
     """An empty PostgreSQL database (its schema dropped and recreated), for this test alone."""

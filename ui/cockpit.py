@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 import analytics
+from analytics.entrepot import VueEpinglee
 from analytics.synthese import LIBELLES_LIEUX, LIBELLES_NATURES
 from passeport.services import cockpit
 from ui.commun import engine, session
@@ -14,9 +15,32 @@ from ui.francais import CONFIG_PLOTLY
 
 
 @st.cache_resource
-def entrepot() -> analytics.Entrepot:
-    """One DuckDB copy of the store per server process, refreshed by each cockpit call when the store changed."""
-    return analytics.Entrepot(engine().url.render_as_string(hide_password=False))
+def entrepot_partage() -> analytics.Entrepot:
+    """One persistent DuckDB copy of the store per server process (PASSEPORT_ANALYTIQUE_URL, e.g. a replica, else
+    the application's store)."""
+    import os
+
+    return analytics.Entrepot(os.environ.get("PASSEPORT_ANALYTIQUE_URL")
+                              or engine().url.render_as_string(hide_password=False))
+
+
+def entrepot():
+    """The copy for this page run: refreshed once per run, then pinned to that stamp (the services' later
+    ``actualiser()`` calls in the same run cost nothing). Outside a Streamlit run: the shared copy itself."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    partage = entrepot_partage()
+    contexte = get_script_run_ctx()
+    if contexte is None:
+        return partage
+    # ctx.cursors is a new dict at each run (ScriptRunContext.reset): the pinned view is kept next to the dict it
+    # was made for, held by reference so that a later run's dict can never be mistaken for it.
+    deja = getattr(contexte, "_passeport_entrepot", None)
+    if deja is not None and deja[0] is contexte.cursors and deja[1].source is partage:
+        return deja[1]
+    vue = VueEpinglee(partage, partage.actualiser())
+    contexte._passeport_entrepot = (contexte.cursors, vue)
+    return vue
 
 
 # Streamlit's wide layout still keeps 5rem of padding on each side and 6rem above: on a 1366 px school PC with the

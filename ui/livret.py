@@ -49,11 +49,11 @@ def bloc_livret(utilisateur, eleve_id: int, nom_eleve: str, poles: dict[str, str
 def bouton_grille(utilisateur, division_id: int, nom_division: str, filtres, cle: str = "grille",
                   poles: list[str] | None = None) -> None:
     """A button that prints the class grid (PDF, A4 landscape, one page per pôle) with the filters given."""
-    from ui.cockpit import entrepot
+    from ui.cockpit import entrepot_partage
     from passeport.documents.grille import pdf_grille_classe
     from passeport.services.grille import grille_de_la_division
 
-    moteur, copie = engine(), entrepot()
+    moteur, copie = engine(), entrepot_partage()  # built at the click: refreshed then, not pinned to this run
 
     def construire() -> bytes:
         with Session(moteur, expire_on_commit=False) as s:

@@ -1,5 +1,4 @@
--- Replace the fiches of an Arrow batch (registered as "lot"): changed fiches are deleted then inserted again.
-DELETE FROM fiches WHERE id IN (SELECT id FROM lot);
+-- Insert the fiches of an Arrow batch (registered as "lot"); the caller deleted the rows they replace.
 INSERT INTO fiches
 SELECT id, eleve_id, situation, titre,
        CAST(date_debut AS DATE), CAST(NULLIF(date_fin, '') AS DATE),
