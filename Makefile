@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLE := $(VENV)/.installe
 PORT ?= 8501
 
-.PHONY: run test installer base bench clean verrou
+.PHONY: run test installer base bench bench-academie clean verrou
 
 $(INSTALLE): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ bench: base
 	$(BIN)/python bench/bench_suivi.py
 	$(BIN)/python bench/bench_sorties.py
 	$(BIN)/python bench/bench_brouillons.py
+
+# Mesures à l'échelle d'une académie (issue 15) : académies générées de 1 000, 5 000 et 20 000 élèves, sur SQLite et
+# sur PostgreSQL si PASSEPORT_POSTGRES_URL est défini (son schéma public est effacé) ; tableau ajouté à
+# bench/RESULTS.md. Long (20 000 élèves : plusieurs Go sur disque) ; TAILLES=1000,5000 pour une mesure plus courte.
+TAILLES ?= 1000,5000,20000
+bench-academie: $(INSTALLE)
+	$(BIN)/python bench/bench_academie.py --tailles $(TAILLES) --ecrire
 
 # Réécrit requirements.lock d'après l'environnement installé (après un changement de pyproject.toml).
 verrou: $(INSTALLE)
