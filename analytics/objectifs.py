@@ -52,12 +52,43 @@ def _objectifs(entrepot: Entrepot, eleve_id: int, nombre: int | None) -> pd.Data
     df = df.sort_values(["priorite", "part_pole", "ordre"], kind="stable")
     if nombre is not None:
         df = df.head(nombre)
-    organisations = entrepot.requete("organisations", eleve=eleve_id)
+    organisations = organisations_pour(entrepot, eleve_id)
     par_situation = organisations.groupby("situation")["organisation"].apply(list).to_dict()
     df["organisations"] = [par_situation.get(code, []) for code in df["situation"]]
     df["explication"] = [_explication(r, par_pole) for r in df.itertuples()]
     df["rang"] = range(1, len(df) + 1)
     return df[COLONNES].reset_index(drop=True)
+
+
+def organisations_pour(entrepot: Entrepot, eleve_id: int) -> pd.DataFrame:
+    """Where the other students of the student's school wrote real fiches in a workplace: situation, organisation,
+    eleves (how many other students), by situation then most students first then name.
+
+    The school's organisations are read and counted once per stamp (memoised by school); for a student, only the
+    organisations the student wrote on lose one count (the student is not one of the « other » students)."""
+    ecole = entrepot.requete("etablissement_eleve", eleve=eleve_id)
+    if ecole.empty:
+        return pd.DataFrame({"situation": pd.Series(dtype=object), "organisation": pd.Series(dtype=object),
+                             "eleves": pd.Series(dtype="int64")})
+    etablissement_id = int(ecole.iloc[0, 0])
+    paires = entrepot.requete("organisations", etablissement=etablissement_id)
+    comptes = entrepot.memoiser(("organisations", etablissement_id), lambda: _compter(paires))
+    miennes = paires.loc[paires["eleve_id"] == eleve_id, ["situation", "organisation"]]
+    if miennes.empty:
+        return comptes
+    moi = comptes.merge(miennes.assign(moi=1), on=["situation", "organisation"], how="left")["moi"]
+    comptes["eleves"] = comptes["eleves"] - moi.fillna(0).astype("int64").to_numpy()
+    return _trier(comptes[comptes["eleves"] > 0])
+
+
+def _compter(paires: pd.DataFrame) -> pd.DataFrame:
+    comptes = paires.groupby(["situation", "organisation"], sort=False).size().rename("eleves").reset_index()
+    return _trier(comptes.astype({"eleves": "int64"}))
+
+
+def _trier(comptes: pd.DataFrame) -> pd.DataFrame:
+    return comptes.sort_values(["situation", "eleves", "organisation"], ascending=[True, False, True],
+                               kind="stable").reset_index(drop=True)
 
 
 def _explication(r, par_pole: pd.DataFrame) -> str:

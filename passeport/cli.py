@@ -289,7 +289,7 @@ def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
     except OSError as exc:
         raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
     eleves = df["eleve"].nunique()
-    print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie} ({format_}).")
+    print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie}.")
 
 
 def cmd_exporter_dossier_ccf(engine: Engine, args: argparse.Namespace) -> None:

@@ -3,7 +3,8 @@ students whose identifiants and divisions a spreadsheet would read as formulas, 
 
 - 1GA1 (GA 2012, Lycée test): Léa INE1 (1.1.1 twice, one with an aléa, one real; 1.1.2 once, real; one deleted
   fiche on 4.1.1), « INE0 » (created after Léa, first by identifiant: 1.1.3 twice, simulées, complexity 1, no
-  aléa → répétée), an inactive student INE7 (one fiche, never counted).
+  aléa → répétée), an inactive student INE7 (one real fiche at « Mairie » on 1.1.1: never in the coverage, but
+  a former student whose workplace the PFMP goals still suggest).
 - 2AG1 (AGORA 2020, Lycée test): Noé INE2 (1.1.1 once, real, complexity 3).
 - « -2GA;B » (GA 2012, Lycée test): « =1+1 » (2.1.1 once, simulée).
 - « "B" 1GA » (GA 2012, Autre lycée): « @E5 » (nothing).
@@ -72,7 +73,7 @@ def creer_petite_academie(engine) -> PetiteAcademie:
             _fiche(lea, "4.1.1", 3, 2, supprimee=True),
             _fiche(ine0.id, "1.1.3", 1, 0, Nature.SIMULEE, Lieu.ETABLISSEMENT),
             _fiche(ine0.id, "1.1.3", 1, 0, Nature.SIMULEE, Lieu.ETABLISSEMENT),
-            _fiche(ine7.id, "1.1.1", 2, 2),
+            _fiche(ine7.id, "1.1.1", 2, 2, organisation=" Mairie "),
             _fiche(noe, "1.1.1", 3, 0, organisation="Mairie"),
             _fiche(formule.id, "2.1.1", 1, 0, Nature.SIMULEE, Lieu.ETABLISSEMENT),
         ])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy.orm import Session
 
 import analytics
 from analytics import fichier_couverture
@@ -174,3 +175,40 @@ def test_the_demo_school_exports_as_before(demo_db_url):
     tampon = io.BytesIO()
     fichier_couverture.ecrire_csv(nouveau, tampon)
     assert tampon.getvalue() == csv_octets(list(ancien.columns), lignes_csv(ancien))
+
+
+# --- what the pages show: the teacher's home counts, the organisations of the PFMP goals --------------------------
+
+
+def test_home_counts_only_the_teachers_divisions(academie, db_env):
+    from passeport.services.accueil import divisions_enseignant
+
+    a, _ = academie
+    engine = creer_engine(db_env)
+    with Session(engine) as s:
+        martin = divisions_enseignant(s, a.ecole.martin)
+        leroy = divisions_enseignant(s, a.ecole.leroy)
+    engine.dispose()
+    # 1GA1: Léa, INE0 and the inactive INE7; fiches: Léa 3 (her deleted one does not count), INE0 2, INE7 1.
+    assert [(d.division, d.eleves, d.fiches) for d in martin] == [("1GA1", 3, 6)]
+    # 2AG1: Noé and his one fiche; none of 1GA1's or « -2GA;B »'s.
+    assert [(d.division, d.referentiel, d.eleves, d.fiches) for d in leroy] == [("2AG1", "agora-2020", 1, 1)]
+
+
+def test_pfmp_organisations_are_those_of_the_other_students_of_the_school(academie):
+    from analytics.objectifs import organisations_pour
+
+    a, e = academie
+
+    def organisations(identifiant):
+        return [tuple(r) for r in organisations_pour(e, a.eleves[identifiant]).itertuples(index=False)]
+
+    # Real workplace fiches of Lycée test: Léa 1.1.1 and 1.1.2 at BIOMAG, Noé 1.1.1 at Mairie, the former student
+    # INE7 1.1.1 at « Mairie » (spaces trimmed). Léa's simulated fiches and INE0's never count.
+    assert organisations("INE0") == [("1.1.1", "Mairie", 2), ("1.1.1", "BIOMAG", 1), ("1.1.2", "BIOMAG", 1)]
+    assert organisations("INE1") == [("1.1.1", "Mairie", 2)]  # not her own BIOMAG
+    assert organisations("INE2") == [("1.1.1", "BIOMAG", 1), ("1.1.1", "Mairie", 1), ("1.1.2", "BIOMAG", 1)]
+    assert organisations("@E5") == []  # another school
+    # The goals carry them, most students first.
+    o = analytics.objectifs(e, a.eleves["INE0"]).set_index("situation")
+    assert o.loc["1.1.1", "organisations"] == ["Mairie", "BIOMAG"]

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passeport import acces
-from passeport.models import Compte, Division, Eleve, Enseignant, Etablissement, Fiche, Pfmp, Tuteur
+from passeport.models import (
+    Compte, Division, Eleve, Enseignant, Etablissement, Fiche, Pfmp, Tuteur, enseignant_division,
+)
 
 
 @dataclass(frozen=True)
@@ -25,14 +27,25 @@ def divisions_enseignant(session: Session, acteur) -> list[LigneDivision]:
     """The teacher's divisions with their number of students and of current fiches."""
     acces.exiger_enseignant(acteur)
     compte_id = acteur.compte_id
+    # Count within the teacher's divisions only (an académie holds millions of fiches of other classes).
+    mes_divisions = (
+        select(enseignant_division.c.division_id)
+        .join(Enseignant, Enseignant.id == enseignant_division.c.enseignant_id)
+        .where(Enseignant.compte_id == compte_id)
+    )
     nb_fiches = (
         select(Eleve.division_id, func.count(Fiche.id).label("n"))
         .join(Fiche, Fiche.eleve_id == Eleve.id)
-        .where(Fiche.supprimee_le.is_(None))
+        .where(Fiche.supprimee_le.is_(None), Eleve.division_id.in_(mes_divisions))
         .group_by(Eleve.division_id)
         .subquery()
     )
-    nb_eleves = select(Eleve.division_id, func.count(Eleve.id).label("n")).group_by(Eleve.division_id).subquery()
+    nb_eleves = (
+        select(Eleve.division_id, func.count(Eleve.id).label("n"))
+        .where(Eleve.division_id.in_(mes_divisions))
+        .group_by(Eleve.division_id)
+        .subquery()
+    )
     requete = (
         select(Division, func.coalesce(nb_eleves.c.n, 0), func.coalesce(nb_fiches.c.n, 0))
         .join(Division.enseignants)
