@@ -1,5 +1,6 @@
 """Benchmark of the teacher cockpit (analytics/): the DuckDB copy of the store and the queries of the pages, on the
-demo school (72 students, about 5,400 fiches) and on a generated school of 1,000 students (about 72,000 fiches),
+demo school (72 students, about 5,400 fiches) and on a generated school of 1,000 students (about 72,000 fiches,
+passeport/generateur.py),
 on SQLite, and on PostgreSQL when PASSEPORT_POSTGRES_URL is set (its public schema is dropped and recreated).
 
 Each school is measured in its own child process, so that the peak memory reported is the one of the analytics
@@ -30,14 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import bindparam, func, insert, select, text, update  # noqa: E402
+from sqlalchemy import bindparam, func, insert, select, update  # noqa: E402
 
-from passeport import demo_textes as T  # noqa: E402
-from passeport import referentiel  # noqa: E402
 from passeport.db import creer_engine, transaction  # noqa: E402
-from passeport.models import (  # noqa: E402
-    Compte, Division, Eleve, Enseignant, Etablissement, Fiche, FicheVersion, Positionnement, enseignant_division,
-)
+from passeport.models import Division, Fiche, FicheVersion  # noqa: E402
 from magasin import base_vide  # noqa: E402  (bench/ is the script's folder)
 
 JOUR = dt.date(2026, 11, 29)  # the day both schools are built for (as tests/conftest.py JOUR_DEMO)
@@ -45,14 +42,6 @@ GRAINE = 2026
 DIVISION_MESUREE = {"demo": "1GA1", "grande": "1GA01"}
 NOM_ECOLE = {"demo": "démo (72 élèves)", "grande": "1 000 élèves"}
 
-# Generated school: 40 divisions of 25 students, about 72 fiches per student.
-ELEVES_PAR_DIVISION = 25
-DIVISIONS_PAR_NIVEAU = {"2nde": ("2", 14), "1re": ("1", 13), "Tle": ("T", 13)}
-ANNEES_FAITES = {"2nde": 0, "1re": 1, "Tle": 2}
-FICHES_PAR_NIVEAU = {"2nde": (25, 45), "1re": (55, 95), "Tle": (90, 130)}
-SITUATIONS_PAR_NIVEAU = {"2nde": (12, 22), "1re": (24, 40), "Tle": (34, 50)}
-LIEUX = ["etablissement", "services_eple", "projet", "pfmp", "hors_formation"]
-POIDS_LIEUX = [45, 15, 10, 25, 5]
 
 
 # --- the stores ------------------------------------------------------------------------------------------------
@@ -66,124 +55,15 @@ def construire_demo(url: str) -> dict:
     return {"eleves": bilan.eleves, "fiches": bilan.fiches}
 
 
-def _inserer(conn, table, lignes: list[dict]) -> None:
-    """Bulk insert: COPY on PostgreSQL (much faster than executemany), executemany on SQLite."""
-    if not lignes:
-        return
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), lignes)
-        return
-    colonnes = list(lignes[0])
-    curseur = conn.connection.driver_connection.cursor()
-    with curseur, curseur.copy(f"COPY {table.name} ({', '.join(colonnes)}) FROM STDIN") as copie:
-        for ligne in lignes:
-            copie.write_row([ligne[c] for c in colonnes])
-
-
 def construire_grande_ecole(url: str, graine: int = GRAINE) -> dict:
-    """1,000 students in 40 GA divisions with about 72 fiches each (one version per fiche), by bulk inserts."""
-    rng = random.Random(graine)
-    ref = referentiel.charger("ga-2012")
-    codes = list(ref.situations)
-    titres = {c: T.SITUATIONS_GA[c][0] if c in T.SITUATIONS_GA else s.titre for c, s in ref.situations.items()}
-    engine = base_vide(url)
-    annee = f"{JOUR.year}-{JOUR.year + 1}" if JOUR.month >= 9 else f"{JOUR.year - 1}-{JOUR.year}"
-    debut_annee = int(annee[:4])
-    fin_ecriture = dt.datetime.combine(JOUR, dt.time(8, 0))
-    entreprises = [o[0] for o in T.ORGANISATIONS] + [f"Entreprise {k:02d}" for k in range(1, 31)]
-    cree = dt.datetime.combine(dt.date(debut_annee, 9, 1), dt.time(8, 0))
+    """1,000 students in GA divisions of 25 with about 72 fiches each: the generated académie (passeport generer)."""
+    from passeport.generateur import generer_academie
 
-    comptes = [dict(id=1, login="enseignant.mesures", mot_de_passe_hash=None, role="enseignant", etablissement_id=1,
-                    nom="Mesures", prenom="Enseignante", email="", actif=True, doit_changer_mot_de_passe=False,
-                    echecs_connexion=0, bloque_jusqua=None, cree_le=cree)]
-    divisions, eleves, fiches, versions, positionnements = [], [], [], [], []
-    for niveau, (prefixe, nombre) in DIVISIONS_PAR_NIVEAU.items():
-        for k in range(1, nombre + 1):
-            divisions.append(dict(id=len(divisions) + 1, etablissement_id=1, nom=f"{prefixe}GA{k:02d}", niveau=niveau,
-                                  annee_scolaire=annee, referentiel="ga-2012"))
-    retenues: set[tuple[int, str]] = set()
-    for division in divisions:
-        niveau = division["niveau"]
-        entree = dt.date(debut_annee - ANNEES_FAITES[niveau], 9, 8)
-        jours = (JOUR - dt.timedelta(days=1) - entree).days
-        for _ in range(ELEVES_PAR_DIVISION):
-            n = len(eleves) + 1
-            feminin = rng.random() < 0.6
-            compte_id = n + 1
-            comptes.append(dict(id=compte_id, login=f"eleve.{n:04d}", mot_de_passe_hash=None, role="eleve",
-                                etablissement_id=1, nom=rng.choice(T.NOMS),
-                                prenom=rng.choice(T.PRENOMS_F if feminin else T.PRENOMS_M), email="", actif=True,
-                                doit_changer_mot_de_passe=False, echecs_connexion=0, bloque_jusqua=None, cree_le=cree))
-            eleves.append(dict(id=n, compte_id=compte_id, identifiant=f"BENCH{n:05d}", division_id=division["id"]))
-            # A few silent students (stopped writing early), pôle 2 less lived, as in the demo school.
-            silencieux = rng.random() < 0.08
-            fin = entree + dt.timedelta(days=jours // 3 if silencieux else jours)
-            poids = [rng.random() * (0.4 if c[0] == "2" else 1.0) + 0.05 for c in codes]
-            m = rng.randint(*SITUATIONS_PAR_NIVEAU[niveau])
-            choisies: list[str] = []
-            while len(choisies) < m:
-                c = rng.choices(codes, weights=poids)[0]
-                if c not in choisies:
-                    choisies.append(c)
-            nb = rng.randint(*FICHES_PAR_NIVEAU[niveau])
-            for code in choisies + rng.choices(choisies, k=max(0, nb - len(choisies))):
-                jour = entree + dt.timedelta(days=rng.randint(0, max(0, (fin - entree).days)))
-                t = min(1.0, (jour - entree).days / (3 * 365))
-                lieu = "projet" if code[0] == "4" and rng.random() < 0.8 else rng.choices(LIEUX, POIDS_LIEUX)[0]
-                nature = "simulee" if lieu == "etablissement" and rng.random() < 0.85 else "reelle"
-                organisation = {"pfmp": rng.choice(entreprises), "hors_formation": rng.choice(entreprises),
-                                "services_eple": f"{T.LYCEE} – intendance"}.get(lieu, T.LYCEE)
-                r = rng.random()
-                complexite = 3 if r < max(0.0, 0.55 * t - 0.05) else 2 if r < 0.15 + 0.75 * t else 1
-                r = rng.random()
-                aleas = 2 if r < max(0.0, 0.4 * t - 0.05) else 1 if r < 0.1 + 0.6 * t else 0
-                date_fin = rng.choice([None, jour, jour + dt.timedelta(days=1), jour + dt.timedelta(days=3)])
-                # Written in the evening, a few days later at most, and before this morning (without ties: the
-                # incremental refresh re-reads every fiche sharing the latest stamp).
-                ecrite = min(dt.datetime.combine(date_fin or jour, dt.time(17, 30)) + dt.timedelta(
-                    days=rng.randint(0, 6), seconds=rng.randint(0, 36000)),
-                    fin_ecriture - dt.timedelta(seconds=rng.randint(0, 36000)))
-                fiche_id = len(fiches) + 1
-                retenue = rng.random() < 0.03
-                supprimee = ecrite + dt.timedelta(hours=1) if rng.random() < 0.01 else None
-                # One retained fiche per student and situation, never in the bin (the database's unique index).
-                retenue = retenue and supprimee is None and (n, code) not in retenues
-                retenues.update({(n, code)} if retenue else set())
-                fiches.append(dict(id=fiche_id, eleve_id=n, version_courante=1, situation=code, retenue=retenue,
-                                   pfmp_id=None, partagee_pfmp_id=None, cree_le=ecrite, modifiee_le=ecrite,
-                                   supprimee_le=supprimee))
-                versions.append(dict(
-                    id=fiche_id, fiche_id=fiche_id, numero=1, situation=code, titre=titres[code], date_debut=jour,
-                    date_fin=date_fin, lieu=lieu, nature=nature, organisation=organisation,
-                    contexte="Contexte de la situation vécue.", conditions="Un poste informatique et les consignes.",
-                    demarche="J'ai suivi la démarche demandée.", productions="Un document.", complexite=complexite,
-                    complexite_details="", aleas=aleas, aleas_details="", auteur_id=compte_id, cree_le=ecrite))
-                if niveau != "2nde" and rng.random() < 0.1:
-                    positionnements.append(dict(
-                        id=len(positionnements) + 1, fiche_id=fiche_id, enseignant_id=1,
-                        niveau=min(4, max(1, complexite + (1 if aleas else 0) + rng.choice([-1, 0, 0, 1]))),
-                        commentaire="", cree_le=ecrite + dt.timedelta(days=5)))
-    with engine.begin() as conn:
-        _inserer(conn, Etablissement.__table__, [dict(id=1, uai="0350002B", nom="Lycée des mesures",
-                                                      quota_pieces_jointes_mo=200)])
-        _inserer(conn, Compte.__table__, comptes)
-        _inserer(conn, Division.__table__, divisions)
-        _inserer(conn, Eleve.__table__, eleves)
-        _inserer(conn, Enseignant.__table__, [dict(id=1, compte_id=1, discipline="Économie-gestion")])
-        _inserer(conn, enseignant_division, [dict(enseignant_id=1, division_id=d["id"]) for d in divisions])
-        _inserer(conn, Fiche.__table__, fiches)
-        _inserer(conn, FicheVersion.__table__, versions)
-        _inserer(conn, Positionnement.__table__, positionnements)
-        if conn.dialect.name == "postgresql":
-            # Explicit ids were inserted: move the sequences past them for later inserts.
-            for table in ("etablissement", "compte", "division", "eleve", "enseignant", "fiche", "fiche_version",
-                          "positionnement"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT max(id) FROM {table}))"))
-            conn.execute(text("ANALYZE"))
+    engine = base_vide(url)
+    bilan = generer_academie(engine, 1000, fiches_par_eleve=72, etablissements=1, graine=graine, aujourd_hui=JOUR)
     engine.dispose()
-    return {"eleves": len(eleves), "fiches": len(fiches), "divisions": len(divisions),
-            "positionnements": len(positionnements)}
+    return {"eleves": bilan.eleves, "fiches": bilan.fiches, "divisions": bilan.divisions,
+            "positionnements": bilan.positionnements}
 
 
 class Ecrivain:
