@@ -1,7 +1,8 @@
 """The full build of the analytics copy: the store read as Arrow record batches, written into a new DuckDB file.
 
-Run in a child process by analytics/entrepot.py (``python -m analytics.construction <url> <fichier>``; the URL may be
-``-`` to read it from PASSEPORT_CONSTRUCTION_URL so that a password never shows in the process list). Why a child:
+Run in a child process by analytics/entrepot.py (``python analytics/construction.py <url> <fichier>`` with the
+project on PYTHONPATH, or ``python -m analytics.construction …``; the URL may be ``-`` to read it from
+PASSEPORT_CONSTRUCTION_URL so that a password never shows in the process list). Why a child:
 - SQLite: the ADBC SQLite driver carries its own copy of the SQLite library, which must never run in the
   application's process (see ``_Magasin`` in analytics/entrepot.py); in a child it is harmless;
 - both stores: the batches' memory is given back to the system when the child ends, so the application's process
@@ -18,6 +19,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,7 @@ SQL = Path(__file__).resolve().parent / "sql"
 FORMAT = 2  # bump when the copy's shape changes in a way the SQL files below do not show
 TABLES = ("divisions", "eleves", "fiches", "positionnements")
 LIGNES_PAR_LOT = 65_536  # rows per Arrow batch read from SQLite
+PARALLELE = min(4, os.cpu_count() or 1)  # fiches read in that many id ranges at once
 
 
 @cache
@@ -105,6 +108,50 @@ def _connecter_adbc(url: str):
     return adbc_pg.connect(cible), "postgresql"
 
 
+def _lire(curseur, genre: str, requete: str) -> None:
+    if genre == "sqlite":
+        curseur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(LIGNES_PAR_LOT)})
+    curseur.execute(requete)
+
+
+def _charger_fiches_en_parallele(url: str, connexion, genre: str, duck: duckdb.DuckDBPyConnection) -> None:
+    """The fiches in id ranges read at the same time, one store connection and one DuckDB cursor each: the store's
+    join of each fiche with its current version is what bounds the build (one core per range)."""
+    with connexion.cursor() as curseur:
+        curseur.execute("SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM fiche")
+        bas, haut = (int(v) for v in curseur.fetchone())
+    parts = max(1, min(PARALLELE, (haut - bas) // 50_000 + 1))
+    pas = (haut - bas) // parts + 1
+    bornes = [(bas + k * pas, min(haut, bas + (k + 1) * pas - 1)) for k in range(parts)]
+    erreurs: list[BaseException] = []
+
+    def une_part(debut: int, fin: int) -> None:
+        try:
+            autre, _ = (connexion, genre) if parts == 1 else _connecter_adbc(url)
+            curseur_duck = duck if parts == 1 else duck.cursor()
+            try:
+                with autre.cursor() as curseur:
+                    _lire(curseur, genre, sql("store/fiches") + f" WHERE f.id BETWEEN {int(debut)} AND {int(fin)}")
+                    charger(curseur_duck, "fiches", curseur.fetch_record_batch())
+            finally:
+                if parts > 1:
+                    curseur_duck.close()
+                    autre.close()
+        except BaseException as erreur:  # noqa: BLE001 (raised again in the main thread)
+            erreurs.append(erreur)
+
+    if parts == 1:
+        une_part(*bornes[0])
+    else:
+        fils = [threading.Thread(target=une_part, args=b) for b in bornes]
+        for f in fils:
+            f.start()
+        for f in fils:
+            f.join()
+    if erreurs:
+        raise erreurs[0]
+
+
 def construire(url: str, fichier: Path) -> dict:
     """Build a complete copy of the store at ``url`` into the new DuckDB file ``fichier``; returns a summary."""
     debut = time.perf_counter()
@@ -122,11 +169,12 @@ def construire(url: str, fichier: Path) -> dict:
             generation, numero, _plancher = curseur.fetchone()
         lignes = {}
         for table in TABLES:
-            with connexion.cursor() as curseur:
-                if genre == "sqlite":
-                    curseur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(LIGNES_PAR_LOT)})
-                curseur.execute(sql(f"store/{table}"))
-                charger(duck, table, curseur.fetch_record_batch())
+            if table == "fiches":
+                _charger_fiches_en_parallele(url, connexion, genre, duck)
+            else:
+                with connexion.cursor() as curseur:
+                    _lire(curseur, genre, sql(f"store/{table}"))
+                    charger(duck, table, curseur.fetch_record_batch())
             lignes[table] = duck.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         ecrire_meta(duck, str(generation), int(numero))
         duck.execute("CHECKPOINT")

@@ -533,8 +533,11 @@ def _liberer_connexion(boite: _Boite) -> None:
 def _construire_a_part(url: str, fichier: Path) -> None:
     """Run analytics/construction.py in a child process (the URL goes through the environment, not argv)."""
     _supprimer(fichier)
-    env = {**os.environ, "PASSEPORT_CONSTRUCTION_URL": url}
-    fini = subprocess.run([sys.executable, "-m", "analytics.construction", "-", str(fichier)], env=env, cwd=RACINE,
+    # Run as a script, not "-m analytics.construction": importing the analytics package (plotly, pandas…) would
+    # cost the child about half a second.
+    chemin = os.pathsep.join(p for p in (str(RACINE), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PASSEPORT_CONSTRUCTION_URL": url, "PYTHONPATH": chemin}
+    fini = subprocess.run([sys.executable, construction.__file__, "-", str(fichier)], env=env, cwd=RACINE,
                           capture_output=True, text=True, check=False)
     if fini.returncode != 0:
         _supprimer(fichier)

@@ -255,9 +255,11 @@ def _division(session: Session, nom: str, annee: str | None) -> Division:
 
 
 def _entrepot(engine: Engine):
+    """The persistent analytics copy (warm after the first call): of PASSEPORT_ANALYTIQUE_URL when set (a replica),
+    else of the command's store."""
     from analytics import Entrepot
 
-    entrepot = Entrepot(engine.url.render_as_string(hide_password=False))
+    entrepot = Entrepot(os.environ.get("PASSEPORT_ANALYTIQUE_URL") or engine.url.render_as_string(hide_password=False))
     entrepot.actualiser()
     return entrepot
 

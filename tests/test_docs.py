@@ -43,7 +43,8 @@ def test_every_environment_setting_read_by_the_code_is_in_the_readme():
     reglages = set(re.findall(r"environ(?:\.get)?\(\s*\"([A-Z_]+)\"|environ\[\"([A-Z_]+)\"\]|setenv\(\"([A-Z_]+)\"", code))
     noms = {n for triple in reglages for n in triple if n} - {"HOME"}
     assert noms == {"DATABASE_URL", "PASSEPORT_DONNEES", "PASSEPORT_POSTGRES_URL", "PASSEPORT_TEST_BACKEND", "CI",
-                    "PASSEPORT_EXIGER_TOUT", "PASSEPORT_PROXYS_DE_CONFIANCE"}
+                    "PASSEPORT_EXIGER_TOUT", "PASSEPORT_PROXYS_DE_CONFIANCE", "PASSEPORT_PIECES",
+                    "PASSEPORT_ANALYTIQUE_URL", "PASSEPORT_ANALYTIQUE_DOSSIER"}
     for nom in noms:
         assert nom in README, nom
 
