@@ -1,4 +1,5 @@
-"""Content-addressed file store for attachments: each content is data/pieces/<sha256>, written once.
+"""Content-addressed file store for attachments: each content is data/pieces/<sha256> (or PASSEPORT_PIECES/<sha256>),
+written once.
 
 The database keeps the metadata (PieceJointe); the name shown to users never reaches the file system.
 A content is written to a temporary file of the same folder, flushed to the disk (fsync), then renamed: the
@@ -26,7 +27,9 @@ _SHA = re.compile(r"[0-9a-f]{64}")
 
 
 def dossier_pieces() -> Path:
-    return dossier_donnees() / "pieces"
+    """The attachments folder: PASSEPORT_PIECES (a folder shared by every app instance, NFS for instance), or
+    the data folder's pieces/."""
+    return Path(os.environ.get("PASSEPORT_PIECES") or dossier_donnees() / "pieces")
 
 
 def empreinte(contenu: bytes) -> str:
