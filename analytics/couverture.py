@@ -116,8 +116,11 @@ def carte(entrepot: Entrepot, division_id: int, metrique: str = "statut", filtre
         raise ValueError(f"Mesure inconnue : {metrique}")
     if tri not in TRIS:
         raise ValueError(f"Tri inconnu : {tri}")
-    df = couverture(entrepot, division_id=division_id, filtres=filtres)
-    return carte_depuis(df, metrique, tri)
+    # Memoised with the division's stamp: a change in another class leaves this heatmap ready.
+    cle = ("carte", division_id, metrique, tri, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                                             for k, v in filtres.parametres().items())))
+    return entrepot.memoiser(cle, lambda: carte_depuis(couverture(entrepot, division_id=division_id, filtres=filtres),
+                                                        metrique, tri), division_id=division_id)
 
 
 def carte_depuis(df: pd.DataFrame, metrique: str, tri: str = "couverture", pole: str | None = None) -> Carte:

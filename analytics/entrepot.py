@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import fcntl
 import hashlib
@@ -429,15 +430,16 @@ class Entrepot:
     def memoiser(self, cle: tuple, calcul: Callable[[], pd.DataFrame], *, division_id: int | None = None,
                  eleve_id: int | None = None) -> pd.DataFrame:
         """Memoise a result computed in Python from queries: keyed by the division's stamp when it reads one
-        division (or one student, ``eleve_id``), else by the global number."""
+        division (or one student, ``eleve_id``), else by the global number. A DataFrame is handed out as a copy,
+        any other result (a Carte…) as a deep copy: callers may change what they get."""
         cle = (cle, self.tampon(division_id=division_id, eleve_id=eleve_id))
         with self._verrou_memoire:
             if cle in self._memoire:
                 self._memoire.move_to_end(cle)
-                return self._memoire[cle].copy()
+                return _copie(self._memoire[cle])
         resultat = calcul()
         self._retenir(cle, resultat)
-        return resultat.copy()
+        return _copie(resultat)
 
     def _retenir(self, cle: tuple, resultat: pd.DataFrame) -> None:
         with self._verrou_memoire:
@@ -542,6 +544,12 @@ def _construire_a_part(url: str, fichier: Path) -> None:
     if fini.returncode != 0:
         _supprimer(fichier)
         raise RuntimeError(f"La construction de la copie d'analyse a échoué : {fini.stderr.strip()[-2000:]}")
+
+
+def _copie(resultat):
+    if isinstance(resultat, pd.DataFrame):
+        return resultat.copy()
+    return copy.deepcopy(resultat)
 
 
 def _hashable(valeur):
