@@ -307,7 +307,8 @@ class Entrepot:
 
     def _construire_ici(self, connexion) -> None:
         """Read every table (small store) and replace the copy's content in one transaction."""
-        if self._meta is None or not _a_le_schema(self._duck):
+        if self._meta is None or self._meta[0] != construction.version_du_format() or not _a_le_schema(self._duck):
+            # A new file: the old one may have another shape (only at start: the format never changes while running).
             _liberer_connexion(self._boite)
             _supprimer(self.fichier)
             self._boite.duck = duckdb.connect(str(self.fichier))

@@ -246,6 +246,7 @@ def _abimer(fichier):
 def _vieux_format(fichier):
     with duckdb.connect(str(fichier)) as duck:
         duck.execute("UPDATE meta SET format = 'ancien'")
+        duck.execute("ALTER TABLE fiches ADD COLUMN ancienne INTEGER")  # an older shape of the copy
 
 
 def _autre_generation(fichier, magasin):
