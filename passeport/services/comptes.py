@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,8 +17,13 @@ from passeport.models import Compte, Eleve, Role, maintenant
 from passeport.services.audit import journaliser
 
 _hacheur = PasswordHasher()  # argon2id with the library's recommended parameters
-# A hash to verify against when the login is unknown, so that both cases take the same time.
-_HASH_LEURRE = _hacheur.hash("mot de passe leurre")
+
+
+@cache
+def _hash_leurre() -> str:
+    """A hash to verify against when the login is unknown, so that both cases take the same time. Made at first
+    use, not at import: hashing costs ~0.3 s, paid by every command that never checks a password otherwise."""
+    return _hacheur.hash("mot de passe leurre")
 
 
 class ConnexionRefusee(Exception):
@@ -47,7 +53,7 @@ def hacher(mot_de_passe: str) -> str:
 
 def verifier(hash_: str | None, mot_de_passe: str) -> bool:
     try:
-        return _hacheur.verify(hash_ or _HASH_LEURRE, mot_de_passe) and hash_ is not None
+        return _hacheur.verify(hash_ or _hash_leurre(), mot_de_passe) and hash_ is not None
     except (VerificationError, InvalidHashError):
         return False
 
