@@ -9,7 +9,8 @@ From a notebook::
     analytics.charts.carte_de_chaleur(carte)
 """
 
-from analytics import charts, exports
+import importlib
+
 from analytics.couverture import METRIQUES, TRIS, Carte, carte, carte_depuis, couverture, export_couverture
 from analytics.entrepot import Entrepot, entrepot
 from analytics.filtres import TOUT, Filtres
@@ -29,3 +30,11 @@ __all__ = [
     "lieux_et_natures", "lieux_par_eleve", "objectifs", "pole_signale", "progression_par_situation",
     "situations_de_la_classe", "tendance_mensuelle",
 ]
+
+
+def __getattr__(nom: str):
+    """``analytics.charts`` and ``analytics.exports`` are imported at first use: Plotly and openpyxl take about a
+    second to import, which a command that only writes a CSV should not pay."""
+    if nom in ("charts", "exports"):
+        return importlib.import_module(f"analytics.{nom}")
+    raise AttributeError(f"module 'analytics' has no attribute {nom!r}")
