@@ -278,7 +278,7 @@ class Entrepot:
     def _demarrer(self, meta) -> None:
         """A warm start: the copy's stamps start at its number, the students' divisions come from the copy."""
         self._base = meta[2]
-        self._tampons.clear()
+        self._tampons = {}
         self._division_de = dict(self._duck.execute("SELECT id, division_id FROM eleves").fetchall())
         with self._verrou_memoire:
             self._memoire.clear()
@@ -375,13 +375,18 @@ class Entrepot:
             duck.unregister("journal")
         if "fiches" in lots:
             self.lectures_de_fiches += lots["fiches"].num_rows
-        # After the commit only: a result keyed by a new stamp is always computed on the new data.
+        # After the commit only: a result keyed by a new stamp is always computed on the new data. A new dict,
+        # swapped in whole: a pinned view holds the one it saw (VueEpinglee), never a dict being changed.
+        tampons, base = dict(self._tampons), self._base
         for numero_, genre, cle, division in zip(*(journal.column(c).to_pylist()
                                                    for c in ("numero", "genre", "cle", "division_id"))):
             if division is not None:
-                self._tampons[division] = max(self._tampons.get(division, 0), numero_)
+                tampons[division] = max(tampons.get(division, 0), numero_)
             if genre == "division":
-                self._tampons[cle] = max(self._tampons.get(cle, 0), numero_)
+                tampons[cle] = max(tampons.get(cle, 0), numero_)
+            elif division is None:  # a change whose class is unknown (a student without division): every class
+                base = max(base, numero_)
+        self._tampons, self._base = tampons, base
         if "eleves" in lots:
             for cle, division in zip(lots["eleves"].column("id").to_pylist(),
                                      lots["eleves"].column("division_id").to_pylist()):
@@ -479,6 +484,17 @@ class VueEpinglee:
     def __init__(self, source: Entrepot, estampille: Estampille):
         self.source = source
         self._estampille = estampille
+        # The divisions' stamps as they were when the run began: a key made from them is never newer than the
+        # data the run then reads (a figure is never kept under a stamp newer than what it draws).
+        self._tampons, self._base = source._tampons, source._base
+
+    def tampon(self, *, division_id: int | None = None, eleve_id: int | None = None) -> tuple:
+        """Entrepot.tampon, as of the start of the run."""
+        if division_id is None and eleve_id is not None:
+            division_id = self.source._division_de.get(int(eleve_id))
+        if division_id is None:
+            return ("global", self._estampille.numero)
+        return ("division", int(division_id), max(self._base, self._tampons.get(int(division_id), 0)))
 
     def actualiser(self) -> Estampille:
         return self._estampille

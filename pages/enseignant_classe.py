@@ -12,7 +12,7 @@ from passeport.libelles import pourcentage
 from passeport.models import Role
 from passeport.services import cockpit
 from passeport.statut import LIBELLES, Statut
-from ui.cockpit import choisir_division, choisir_filtres, ecran_large, entrepot, graphique, ouvrir_profil
+from ui.cockpit import choisir_division, choisir_filtres, ecran_large, entrepot, figure, graphique, ouvrir_profil
 from ui.commun import exiger_role, session
 from ui.livret import bouton_grille
 
@@ -70,7 +70,8 @@ with onglet_carte:
                                    "Pôle": carte.situations["pole_code"].astype(str)}),
                      hide_index=True, width="stretch", height=min(38 + 35 * len(carte.situations), 300))
     titre = f"{division.nom} — {analytics.METRIQUES[metrique]}" + ("" if pole == "tous" else f" — pôle {pole}")
-    fig = analytics.charts.carte_de_chaleur(carte, titre)
+    fig = figure(analytics.charts.carte_de_chaleur, carte, titre, division_id=division.id,
+                 cle=(metrique, filtres, tri, pole, titre))
     graphique(fig, f"carte-{division.nom}-{metrique}", key="carte_classe", on_select=_clic_sur_la_carte,
               selection_mode="points")
 
@@ -122,7 +123,11 @@ with onglet_synthese:
         texte += f". {p2['eleves_sans_rien']} élève(s) sans aucune fiche dans ce pôle."
         (st.warning if p2["eleves_sans_rien"] or p2["part_traversees"] < 0.5 else st.info)(texte)
 
-    graphique(analytics.charts.barres_situations(sit, synthese.eleves), f"situations-{division.nom}")
+    # Besides the class's data, the synthesis charts depend on the filters, the two numbers above and the day.
+    cle_synthese = (filtres, int(semaines), int(seuil), dt.date.today())
+    graphique(figure(analytics.charts.barres_situations, sit, synthese.eleves, division_id=division.id,
+                     cle=cle_synthese),
+              f"situations-{division.nom}")
     colonnes = st.columns(2)
     with colonnes[0]:
         st.markdown("**Situations que personne ou peu ont traversées**")
@@ -151,8 +156,11 @@ with onglet_synthese:
             "Dernière fiche écrite": silence["derniere_ecriture"].dt.strftime("%d/%m/%Y").fillna("jamais"),
             "Semaines": silence["semaines_sans_ecrire"], "Fiches": silence["nb_fiches"]}),
             hide_index=True, width="stretch")
-    graphique(analytics.charts.courbe_semaines(synthese.par_semaine), f"fiches-par-semaine-{division.nom}")
-    graphique(analytics.charts.barres_lieux(synthese.lieux), f"lieux-{division.nom}")
+    graphique(figure(analytics.charts.courbe_semaines, synthese.par_semaine, division_id=division.id,
+                     cle=cle_synthese),
+              f"fiches-par-semaine-{division.nom}")
+    graphique(figure(analytics.charts.barres_lieux, synthese.lieux, division_id=division.id,
+                     cle=cle_synthese), f"lieux-{division.nom}")
 
     st.download_button(
         "Exporter la synthèse (xlsx)", icon=":material/download:", on_click="ignore",

@@ -14,7 +14,7 @@ from passeport.services import appreciations, cockpit, pfmp, situations
 from passeport.services.appreciations import GENRES, LONGUEUR_MAX
 from passeport.services.accueil import eleves_de_mes_divisions
 from passeport.statut import LIBELLES, Statut
-from ui.cockpit import choisir_filtres, entrepot, graphique
+from ui.cockpit import choisir_filtres, entrepot, figure, graphique
 from ui.commun import afficher_texte, annoncer, exiger_role, session
 from ui.livret import bloc_livret
 from ui.objectifs import editeur_objectifs
@@ -46,6 +46,8 @@ except AccesRefuse as exc:
     st.error(exc.message)
     st.stop()
 
+# Besides the student's data, the profile's charts depend on the filters.
+cle_profil = (eleve_id, filtres)
 cov = profil.couverture
 statuts = cov["statut"].value_counts()
 colonnes = st.columns(4)
@@ -93,7 +95,7 @@ with onglet_situations:
         vue_situations(situations_eleve, suivre_fiche, f"situations_{eleve_id}")
 
 with onglets[0]:
-    graphique(analytics.charts.barres_poles(profil.par_pole), f"poles-{eleve_id}")
+    graphique(figure(analytics.charts.barres_poles, profil.par_pole, eleve_id=eleve_id, cle=cle_profil), f"poles-{eleve_id}")
     st.dataframe(pd.DataFrame({
         "Pôle": profil.par_classe["pole_code"], "Classe de situations": profil.par_classe["classe_code"] + " "
         + profil.par_classe["classe_titre"], "Situations": profil.par_classe["situations"],
@@ -105,8 +107,8 @@ with onglets[1]:
     if profil.echelle.empty:
         st.info("Aucune fiche avec les filtres choisis.")
     else:
-        graphique(analytics.charts.echelle_complexite(profil.echelle), f"echelle-{eleve_id}")
-        graphique(analytics.charts.courbe_tendance(profil.tendance), f"tendance-{eleve_id}")
+        graphique(figure(analytics.charts.echelle_complexite, profil.echelle, eleve_id=eleve_id, cle=cle_profil), f"echelle-{eleve_id}")
+        graphique(figure(analytics.charts.courbe_tendance, profil.tendance, eleve_id=eleve_id, cle=cle_profil), f"tendance-{eleve_id}")
         prog = profil.progression
         if not prog.empty:
             comptes = prog["tendance"].value_counts()
@@ -122,7 +124,8 @@ with onglets[1]:
                                                   "baisse": "↘ moins exigeante"})}), hide_index=True, width="stretch")
 
 with onglets[2]:
-    graphique(analytics.charts.barres_lieux_natures(profil.lieux_natures), f"lieux-{eleve_id}")
+    graphique(figure(analytics.charts.barres_lieux_natures, profil.lieux_natures, eleve_id=eleve_id, cle=cle_profil),
+              f"lieux-{eleve_id}")
     chrono = profil.echelle.sort_values("date_debut", ascending=False)
     st.caption("Cliquez sur une ligne pour suivre la fiche : texte, guide de questionnement, appréciation, "
                "positionnement." if not chrono.empty else "Aucune fiche avec les filtres choisis.")

@@ -400,3 +400,51 @@ def test_a_page_run_refreshes_the_copy_once(base, monkeypatch, demo_db_url):
     at.run()  # one rerun of the class dashboard (heatmap, synthèse, export…)
     assert not at.exception, at.exception
     assert len(appels) == 1
+
+
+def test_a_class_figure_is_built_once_per_state_of_that_class(base, monkeypatch):
+    """The heatmap is kept across reruns and teachers; a fiche written in another class leaves it ready, a fiche
+    written in this class rebuilds it."""
+    from sqlalchemy import update
+    from streamlit.testing.v1 import AppTest
+
+    import analytics.charts
+    import ui.cockpit
+    from passeport.models import Fiche
+
+    ui.cockpit._FIGURES.clear()
+    construites = []
+    vraie = analytics.charts.carte_de_chaleur
+
+    def comptee(*arguments):
+        construites.append(arguments)
+        return vraie(*arguments)
+
+    monkeypatch.setattr(analytics.charts, "carte_de_chaleur", comptee)
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    at.session_state["jeton"] = jeton_de_session(str(base.url.render_as_string(hide_password=False)),
+                                                 "claire.martin")
+    at.run()
+    at.switch_page("pages/enseignant_classe.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert len(construites) == 1
+    at.run()
+    assert len(construites) == 1  # a rerun without change: the same figure
+
+    montree = at.session_state["cockpit_division"]
+
+    def toucher_une_fiche(dans_la_division: bool) -> None:
+        with transaction(base) as s:
+            condition = Eleve.division_id == montree if dans_la_division else Eleve.division_id != montree
+            fiche_id = s.scalar(select(Fiche.id).join(Eleve, Eleve.id == Fiche.eleve_id).where(condition).limit(1))
+            s.execute(update(Fiche).where(Fiche.id == fiche_id).values(retenue=~Fiche.retenue))
+
+    toucher_une_fiche(dans_la_division=False)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(construites) == 1  # another class changed: this one's figure is still right
+    toucher_une_fiche(dans_la_division=True)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(construites) == 2

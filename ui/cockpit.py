@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -95,6 +97,36 @@ def choisir_filtres(division: cockpit.DivisionDuCockpit, cle: str) -> analytics.
     except ValueError as exc:
         st.error(f"{exc} Le filtre de dates n'est pas appliqué.")
         return analytics.Filtres(lieux=tuple(lieux), natures=tuple(natures))
+
+
+_FIGURES: OrderedDict[tuple, object] = OrderedDict()
+_VERROU_FIGURES = threading.Lock()
+FIGURES_MAX = 256  # figures kept by the server process, shared by every teacher (most recently used kept)
+
+
+def figure(construire, *arguments, cle: tuple, division_id: int | None = None, eleve_id: int | None = None):
+    """``construire(*arguments)``, built once per state of the data it draws and kept for every session of the
+    server process.
+
+    Building a Plotly figure validates every property in Python (≈ 0.1 s for a heatmap): more than the DuckDB
+    query under it. The key is the copy's store and generation, the stamp of the division drawn (``division_id``,
+    or the division of ``eleve_id``; the whole store when neither is given), and ``cle``: what else the figure
+    depends on (filters, choices of the page). A change in the class gives a new stamp, hence a new figure; a
+    change elsewhere leaves it ready. The figure handed out is never changed afterwards (st.plotly_chart
+    serialises a copy)."""
+    copie = entrepot()
+    cle = (construire.__module__, construire.__qualname__, copie.url, copie.estampille.generation,
+           copie.tampon(division_id=division_id, eleve_id=eleve_id), cle)
+    with _VERROU_FIGURES:
+        if cle in _FIGURES:
+            _FIGURES.move_to_end(cle)
+            return _FIGURES[cle]
+    fig = construire(*arguments)
+    with _VERROU_FIGURES:
+        _FIGURES[cle] = fig
+        while len(_FIGURES) > FIGURES_MAX:
+            _FIGURES.popitem(last=False)
+    return fig
 
 
 def graphique(fig, nom_fichier: str, **options):
