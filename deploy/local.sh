@@ -113,11 +113,14 @@ EOF
   fi
   # Rôles et base, créés une fois ; les mots de passe sont (re)posés à chaque lancement.
   psql_primaire <<EOF
+SET client_min_messages = warning;
 SELECT 'CREATE ROLE passeport LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'passeport')\gexec
 SELECT 'CREATE ROLE replicateur LOGIN REPLICATION'
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'replicateur')\gexec
 ALTER ROLE passeport PASSWORD '$MDP_APPLI';
 ALTER ROLE replicateur PASSWORD '$MDP_REPLICATION';
+-- La surveillance (état de pg_stat_replication) sans être superutilisateur.
+GRANT pg_monitor TO replicateur;
 SELECT 'CREATE DATABASE passeport OWNER passeport' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'passeport')\gexec
 EOF
 }
@@ -157,9 +160,11 @@ EOF
 # --- l'application -----------------------------------------------------------------------------------------------
 
 environnement_instance() {
-  # $1 : nom de l'instance (a, b)
+  # $1 : nom de l'instance (a, b). Tout est donné ici, rien n'est hérité de qui lance le script : chaque instance a
+  # son dossier de données et sa copie d'analyse (DuckDB), les pièces jointes sont communes.
   echo DATABASE_URL="$URL_PRIMAIRE" PASSEPORT_ANALYTIQUE_URL="$URL_REPLIQUE" PASSEPORT_PIECES="$PIECES" \
-    PASSEPORT_DONNEES="$DOSSIER/instance-$1" PASSEPORT_PROXYS_DE_CONFIANCE=127.0.0.1 HOME="$DOSSIER/instance-$1"
+    PASSEPORT_DONNEES="$DOSSIER/instance-$1" PASSEPORT_ANALYTIQUE_DOSSIER="$DOSSIER/instance-$1/analytique" \
+    PASSEPORT_PROXYS_DE_CONFIANCE=127.0.0.1 HOME="$DOSSIER/instance-$1"
 }
 
 preparer_base() {
@@ -185,10 +190,11 @@ demarrer_instance() {
   else
     port_occupe "$port" && echouer "le port $port est déjà pris par un autre programme"
     dire "Démarrage de l'instance $nom (port $port)"
+    # Détachée (setsid), sans garder ni la sortie ni l'entrée de ce script ; le processus écrit lui-même son pid.
     # shellcheck disable=SC2046
-    (cd "$RACINE" && env $(environnement_instance "$nom") setsid sh -c 'echo $$ > "$0"; exec "$@"' "$fichier_pid" \
-      "$RACINE/.venv/bin/streamlit" run serveur.py --server.address 127.0.0.1 --server.port "$port" \
-      --server.headless true --browser.gatherUsageStats false >"$DOSSIER/instance-$nom.log" 2>&1 </dev/null &)
+    (cd "$RACINE" && exec env $(environnement_instance "$nom") setsid sh -c 'echo $$ > "$0"; exec "$@"' \
+      "$fichier_pid" "$RACINE/.venv/bin/streamlit" run serveur.py --server.address 127.0.0.1 --server.port "$port" \
+      --server.headless true --browser.gatherUsageStats false) >"$DOSSIER/instance-$nom.log" 2>&1 </dev/null &
     local fin=$((SECONDS + 10))
     until [ -s "$fichier_pid" ]; do [ $SECONDS -lt $fin ] || echouer "instance $nom : pas de processus"; sleep 0.1; done
   fi
@@ -290,12 +296,15 @@ arreter() {
   arreter_processus nginx "$NGINX/nginx.pid"
   arreter_processus "instance a" "$DOSSIER/instance-a.pid"
   arreter_processus "instance b" "$DOSSIER/instance-b.pid"
+  # La réplique d'abord : arrêtée après la primaire, elle attendrait son flux en vain.
   for cluster in replique primaire; do
+    local libelle="PostgreSQL $cluster"
+    [ "$cluster" = replique ] && libelle="PostgreSQL réplique"
     if [ -n "$VERSION" ] && pg_tourne "$PG/$cluster"; then
       en_postgres "$PGBIN/pg_ctl" -D "$PG/$cluster" -m fast -w -t 120 stop >/dev/null
-      dire "PostgreSQL $cluster : arrêté"
+      dire "$libelle : arrêté"
     else
-      dire "PostgreSQL $cluster : déjà arrêté"
+      dire "$libelle : déjà arrêté"
     fi
   done
   echo "Tout est arrêté ; les données restent dans $DOSSIER (rm -rf pour repartir de zéro)."
@@ -306,8 +315,10 @@ etat() {
   PGBIN="/usr/lib/postgresql/$VERSION/bin"
   local code=0
   for cluster in primaire replique; do
-    if [ -n "$VERSION" ] && pg_tourne "$PG/$cluster"; then dire "PostgreSQL $cluster : lancé"
-    else dire "PostgreSQL $cluster : arrêté"; code=1; fi
+    local libelle="PostgreSQL $cluster"
+    [ "$cluster" = replique ] && libelle="PostgreSQL réplique"
+    if [ -n "$VERSION" ] && pg_tourne "$PG/$cluster"; then dire "$libelle : lancé"
+    else dire "$libelle : arrêté"; code=1; fi
   done
   for nom in a b; do
     if pid_vivant "$DOSSIER/instance-$nom.pid"; then dire "instance $nom : lancée"
