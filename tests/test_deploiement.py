@@ -257,3 +257,11 @@ def test_two_browsers_on_two_instances_share_session_and_data_and_the_replica_fo
     engine.dispose()
     contexte_a.close()
     contexte_b.close()
+    # Each browser's websocket went through nginx to its own instance (101: protocol switched). nginx writes the
+    # line when the websocket closes, which follows the browsers' closing by a moment.
+    def websockets() -> set[str]:
+        journal = (dossier / "nginx" / "acces.log").read_text()
+        return {ligne.split("instance=")[1].split()[0] for ligne in journal.splitlines()
+                if '"GET /_stcore/stream HTTP/1.1" 101' in ligne}
+
+    _attendre(lambda: websockets() == INSTANCES, message="un websocket n'est pas passé par nginx vers chaque instance")
