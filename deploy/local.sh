@@ -121,7 +121,8 @@ ALTER ROLE passeport PASSWORD '$MDP_APPLI';
 ALTER ROLE replicateur PASSWORD '$MDP_REPLICATION';
 -- La surveillance (état de pg_stat_replication) sans être superutilisateur.
 GRANT pg_monitor TO replicateur;
-SELECT 'CREATE DATABASE passeport OWNER passeport' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'passeport')\gexec
+SELECT 'CREATE DATABASE passeport OWNER passeport'
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'passeport')\gexec
 EOF
 }
 

@@ -148,7 +148,8 @@ def test_each_instance_reads_the_primary_the_replica_and_the_shared_attachments_
         assert env["PASSEPORT_ANALYTIQUE_URL"] == REPLIQUE
         assert env["PASSEPORT_PIECES"] == str(dossier / "pieces")
         assert env["PASSEPORT_PROXYS_DE_CONFIANCE"] == "127.0.0.1"
-    assert (a["PASSEPORT_DONNEES"], b["PASSEPORT_DONNEES"]) == (str(dossier / "instance-a"), str(dossier / "instance-b"))
+    assert (a["PASSEPORT_DONNEES"], b["PASSEPORT_DONNEES"]) == (
+        str(dossier / "instance-a"), str(dossier / "instance-b"))
     # Each instance keeps its own analytics copy, never the folder of whoever started the script.
     assert (a["PASSEPORT_ANALYTIQUE_DOSSIER"], b["PASSEPORT_ANALYTIQUE_DOSSIER"]) == (
         str(dossier / "instance-a" / "analytique"), str(dossier / "instance-b" / "analytique"))
