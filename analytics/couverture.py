@@ -42,20 +42,61 @@ def export_couverture(entrepot: Entrepot, *, division_id: int | None = None,
                       etablissement_id: int | None = None, filtres: Filtres = TOUT) -> pd.DataFrame:
     """The coverage export of DESIGN.md: eleve;division;situation;nb_fiches;nb_reelles;max_complexite;max_aleas;statut.
 
-    Ordered by division, student identifiant and référentiel order; max_* empty (<NA>) when no fiche. One GROUP BY
-    in DuckDB giving numbers only (sql/export_couverture.sql); the text columns are categorical, built from the
-    small tables of students and situations (no text per cell is ever made). Memoised per stamp."""
-    parametres = {"division": division_id, "etablissement": etablissement_id, **filtres.parametres()}
+    Ordered by division, student identifiant and référentiel order; max_* empty (<NA>) when no fiche. The figures
+    are kept per division with the division's stamp (Entrepot.par_division): after a change, only the classes that
+    changed are computed again (one GROUP BY in DuckDB giving numbers only, sql/export_couverture.sql); the students
+    are then put in the format's order by moving whole blocks of rows, and the text columns are categorical, built
+    from the small tables of students and situations (no text per cell is ever made)."""
+    eleves = entrepot.requete("export_couverture_eleves", division=division_id, etablissement=etablissement_id)
+    divisions = [int(d) for d in pd.unique(eleves["division_id"])]
+    filtres_sql = filtres.parametres()
     cle = ("export_couverture", tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                                             for k, v in parametres.items())))
-    return entrepot.memoiser(cle, lambda: _export_couverture(entrepot, parametres))
+                                             for k, v in filtres_sql.items())))
+
+    def calculer(a_faire: list[int]) -> dict[int, dict[str, np.ndarray]]:
+        chiffres = entrepot.requete_numpy("export_couverture", divisions=a_faire, **filtres_sql)
+        colonnes = {c: np.asarray(chiffres[c], dtype=np.int64) for c in COLONNES_CHIFFRES}
+        for c in ("max_complexite", "max_aleas"):  # NaN when no fiche
+            colonnes[c] = np.ma.filled(np.ma.asarray(chiffres[c]).astype(np.float64), np.nan)
+        # The rows come grouped by division: each part is a slice (a view) of the arrays.
+        division = np.asarray(chiffres["division_id"], dtype=np.int64)
+        bornes = np.r_[0, np.flatnonzero(division[1:] != division[:-1]) + 1, len(division)]
+        parts = {int(division[a]): {c: v[a:b] for c, v in colonnes.items()} for a, b in zip(bornes[:-1], bornes[1:])}
+        vide = {c: v[:0] for c, v in colonnes.items()}
+        return {d: parts.get(d, vide) for d in a_faire}
+
+    parts = entrepot.par_division(cle, divisions, calculer)
+    chiffres = _dans_l_ordre([parts[d] for d in divisions], eleves["eleve_id"].to_numpy(dtype=np.int64))
+    return _tableau_export(chiffres, eleves, entrepot.requete("situations_index"))
 
 
-def _export_couverture(entrepot: Entrepot, parametres: dict) -> pd.DataFrame:
-    chiffres = entrepot.requete("export_couverture", **parametres)
-    eleves = entrepot.requete("export_couverture_eleves", division=parametres["division"],
-                              etablissement=parametres["etablissement"])
-    situations = entrepot.requete("situations_index")
+COLONNES_CHIFFRES = ("eleve_id", "situation", "nb_fiches", "nb_reelles", "statut")
+
+
+def _dans_l_ordre(parts: list[dict[str, np.ndarray]], ordre_eleves: np.ndarray) -> dict[str, np.ndarray]:
+    """The parts' rows with the students in ``ordre_eleves`` order. Each student's rows are contiguous (their
+    situations in référentiel order): whole blocks are moved, never rows sorted one by one."""
+    noms = (*COLONNES_CHIFFRES, "max_complexite", "max_aleas")
+    colonnes = {c: np.concatenate([p[c] for p in parts]) if parts else np.zeros(0) for c in noms}
+    ids = colonnes["eleve_id"].astype(np.int64)
+    if len(ids):
+        debuts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        longueurs = np.diff(np.r_[debuts, len(ids)])
+        rang = pd.Index(ordre_eleves).get_indexer(ids[debuts])
+        rang = np.where(rang < 0, len(ordre_eleves), rang)  # a student gone since (a refresh in between): last
+        blocs = np.argsort(rang, kind="stable")
+        longueurs_triees = longueurs[blocs]
+        nouveaux_debuts = np.r_[0, np.cumsum(longueurs_triees)[:-1]]
+        index = (np.arange(len(ids)) - np.repeat(nouveaux_debuts, longueurs_triees)
+                 + np.repeat(debuts[blocs], longueurs_triees))
+        colonnes = {c: v[index] for c, v in colonnes.items()}
+    for c in ("max_complexite", "max_aleas"):
+        manquant = np.isnan(colonnes[c])
+        colonnes[c] = pd.arrays.IntegerArray(np.where(manquant, 0, colonnes[c]).astype(np.int64), manquant)
+    return colonnes
+
+
+def _tableau_export(chiffres: dict, eleves: pd.DataFrame, situations: pd.DataFrame) -> pd.DataFrame:
     # Each row's student, as a position in the small table (-1, missing, if a refresh came in between).
     position = pd.Index(eleves["eleve_id"]).get_indexer(chiffres["eleve_id"])
     idents, liste_idents = pd.factorize(eleves["identifiant"])
@@ -70,13 +111,13 @@ def _export_couverture(entrepot: Entrepot, parametres: dict) -> pd.DataFrame:
     return pd.DataFrame({
         "eleve": categorie(idents, pd.Index(liste_idents, dtype=object)),
         "division": categorie(divisions, pd.Index(liste_divisions, dtype=object)),
-        "situation": pd.Categorical.from_codes(codes_situations[chiffres["situation"].to_numpy(dtype=np.int64)],
+        "situation": pd.Categorical.from_codes(codes_situations[np.asarray(chiffres["situation"], dtype=np.int64)],
                                                categories=pd.Index(liste_situations, dtype=object)),
-        "nb_fiches": chiffres["nb_fiches"].to_numpy(dtype=np.int64),
-        "nb_reelles": chiffres["nb_reelles"].to_numpy(dtype=np.int64),
-        "max_complexite": chiffres["max_complexite"].astype("Int64").array,
-        "max_aleas": chiffres["max_aleas"].astype("Int64").array,
-        "statut": pd.Categorical.from_codes(chiffres["statut"].to_numpy(dtype=np.int64),
+        "nb_fiches": np.asarray(chiffres["nb_fiches"], dtype=np.int64),
+        "nb_reelles": np.asarray(chiffres["nb_reelles"], dtype=np.int64),
+        "max_complexite": chiffres["max_complexite"],
+        "max_aleas": chiffres["max_aleas"],
+        "statut": pd.Categorical.from_codes(np.asarray(chiffres["statut"], dtype=np.int64),
                                             categories=[s.value for s in ORDRE_STATUTS]),
     })
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy.engine import make_url
@@ -43,6 +44,7 @@ from analytics.construction import TABLES, sql
 from passeport.changements import Estampille
 from passeport.db import dossier_donnees, normaliser_url, url_configuree
 
+PARTS_MAX = 4  # par_division keys kept (e.g. the académie export with and without filters)
 MEMOIRE_MAX = 512  # memoised results kept (least recently used dropped first)
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -204,6 +206,7 @@ class Entrepot:
         self._verrou_memoire = threading.Lock()
         self._local = threading.local()
         self._memoire: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._parts: dict[tuple, dict[int, tuple]] = {}  # par_division: key → {division: (stamp, result)}
         self._estampille: Estampille | None = None
         self._meta: tuple[str, str, int] | None = None  # (format, generation, numero) of the file as opened
         self._base = 0  # stamp of every division not changed since the copy was opened or rebuilt
@@ -282,6 +285,7 @@ class Entrepot:
         self._division_de = dict(self._duck.execute("SELECT id, division_id FROM eleves").fetchall())
         with self._verrou_memoire:
             self._memoire.clear()
+            self._parts = {}
 
     def _reconstruire(self, connexion) -> None:
         """A full build: in a child process for a large store, in this process for a small one."""
@@ -433,6 +437,11 @@ class Entrepot:
         self._retenir(cle, resultat)
         return resultat.copy()
 
+    def requete_numpy(self, nom: str, **parametres) -> dict[str, np.ndarray]:
+        """Run analytics/sql/<nom>.sql without memo, as numpy columns (NULL → masked): for large results that the
+        caller keeps in its own form (Entrepot.par_division), never copied into a DataFrame first."""
+        return self._curseur().execute(sql(nom), parametres).fetchnumpy()
+
     def memoiser(self, cle: tuple, calcul: Callable[[], pd.DataFrame], *, division_id: int | None = None,
                  eleve_id: int | None = None) -> pd.DataFrame:
         """Memoise a result computed in Python from queries: keyed by the division's stamp when it reads one
@@ -446,6 +455,27 @@ class Entrepot:
         resultat = calcul()
         self._retenir(cle, resultat)
         return _copie(resultat)
+
+    def par_division(self, cle: tuple, divisions: list[int],
+                     calcul: Callable[[list[int]], dict[int, object]]) -> dict[int, object]:
+        """Results made one per division and kept with each division's stamp: ``calcul(a_faire)`` is called only
+        for the divisions changed since (all of them the first time, in one call: one GROUP BY, not one per class)
+        and returns {division id: result}. Results are shared, not copied: callers must not change them."""
+        tampons = {d: self.tampon(division_id=d) for d in divisions}  # before computing: never newer than the data
+        with self._verrou_memoire:
+            parts = self._parts.pop(cle, {})
+            self._parts[cle] = parts  # most recently used last
+            while len(self._parts) > PARTS_MAX:
+                self._parts.pop(next(iter(self._parts)))
+            prets = {d: parts[d][1] for d in divisions if d in parts and parts[d][0] == tampons[d]}
+        a_faire = [d for d in divisions if d not in prets]
+        if a_faire:
+            nouveaux = calcul(a_faire)
+            with self._verrou_memoire:
+                for d in a_faire:
+                    parts[d] = (tampons[d], nouveaux[d])
+                    prets[d] = nouveaux[d]
+        return prets
 
     def _retenir(self, cle: tuple, resultat: pd.DataFrame) -> None:
         with self._verrou_memoire:

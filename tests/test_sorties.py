@@ -212,3 +212,42 @@ def test_pfmp_organisations_are_those_of_the_other_students_of_the_school(academ
     # The goals carry them, most students first.
     o = analytics.objectifs(e, a.eleves["INE0"]).set_index("situation")
     assert o.loc["1.1.1", "organisations"] == ["Mairie", "BIOMAG"]
+
+
+def test_after_a_change_only_that_class_is_computed_again(academie, db_env):
+    """The académie export keeps each division's figures with the division's stamp: a fiche written in 1GA1
+    recomputes 1GA1 only, and the export equals the one of a copy built afresh."""
+    from sqlalchemy import select, update
+
+    from passeport.db import transaction
+    from passeport.models import Eleve, Fiche
+
+    a, e = academie
+    analytics.export_couverture(e)
+    calculees = []
+    vraie = e.requete_numpy
+
+    def espionne(nom, **parametres):
+        if nom == "export_couverture":
+            calculees.append(sorted(parametres["divisions"]))
+        return vraie(nom, **parametres)
+
+    e.requete_numpy = espionne
+    analytics.export_couverture(e)
+    assert calculees == []  # nothing changed: every part is ready
+    engine = creer_engine(db_env)
+    with transaction(engine) as s:
+        fiche_id = s.scalar(select(Fiche.id).join(Eleve, Eleve.id == Fiche.eleve_id)
+                            .where(Eleve.division_id == a.divisions["1GA1"], Fiche.supprimee_le.is_(None)).limit(1))
+        s.execute(update(Fiche).where(Fiche.id == fiche_id).values(supprimee_le=Fiche.modifiee_le))
+    engine.dispose()
+    e.actualiser()
+    apres = analytics.export_couverture(e)
+    assert calculees == [[a.divisions["1GA1"]]]
+    assert apres["nb_fiches"].sum() == 2 + 1 + 2 + 1 + 1 - 1
+    neuve = analytics.Entrepot(db_env, dossier=e.dossier / "neuve")
+    try:
+        neuve.actualiser()
+        pd.testing.assert_frame_equal(apres, analytics.export_couverture(neuve))
+    finally:
+        neuve.fermer()

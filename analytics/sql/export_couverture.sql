@@ -3,11 +3,14 @@
 -- repeated per cell. Order of the format: division name, identifiant, référentiel order; the names are ranked on
 -- the small student table and the wide rows are sorted by that integer rank and the situation's rank, never by
 -- text. statut is its rank in (non_traversee, une_fois, repetee, evaluable) (analytics.couverture.ORDRE_STATUTS).
--- $division, $etablissement choose the students; $debut, $fin, $lieux, $natures filter the fiches.
+-- $divisions (a list of division ids) chooses the students; $debut, $fin, $lieux, $natures filter the fiches.
+-- The rows come grouped by division (analytics/couverture.py keeps each division's part with its stamp and puts
+-- the students in the format's order).
 WITH choisis AS (
-    SELECT eleve_id, referentiel,
-           row_number() OVER (ORDER BY division, identifiant, nom, prenom, eleve_id) AS rang
-    FROM eleves_choisis($division, NULL, $etablissement)
+    SELECT eleve_id, referentiel, division_id,
+           row_number() OVER (ORDER BY division_id, identifiant, nom, prenom, eleve_id) AS rang
+    FROM eleves_choisis(NULL, NULL, NULL)
+    WHERE list_contains($divisions, division_id)
 ),
 index_situations AS (
     SELECT referentiel, code, ordre, row_number() OVER (ORDER BY referentiel, ordre) - 1 AS situation
@@ -23,7 +26,7 @@ figures AS (
     SEMI JOIN choisis c ON c.eleve_id = f.eleve_id
     GROUP BY f.eleve_id, f.situation
 )
-SELECT c.eleve_id,
+SELECT c.division_id, c.eleve_id,
        CAST(s.situation AS SMALLINT) AS situation,
        COALESCE(fg.nb_fiches, 0) AS nb_fiches,
        COALESCE(fg.nb_reelles, 0) AS nb_reelles,
