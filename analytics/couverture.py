@@ -48,6 +48,27 @@ def export_couverture(entrepot: Entrepot, *, division_id: int | None = None,
     are then put in the format's order by moving whole blocks of rows, and the text columns are categorical, built
     from the small tables of students and situations (no text per cell is ever made)."""
     eleves = entrepot.requete("export_couverture_eleves", division=division_id, etablissement=etablissement_id)
+    return export_des_eleves(entrepot, eleves, filtres)
+
+
+def lots_d_eleves(entrepot: Entrepot, *, division_id: int | None = None, etablissement_id: int | None = None,
+                  taille: int = 2500):
+    """The students of the coverage export in the format's order, by lots of about ``taille`` students never
+    splitting a division name (two schools' 2GA01 interleave by identifiant): for a file written lot by lot
+    (analytics.fichier_couverture.ecrire_par_lots), whose memory is then a lot's, not the académie's."""
+    eleves = entrepot.requete("export_couverture_eleves", division=division_id, etablissement=etablissement_id)
+    noms = eleves["division"].to_numpy()
+    debut = 0
+    while debut < len(eleves):
+        fin = min(debut + taille, len(eleves))
+        while 0 < fin < len(eleves) and noms[fin] == noms[fin - 1]:
+            fin += 1
+        yield eleves.iloc[debut:fin].reset_index(drop=True)
+        debut = fin
+
+
+def export_des_eleves(entrepot: Entrepot, eleves: pd.DataFrame, filtres: Filtres = TOUT) -> pd.DataFrame:
+    """The coverage export of these students (rows of sql/export_couverture_eleves.sql, in the format's order)."""
     divisions = [int(d) for d in pd.unique(eleves["division_id"])]
     filtres_sql = filtres.parametres()
     cle = ("export_couverture", tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
@@ -55,11 +76,9 @@ def export_couverture(entrepot: Entrepot, *, division_id: int | None = None,
 
     def calculer(a_faire: list[int]) -> dict[int, dict[str, np.ndarray]]:
         chiffres = entrepot.requete_numpy("export_couverture", divisions=a_faire, **filtres_sql)
-        colonnes = {c: np.asarray(chiffres[c], dtype=np.int64) for c in COLONNES_CHIFFRES}
-        for c in ("max_complexite", "max_aleas"):  # NaN when no fiche
-            colonnes[c] = np.ma.filled(np.ma.asarray(chiffres[c]).astype(np.float64), np.nan)
+        colonnes = {c: np.asarray(chiffres[c]) for c in (*COLONNES_CHIFFRES, "max_complexite", "max_aleas")}
         # The rows come grouped by division: each part is a slice (a view) of the arrays.
-        division = np.asarray(chiffres["division_id"], dtype=np.int64)
+        division = np.asarray(chiffres["division_id"])
         bornes = np.r_[0, np.flatnonzero(division[1:] != division[:-1]) + 1, len(division)]
         parts = {int(division[a]): {c: v[a:b] for c, v in colonnes.items()} for a, b in zip(bornes[:-1], bornes[1:])}
         vide = {c: v[:0] for c, v in colonnes.items()}
@@ -77,8 +96,8 @@ def _dans_l_ordre(parts: list[dict[str, np.ndarray]], ordre_eleves: np.ndarray) 
     """The parts' rows with the students in ``ordre_eleves`` order. Each student's rows are contiguous (their
     situations in référentiel order): whole blocks are moved, never rows sorted one by one."""
     noms = (*COLONNES_CHIFFRES, "max_complexite", "max_aleas")
-    colonnes = {c: np.concatenate([p[c] for p in parts]) if parts else np.zeros(0) for c in noms}
-    ids = colonnes["eleve_id"].astype(np.int64)
+    colonnes = {c: np.concatenate([p[c] for p in parts]) if parts else np.zeros(0, np.int64) for c in noms}
+    ids = colonnes["eleve_id"]
     if len(ids):
         debuts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
         longueurs = np.diff(np.r_[debuts, len(ids)])
@@ -90,8 +109,8 @@ def _dans_l_ordre(parts: list[dict[str, np.ndarray]], ordre_eleves: np.ndarray) 
         index = (np.arange(len(ids)) - np.repeat(nouveaux_debuts, longueurs_triees)
                  + np.repeat(debuts[blocs], longueurs_triees))
         colonnes = {c: v[index] for c, v in colonnes.items()}
-    for c in ("max_complexite", "max_aleas"):
-        manquant = np.isnan(colonnes[c])
+    for c in ("max_complexite", "max_aleas"):  # -1: no fiche
+        manquant = colonnes[c] < 0
         colonnes[c] = pd.arrays.IntegerArray(np.where(manquant, 0, colonnes[c]).astype(np.int64), manquant)
     return colonnes
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.couverture import COLONNES_EXPORT as COLONNES
 from passeport.csvio import neutraliser
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -39,17 +40,24 @@ def _champ_csv(texte: str) -> str:
     return tampon.getvalue()[:-2]  # without the "\r\n"
 
 
-def _en_texte(colonne: pa.ChunkedArray) -> pa.Array:
-    """A column as the CSV fields of its cells; missing values are empty fields."""
+def _en_champs(colonne: pa.ChunkedArray) -> pa.Array:
+    """A column as the CSV fields of its cells, for the whole table at once: a categorical text column stays a
+    dictionary array whose few distinct words are made into fields once (never per packet, never per cell);
+    missing values are empty fields."""
     colonne = colonne.combine_chunks()
     if pa.types.is_dictionary(colonne.type):
         mots = pa.array([_champ_csv(t) for t in colonne.dictionary.to_pylist()], pa.string())
-        texte = pa.DictionaryArray.from_arrays(colonne.indices, mots).dictionary_decode()
-    elif pa.types.is_string(colonne.type) or pa.types.is_large_string(colonne.type):
-        texte = pa.array([None if t is None else _champ_csv(t) for t in colonne.to_pylist()], pa.string())
-    else:
-        texte = pc.cast(colonne, pa.string())
-    return pc.fill_null(texte, "")
+        return pa.DictionaryArray.from_arrays(colonne.indices, mots)
+    if pa.types.is_string(colonne.type) or pa.types.is_large_string(colonne.type):
+        return pa.array([None if t is None else _champ_csv(t) for t in colonne.to_pylist()], pa.string())
+    return pc.cast(colonne, pa.string())
+
+
+def _texte(champs: pa.Array) -> pa.Array:
+    """A packet of fields as plain text (dictionary decoded), missing values empty."""
+    if pa.types.is_dictionary(champs.type):
+        champs = champs.dictionary_decode()
+    return pc.fill_null(champs, "")
 
 
 def ecrire_csv(df: pd.DataFrame, sortie) -> int:
@@ -62,11 +70,12 @@ def ecrire_csv(df: pd.DataFrame, sortie) -> int:
     return _ecrire_csv(table, entete, sortie)
 
 
-def _ecrire_csv(table: pa.Table, entete: str, f) -> int:
-    f.write(("\ufeff" + entete).encode("utf-8"))
+def _ecrire_csv(table: pa.Table, entete: str | None, f) -> int:
+    if entete is not None:
+        f.write(("\ufeff" + entete).encode("utf-8"))
+    colonnes = [_en_champs(c) for c in table.columns]
     for debut in range(0, table.num_rows, _PAQUET):
-        paquet = table.slice(debut, _PAQUET)
-        lignes = pc.binary_join_element_wise(*[_en_texte(c) for c in paquet.columns], ";")
+        lignes = pc.binary_join_element_wise(*[_texte(c.slice(debut, _PAQUET)) for c in colonnes], ";")
         tout = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(lignes)], pa.int32()), lignes), "\r\n")
         f.write(tout[0].as_buffer())
         f.write(b"\r\n")
@@ -84,12 +93,17 @@ def ecrire_parquet(df: pd.DataFrame, sortie) -> int:
     """Write the export as Parquet (texts as plain strings, max_* nullable integers); return the number of rows."""
     import pyarrow.parquet as pq
 
-    table = en_arrow(df)
+    table = _texte_simple(en_arrow(df))
+    pq.write_table(table, sortie)
+    return table.num_rows
+
+
+def _texte_simple(table: pa.Table) -> pa.Table:
+    """Categorical texts as plain strings (Parquet readers get texts, the same schema for every lot)."""
     for i, nom in enumerate(table.column_names):
         if pa.types.is_dictionary(table.schema.field(i).type):
             table = table.set_column(i, nom, pc.cast(table.column(i), pa.string()))
-    pq.write_table(table, sortie)
-    return table.num_rows
+    return table
 
 
 def ecrire_xlsx(df: pd.DataFrame, sortie, division: str, annee_scolaire: str | None = None,
@@ -104,6 +118,34 @@ def ecrire_xlsx(df: pd.DataFrame, sortie, division: str, annee_scolaire: str | N
                              [_entete_division(division, annee_scolaire, jour)], colonnes_figees=3)
     Path(sortie).write_bytes(classeur([feuille, feuille_legende(niveaux=False)]))
     return len(df)
+
+
+def ecrire_par_lots(lots, sortie, format: str = "csv") -> tuple[int, int]:
+    """Write the export given lot by lot (DataFrames in the file's order, analytics.couverture.lots_d_eleves) as
+    ``format``: the same bytes as ``ecrire`` of the whole table, the memory of one lot. Returns (rows, students)."""
+    import pyarrow.parquet as pq
+
+    lignes = eleves = 0
+    with Path(sortie).open("wb") as f:
+        ecrivain = None
+        for df in lots:
+            if format == "csv":
+                table = en_arrow(df)
+                entete = ";".join(_champ_csv(c) for c in table.column_names) + "\r\n" if lignes == 0 else None
+                _ecrire_csv(table, entete, f)
+            elif format == "parquet":
+                table = _texte_simple(en_arrow(df))
+                ecrivain = ecrivain or pq.ParquetWriter(f, table.schema)
+                ecrivain.write_table(table)
+            else:
+                raise ValueError(f"Format inconnu : {format} (csv ou parquet).")
+            lignes += len(df)
+            eleves += df["eleve"].nunique()
+        if format == "csv" and lignes == 0:
+            f.write(("\ufeff" + ";".join(_champ_csv(c) for c in COLONNES) + "\r\n").encode("utf-8"))
+        if ecrivain is not None:
+            ecrivain.close()
+    return lignes, eleves
 
 
 def ecrire(df: pd.DataFrame, sortie, format: str = "csv") -> int:

@@ -266,6 +266,7 @@ def _entrepot(engine: Engine):
 
 def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
     from analytics import export_couverture, fichier_couverture
+    from analytics.couverture import export_des_eleves, lots_d_eleves
 
     format_ = args.format.strip().lower()
     if format_ not in fichier_couverture.FORMATS:
@@ -280,17 +281,17 @@ def cmd_exporter_couverture(engine: Engine, args: argparse.Namespace) -> None:
         division_id, nom, annee = (division.id, division.nom, division.annee_scolaire) if division else (None,) * 3
     entrepot = _entrepot(engine)
     try:
-        df = export_couverture(entrepot, division_id=division_id)
-    finally:
-        entrepot.fermer()
-    try:
         if format_ == "xlsx":
-            n = fichier_couverture.ecrire_xlsx(df, args.sortie, nom, annee)
+            df = export_couverture(entrepot, division_id=division_id)
+            n, eleves = fichier_couverture.ecrire_xlsx(df, args.sortie, nom, annee), df["eleve"].nunique()
         else:
-            n = fichier_couverture.ecrire(df, args.sortie, format_)
+            # Lot by lot: the memory of the command is a lot's, not the académie's.
+            lots = (export_des_eleves(entrepot, lot) for lot in lots_d_eleves(entrepot, division_id=division_id))
+            n, eleves = fichier_couverture.ecrire_par_lots(lots, args.sortie, format_)
     except OSError as exc:
         raise ErreurCommande(f"Impossible d'écrire {exc.filename or args.sortie} ({_raison(exc)}).") from None
-    eleves = df["eleve"].nunique()
+    finally:
+        entrepot.fermer()
     print(f"{n} ligne(s) exportée(s) ({eleves} élève(s)) dans {args.sortie}.")
 
 

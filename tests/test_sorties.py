@@ -251,3 +251,26 @@ def test_after_a_change_only_that_class_is_computed_again(academie, db_env):
         pd.testing.assert_frame_equal(apres, analytics.export_couverture(neuve))
     finally:
         neuve.fermer()
+
+
+@pytest.mark.parametrize("taille", [1, 2, 100])
+def test_written_lot_by_lot_the_file_is_the_same(academie, tmp_path, taille):
+    """The command writes the académie lot by lot (its memory is a lot's): the same bytes as the whole table, and
+    no division name is split between two lots (two schools' divisions of one name interleave by identifiant)."""
+    from analytics.couverture import export_des_eleves, lots_d_eleves
+
+    a, e = academie
+    lots = list(lots_d_eleves(e, taille=taille))
+    assert sum(len(lot) for lot in lots) == 5
+    noms = [set(lot["division"]) for lot in lots]
+    assert all(not (x & y) for i, x in enumerate(noms) for y in noms[i + 1:])
+    entier = analytics.export_couverture(e)
+    for format_ in ("csv", "parquet"):
+        fichier_couverture.ecrire(entier, tmp_path / f"entier.{format_}", format_)
+        n, eleves = fichier_couverture.ecrire_par_lots((export_des_eleves(e, lot) for lot in lots),
+                                                      tmp_path / f"lots.{format_}", format_)
+        assert (n, eleves) == (4 * 55 + 37, 5)
+        if format_ == "csv":
+            assert (tmp_path / "lots.csv").read_bytes() == (tmp_path / "entier.csv").read_bytes()
+        else:
+            assert pq.read_table(tmp_path / "lots.parquet").equals(pq.read_table(tmp_path / "entier.parquet"))
