@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 
+import plotly.graph_objects as go
 import streamlit as st
 
 import analytics
@@ -121,11 +122,29 @@ def figure(construire, *arguments, cle: tuple, division_id: int | None = None, e
         if cle in _FIGURES:
             _FIGURES.move_to_end(cle)
             return _FIGURES[cle]
-    fig = construire(*arguments)
+    fig = _figee(construire(*arguments))
     with _VERROU_FIGURES:
         _FIGURES[cle] = fig
         while len(_FIGURES) > FIGURES_MAX:
             _FIGURES.popitem(last=False)
+    return fig
+
+
+class _FigureFigee(go.Figure):
+    """A figure whose plain dict is made once: st.plotly_chart asks for ``to_dict()`` at every run (a deep copy of
+    the whole figure) then walks it to encode its arrays; here both are done when the figure is kept."""
+
+    def to_dict(self):
+        return self._dict_fige
+
+
+def _figee(fig: go.Figure) -> go.Figure:
+    from _plotly_utils.utils import convert_to_base64
+
+    contenu = fig.to_dict()
+    convert_to_base64(contenu)  # what plotly.io.to_json does in place: done once, so never again on a shared dict
+    fig.__class__ = _FigureFigee
+    fig._dict_fige = contenu
     return fig
 
 

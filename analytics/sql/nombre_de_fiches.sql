@@ -1,0 +1,2 @@
+-- How many fiches the copy holds (benchmarks).
+SELECT count(*) AS nombre FROM fiches
