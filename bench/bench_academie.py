@@ -439,6 +439,10 @@ def mesurer(url: str, dossier: str, repetitions: int) -> dict:
         reference["shell sqlite3"] = lire_csv(sortie, entete=False)
 
     def export_cli() -> None:
+        # The command takes the copy's file as a server's next start would: this process lets it go first (else
+        # the command would take a second slot and build a copy of its own, a first build, not a warm start).
+        if not e.ferme:
+            e.fermer()
         sortie = travail / "cli.csv"
         for _ in range(repetitions):
             ecrivain.nouvelles_versions([ecrivain.rng.choice(ecrivain.fiches())], neutre=True)
@@ -498,7 +502,8 @@ def mesurer(url: str, dossier: str, repetitions: int) -> dict:
         temps.update(r["temps"])
         infos["enseignants à la fois"] = str(min(8, len(logins)))
 
-    e.fermer()
+    if not e.ferme:
+        e.fermer()
     essayer("tableau de bord : réexécution (AppTest)", bord)
     engine.dispose()
     ecrivain.fermer()

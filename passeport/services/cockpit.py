@@ -61,15 +61,22 @@ def synthese_de_la_division(session: Session, acteur, entrepot: Entrepot, divisi
                             aujourd_hui: dt.date | None = None) -> Synthese:
     acces.exiger_enseignant_de_division(session, acteur, division_id)
     entrepot.actualiser()
-    situations = analytics.situations_de_la_classe(entrepot, division_id, filtres, seuil_peu)
-    return Synthese(
-        situations=situations,
-        eleves=int(situations["eleves"].max()) if not situations.empty else 0,
-        pole_2=analytics.pole_signale(entrepot, division_id, filtres),
-        silencieux=analytics.eleves_silencieux(entrepot, division_id, semaines_silence, aujourd_hui or dt.date.today()),
-        par_semaine=analytics.fiches_par_semaine(entrepot, division_id, filtres),
-        lieux=analytics.lieux_par_eleve(entrepot, division_id, filtres),
-    )
+    aujourd_hui = aujourd_hui or dt.date.today()
+
+    def calculer() -> Synthese:
+        situations = analytics.situations_de_la_classe(entrepot, division_id, filtres, seuil_peu)
+        return Synthese(
+            situations=situations,
+            eleves=int(situations["eleves"].max()) if not situations.empty else 0,
+            pole_2=analytics.pole_signale(entrepot, division_id, filtres),
+            silencieux=analytics.eleves_silencieux(entrepot, division_id, semaines_silence, aujourd_hui),
+            par_semaine=analytics.fiches_par_semaine(entrepot, division_id, filtres),
+            lieux=analytics.lieux_par_eleve(entrepot, division_id, filtres),
+        )
+
+    # The pandas work on top of the queries is most of a rerun: kept with the division's stamp.
+    return entrepot.memoiser(("synthese", division_id, filtres, semaines_silence, seuil_peu, aujourd_hui), calculer,
+                             division_id=division_id)
 
 
 @dataclass
@@ -120,5 +127,5 @@ def export_de_la_division(session: Session, acteur, entrepot: Entrepot, division
     student × situation, names and identifiants, French headers (analytics.exports.tableau_couverture)."""
     acces.exiger_enseignant_de_division(session, acteur, division_id)
     entrepot.actualiser()
-    return analytics.exports.tableau_couverture(analytics.couverture(entrepot, division_id=division_id,
-                                                                     filtres=filtres))
+    return entrepot.memoiser(("export_de_la_division", division_id, filtres), lambda: analytics.exports.tableau_couverture(
+        analytics.couverture(entrepot, division_id=division_id, filtres=filtres)), division_id=division_id)
