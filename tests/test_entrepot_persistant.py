@@ -448,3 +448,26 @@ def test_a_class_figure_is_built_once_per_state_of_that_class(base, monkeypatch)
     at.run()
     assert not at.exception, at.exception
     assert len(construites) == 2
+
+
+def test_queries_do_not_wait_for_a_refresh_in_progress(magasin):
+    """A refresh holds the copy's lock while it applies changes (or swaps a rebuilt file); a teacher's query from
+    another thread is answered meanwhile, from the state before the refresh."""
+    import threading
+
+    e = Entrepot(magasin["url"], dossier=magasin["dossier"])
+    try:
+        e.actualiser()
+        reponses = []
+
+        def interroger():
+            reponses.append(int(analytics.couverture(e, division_id=magasin["d1"])["nb_fiches"].sum()))
+
+        with e._verrou:  # a refresh in progress
+            fil = threading.Thread(target=interroger)
+            fil.start()
+            fil.join(timeout=20)
+            assert not fil.is_alive(), "la requête a attendu la fin de l'actualisation"
+        assert reponses == [2]  # Léa's two fiches
+    finally:
+        e.fermer()
