@@ -378,9 +378,21 @@ def test_the_analytics_url_may_name_another_store(magasin, monkeypatch, tmp_path
 
 # --- One refresh per page run -------------------------------------------------------------------------------------
 
-def test_a_page_run_refreshes_the_copy_once(base, monkeypatch, demo_db_url):
+def tableau_de_bord_de_claire(base):
+    """claire.martin on the class dashboard of the demo school under AppTest, after its first run."""
     from streamlit.testing.v1 import AppTest
 
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    at.session_state["jeton"] = jeton_de_session(str(base.url.render_as_string(hide_password=False)),
+                                                 "claire.martin")
+    at.run()
+    at.switch_page("pages/enseignant_classe.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_page_run_refreshes_the_copy_once(base, monkeypatch, demo_db_url):
     appels = []
     vraie = Entrepot.actualiser
 
@@ -389,13 +401,7 @@ def test_a_page_run_refreshes_the_copy_once(base, monkeypatch, demo_db_url):
         return vraie(self)
 
     monkeypatch.setattr(Entrepot, "actualiser", comptee)
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
-    at.session_state["jeton"] = jeton_de_session(str(base.url.render_as_string(hide_password=False)),
-                                                 "claire.martin")
-    at.run()
-    at.switch_page("pages/enseignant_classe.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = tableau_de_bord_de_claire(base)
     appels.clear()
     at.run()  # one rerun of the class dashboard (heatmap, synthèse, export…)
     assert not at.exception, at.exception
@@ -406,7 +412,6 @@ def test_a_class_figure_is_built_once_per_state_of_that_class(base, monkeypatch)
     """The heatmap is kept across reruns and teachers; a fiche written in another class leaves it ready, a fiche
     written in this class rebuilds it."""
     from sqlalchemy import update
-    from streamlit.testing.v1 import AppTest
 
     import analytics.charts
     import ui.cockpit
@@ -421,13 +426,7 @@ def test_a_class_figure_is_built_once_per_state_of_that_class(base, monkeypatch)
         return vraie(*arguments)
 
     monkeypatch.setattr(analytics.charts, "carte_de_chaleur", comptee)
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
-    at.session_state["jeton"] = jeton_de_session(str(base.url.render_as_string(hide_password=False)),
-                                                 "claire.martin")
-    at.run()
-    at.switch_page("pages/enseignant_classe.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = tableau_de_bord_de_claire(base)
     assert len(construites) == 1
     at.run()
     assert len(construites) == 1  # a rerun without change: the same figure
