@@ -54,6 +54,7 @@ CIBLES = {
     "génération de l'académie": "≤ 3 min",
     "première construction de la copie": "≤ 5 s",
     "mémoire de la première construction (VmHWM)": "≤ 1,5 Go",
+    "mémoire du processus de construction (enfant)": "≤ 1,5 Go",
     "démarrage à chaud (copie persistante)": "≤ 1 s",
     "actualisation sans changement": "≤ 20 ms",
     "actualisation après 100 fiches modifiées": "≤ 100 ms",
@@ -87,6 +88,11 @@ RAPPORTS = (
 
 
 # --- small tools ---------------------------------------------------------------------------------------------------
+def charge() -> float:
+    """The machine's load average over the last minute."""
+    return os.getloadavg()[0]
+
+
 def pic_memoire_mo() -> float:
     """Peak resident memory of this process (VmHWM, MiB)."""
     for ligne in Path("/proc/self/status").read_text().splitlines():
@@ -160,7 +166,11 @@ def premiere_construction(url: str, dossier: str) -> dict:
     e.actualiser()
     duree = time.perf_counter() - debut
     e.fermer()
-    return {"duree": duree, "memoire_mo": pic_memoire_mo()}
+    import resource
+
+    # A large store is built by a child process (analytics/construction.py): its peak counts too.
+    enfant_mo = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"duree": duree, "memoire_mo": pic_memoire_mo(), "memoire_enfant_mo": enfant_mo}
 
 
 def demarrage(url: str, dossier: str) -> dict:
@@ -562,6 +572,7 @@ def une_colonne(url: str, eleves: int, repetitions: int, dossier: Path) -> dict:
             r = enfant("--premiere", url, "--dossier", copie)
             temps.setdefault("première construction de la copie", []).append(r["duree"])
             temps.setdefault("mémoire de la première construction (VmHWM)", []).append(r["memoire_mo"])
+            temps.setdefault("mémoire du processus de construction (enfant)", []).append(r["memoire_enfant_mo"])
 
     def chaud() -> None:
         for _ in range(repetitions):
@@ -662,6 +673,7 @@ def main() -> None:
         print(json.dumps(mesurer(args.mesurer, args.dossier, args.repetitions)))
         return
     tailles = [int(t) for t in args.tailles.split(",") if t.strip()]
+    charge_debut = f"{charge():.1f}"
     debut = time.perf_counter()
     resultats: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-academie-") as racine:
@@ -687,8 +699,9 @@ def main() -> None:
     if args.ecrire:
         with open(RACINE / "bench" / "RESULTS.md", "a", encoding="utf-8") as f:
             f.write(f"\n## Académie (bench_academie.py), {dt.date.today():%d/%m/%Y}\n\n{machine()}\n\n"
-                    f"Commande : `make bench-academie` (tailles {args.tailles}, {args.repetitions} essais). La "
-                    f"machine était partagée pendant la mesure : durées bruitées.\n\n{texte}\n")
+                    f"Commande : `make bench-academie` (tailles {args.tailles}, {args.repetitions} essais). Charge "
+                    f"moyenne de la machine au début et à la fin : {charge_debut} et {charge():.1f} (2 cœurs : "
+                    f"au-delà de 2, d'autres travaux ralentissaient les mesures).\n\n{texte}\n")
 
 
 if __name__ == "__main__":
