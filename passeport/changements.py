@@ -67,42 +67,22 @@ class Changement:
     division_id: int | None
 
 
-def _sqlalchemy(connexion):
-    """The SQLAlchemy Connection behind ``connexion``, or None for a DB-API connection (sqlite3, psycopg)."""
-    if isinstance(connexion, Session):
-        return connexion.connection()
-    if isinstance(connexion, Connection):
-        return connexion
-    return None
+def _connexion(connexion) -> Connection:
+    """The SQLAlchemy Connection of ``connexion`` (a Connection, or a Session: its current connection)."""
+    return connexion.connection() if isinstance(connexion, Session) else connexion
 
 
 def _executer(connexion, requete: str, parametres: dict | None = None):
-    """Run a query with :name parameters on a SQLAlchemy Connection/Session or a DB-API connection."""
-    conn = _sqlalchemy(connexion)
-    if conn is not None:
-        return conn.execute(text(requete), parametres or {})
-    curseur = connexion.cursor()
-    style = "%({})s" if _dialecte(connexion) == "postgresql" else ":{}"
-    for nom in parametres or {}:
-        requete = requete.replace(f":{nom}", style.format(nom))
-    curseur.execute(requete, parametres or {})
-    return curseur
+    return _connexion(connexion).execute(text(requete), parametres or {})
 
 
 def _ddl(connexion, ordre: str) -> None:
     """Run DDL as written (no parameter parsing: PL/pgSQL has ':=')."""
-    conn = _sqlalchemy(connexion)
-    if conn is not None:
-        conn.exec_driver_sql(ordre)
-    else:
-        connexion.cursor().execute(ordre)
+    _connexion(connexion).exec_driver_sql(ordre)
 
 
 def _dialecte(connexion) -> str:
-    conn = _sqlalchemy(connexion)
-    if conn is not None:
-        return conn.dialect.name
-    return "postgresql" if "psycopg" in type(connexion).__module__ else "sqlite"
+    return _connexion(connexion).dialect.name
 
 
 def estampille(connexion) -> Estampille:
