@@ -121,6 +121,8 @@ class Compte(Base):
     """A sign-in account; exactly one role."""
 
     __tablename__ = "compte"
+    # A unique index, not a constraint: adding it rebuilds no table (SQLite would lose the table's triggers).
+    __table_args__ = (Index("uq_compte_id_externe", "etablissement_id", "id_externe", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(120), unique=True)
@@ -138,6 +140,9 @@ class Compte(Base):
     cree_le: Mapped[dt.datetime] = mapped_column(DateTime, default=maintenant)
     # A teacher's last "tout marquer comme lu" in the Nouveautés inbox (None: since the account was created).
     nouveautes_vues_le: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The person's number in the school's information system, prefixed by its source (« siecle:4512 »,
+    # « sts:1234 »): the next import finds the same account, never a namesake. Unique within the school.
+    id_externe: Mapped[str | None] = mapped_column(String(60))
 
     etablissement: Mapped[Etablissement | None] = relationship()
 
@@ -211,6 +216,18 @@ class Eleve(Base):
 
     compte: Mapped[Compte] = relationship()
     division: Mapped[Division] = relationship(back_populates="eleves")
+
+
+class DivisionPassee(Base):
+    """A division a student was in before: written by a database trigger whenever ``eleve.division_id`` changes
+    (imports, moves, rentrée), whoever writes. Last year's divisions stay readable with the students they had."""
+
+    __tablename__ = "division_passee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    eleve_id: Mapped[int] = mapped_column(ForeignKey("eleve.id", ondelete="CASCADE"), index=True)
+    division_id: Mapped[int] = mapped_column(ForeignKey("division.id", ondelete="CASCADE"), index=True)
+    quittee_le: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Enseignant(Base):

@@ -17,7 +17,7 @@ TABLES = {
     "etablissement", "evenement_audit", "fiche", "fiche_version", "lien_tuteur", "objectif_pfmp", "organisation", "pfmp", "piece_jointe",
     "positionnement", "tuteur", "extrait", "extrait_fiche", "epreuve_locale", "selection_ccf", "reunion_ccf",
     "reunion_present", "decision_ccf", "publication_ccf", "brouillon", "compteur_echecs", "liste_equipe", "liste_equipe_historique",
-    "analytique_compteur", "analytique_changement",
+    "analytique_compteur", "analytique_changement", "division_passee",
 }
 
 
