@@ -156,6 +156,8 @@ def utilisateur_de(session: Session, compte: Compte) -> Utilisateur:
 
 
 def _ascii(texte: str) -> str:
+    # Ligatures have no decomposition: « Lœtitia » would lose its « oe » (« ltitia »).
+    texte = texte.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
     sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
 
