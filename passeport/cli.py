@@ -196,6 +196,61 @@ def cmd_importer_passeport(engine: Engine, args: argparse.Namespace) -> None:
     print(bilan.resume())
 
 
+def _lire_fichier(chemin: str) -> bytes:
+    try:
+        return Path(chemin).read_bytes()
+    except FileNotFoundError:
+        raise ErreurCommande(f"Fichier introuvable : {chemin}") from None
+    except OSError as exc:
+        raise ErreurCommande(f"Fichier illisible : {chemin} ({_raison(exc)}).") from None
+
+
+def _afficher_plan_siecle(plan) -> None:
+    print(f"Année scolaire du fichier : {plan.annee_scolaire}")
+    for titre, lignes in (("Élèves créés", plan.crees), ("Élèves déplacés", plan.deplaces),
+                          ("Élèves mis à jour", plan.mis_a_jour), ("Élèves sortis de l'établissement", plan.sortis)):
+        if lignes:
+            print(f"{titre} ({len(lignes)}) :")
+            for l in lignes:
+                print(f"  {l.identifiant:<14} {l.nom} {l.prenom} — {l.division}" + (f" — {l.detail}" if l.detail else ""))
+    if plan.divisions_creees:
+        print(f"Divisions créées ({len(plan.divisions_creees)}) :")
+        for d in plan.divisions_creees:
+            print(f"  {d.nom} ({d.niveau}, {d.referentiel})")
+    for raison in plan.ignores:
+        print(f"Ignorés : {raison}")
+    print(f"Déjà à jour : {plan.inchanges} élève(s)")
+
+
+def cmd_importer_siecle(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.services.rentree_siecle import appliquer_siecle, prevoir_siecle
+
+    _base_prete(engine)
+    contenu = _lire_fichier(args.fichier)
+    choisies = {d.strip() for d in args.divisions.split(",") if d.strip()} if args.divisions else None
+    options = {"divisions_choisies": choisies, "referentiel_nouvelles": args.referentiel}
+    try:
+        with transaction(engine) as session:
+            etab = _etablissement(session, args.etablissement)
+            plan = prevoir_siecle(session, OPERATEUR, contenu, etab.id, **options)
+            if plan.problemes:
+                for probleme in plan.problemes:
+                    print(probleme, file=sys.stderr)
+                n = len(plan.problemes)
+                raise ErreurCommande(f"Import refusé : {n} problème{'s' if n > 1 else ''} dans le fichier, rien n'a "
+                                     "été enregistré.")
+            if args.apercu:
+                _afficher_plan_siecle(plan)
+                print("Aperçu seulement : rien n'a été enregistré.")
+                return
+            appliquer_siecle(session, OPERATEUR, contenu, etab.id, plan.empreinte, **options)
+    except FichierInvalide as exc:
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        raise ErreurCommande("Import refusé : rien n'a été enregistré.") from None
+    print(plan.resume())
+
+
 def _verifier_sortie(chemin: str) -> None:
     """Refuse before any long work a file that cannot be written (missing folder, a folder, no right)."""
     cible = os.path.abspath(chemin)
@@ -520,8 +575,8 @@ def construire_parseur() -> argparse.ArgumentParser:
     p.add_argument("nom", help="nom de l'établissement")
     p.set_defaults(action=cmd_etablissement)
 
-    p = sous.add_parser("importer", help="importe des élèves ou des fiches depuis un fichier CSV")
-    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches|passeport")
+    p = sous.add_parser("importer", help="importe des élèves, des fiches, un passeport ou les fichiers de la rentrée")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches|passeport|siecle|sts")
     pe = quoi.add_parser("eleves", help="élèves : identifiant;nom;prenom;division[;niveau;annee_scolaire;referentiel;email]")
     pe.add_argument("fichier")
     pe.add_argument("--etablissement", metavar="UAI", help="établissement des élèves (si la base en a plusieurs)")
@@ -534,6 +589,14 @@ def construire_parseur() -> argparse.ArgumentParser:
     pp.add_argument("--division", metavar="NOM", help="division d'accueil (par défaut : celle du même nom)")
     pp.add_argument("--etablissement", metavar="UAI", help="établissement d'accueil (si la base en a plusieurs)")
     pp.set_defaults(action=cmd_importer_passeport)
+    ps = quoi.add_parser("siecle", help="élèves de SIECLE (ElevesSansAdresses.xml, ou le ZIP de SIECLE)")
+    ps.add_argument("fichier")
+    ps.add_argument("--etablissement", metavar="UAI", help="établissement du fichier (si la base en a plusieurs)")
+    ps.add_argument("--divisions", metavar="NOMS", help="seulement ces divisions du fichier (séparées par des virgules)")
+    ps.add_argument("--referentiel", default=referentiel.REFERENTIEL_PAR_DEFAUT, choices=referentiel.noms_disponibles(),
+                    help="référentiel des divisions nouvelles où n'arrive aucun élève connu (par défaut %(default)s)")
+    ps.add_argument("--apercu", action="store_true", help="montre ce que ferait l'import, sans rien enregistrer")
+    ps.set_defaults(action=cmd_importer_siecle)
 
     p = sous.add_parser("exporter", help="exporte les fiches ou la couverture au format d'échange")
     quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture|passeport|livret|dossier-ccf")

@@ -269,3 +269,30 @@ def test_only_the_administrator_or_the_operator_imports(fresh_db, ecole, qui):
     with pytest.raises(AccesRefuse):
         _prevoir(fresh_db, getattr(ecole, qui), siecle(RENTREE))
     assert _prevoir(fresh_db, OPERATEUR, siecle(RENTREE)).problemes == ()
+
+
+@pytest.mark.cli
+def test_the_command_previews_then_imports_and_refuses_a_bad_file(db_env, tmp_path, capsys):
+    from passeport.cli import main
+
+    main(["initialiser"])
+    main(["etablissement", "0350001A", "Lycée Bréquigny"])
+    fichier = tmp_path / "ElevesSansAdresses.xml"
+    fichier.write_bytes(siecle([E("1002", "123456789AB", "DUPONT", "Lœtitia", "1GA1"),
+                                E("1003", "223456789AB", "BERNARD", "Jérôme", "2GA1", groupes=("2GA1_G2",))]))
+    capsys.readouterr()
+    assert main(["importer", "siecle", str(fichier), "--apercu"]) == 0
+    sortie = capsys.readouterr().out
+    assert "Élèves créés (2) :" in sortie and "123456789AB    DUPONT Lœtitia — 1GA1" in sortie
+    assert "  1GA1 (1re, ga-2012)\n  2GA1 (2nde, ga-2012)" in sortie
+    assert sortie.endswith("Aperçu seulement : rien n'a été enregistré.\n")
+    assert main(["importer", "siecle", str(fichier)]) == 0
+    assert capsys.readouterr().out == "2 élèves créés, 2 divisions créées (année 2026-2027).\n"
+    assert main(["importer", "siecle", str(fichier)]) == 0
+    assert capsys.readouterr().out == "Rien à changer : les 2 élève(s) du fichier sont déjà à jour (année 2026-2027).\n"
+    fichier.write_bytes(MILLIARD_DE_RIRES)
+    assert main(["importer", "siecle", str(fichier)]) == 1
+    erreur = capsys.readouterr().err
+    assert "refusé par sécurité" in erreur and "Import refusé : rien n'a été enregistré." in erreur
+    assert main(["importer", "siecle", str(tmp_path / "absent.xml")]) == 1
+    assert "Fichier introuvable" in capsys.readouterr().err
