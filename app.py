@@ -117,6 +117,7 @@ def pages_du_role(role: Role) -> list:
     return [
         st.Page("pages/admin_accueil.py", title="Établissement", icon=":material/settings:", default=True),
         st.Page("pages/admin_eleves.py", title="Élèves", icon=":material/upload_file:"),
+        st.Page("pages/admin_annee.py", title="Année scolaire", icon=":material/event_repeat:"),
         st.Page("pages/admin_equipe.py", title="Équipe et divisions", icon=":material/diversity_3:"),
         st.Page("pages/admin_comptes.py", title="Comptes", icon=":material/key:"),
         st.Page("pages/admin_consultation.py", title="Consulter un passeport", icon=":material/policy:"),

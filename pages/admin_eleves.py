@@ -13,9 +13,11 @@ from ui.commun import exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 st.title("Élèves")
+st.page_link("pages/admin_annee.py", icon=":material/event_repeat:",
+             label="À la rentrée, importez plutôt les fichiers XML de SIECLE et de STS-web : page Année scolaire")
 st.write("Importez la liste des élèves exportée du logiciel de scolarité, au format CSV (UTF-8, séparateur « ; » "
          "ou « , »). Colonnes : `identifiant;nom;prenom;division`, et si vous les avez `niveau;annee_scolaire;"
-         "referentiel;email`. Les en-têtes NOM, PRENOM, DIVISION, INE d'un export SIECLE sont reconnus.")
+         "referentiel;email`. Les en-têtes NOM, PRENOM, DIVISION, INE d'un export CSV sont reconnus.")
 fichier = st.file_uploader("Fichier des élèves (CSV)", key="fichier_eleves", max_upload_size=TAILLE_MAX_MO)
 desactiver = st.checkbox(
     "Désactiver les élèves des divisions du fichier qui n'y figurent plus (départs). Ils ne sont jamais supprimés : "

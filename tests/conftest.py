@@ -7,6 +7,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,11 +86,28 @@ def empty_db_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'passeport.sqlite'}"
 
 
-@pytest.fixture
-def fresh_db(empty_db_url) -> Engine:
-    """An engine on an empty database whose schema is at the latest migration."""
-    engine = creer_engine(empty_db_url)
+@pytest.fixture(scope="session")
+def schema_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per session: each fresh_db on SQLite starts from a copy of it (running the
+    fifteen migrations costs ~0.35 s, paid by hundreds of tests otherwise)."""
+    chemin = tmp_path_factory.mktemp("schema") / "schema.sqlite"
+    engine = creer_engine(f"sqlite:///{chemin}")
     initialiser(engine)
+    engine.dispose()  # the last connection closed: the WAL is checkpointed into the file, nothing beside it
+    return chemin
+
+
+@pytest.fixture
+def fresh_db(empty_db_url, request) -> Engine:
+    """An engine on an empty database whose schema is at the latest migration."""
+    if empty_db_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("schema_sqlite"), empty_db_url.removeprefix("sqlite:///"))
+        engine = creer_engine(empty_db_url)
+        with engine.begin() as conn:  # a store of its own, as a fresh migration would give it
+            conn.execute(text("UPDATE analytique_compteur SET generation = :g"), {"g": str(uuid.uuid4())})
+    else:
+        engine = creer_engine(empty_db_url)
+        initialiser(engine)
     yield engine
     engine.dispose()
 

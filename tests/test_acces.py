@@ -35,9 +35,13 @@ from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
 from tests.ecole import creer_ecole
+from passeport.services import annee_scolaire, rentree, rentree_siecle
+from tests.fichiers_scolarite import E, siecle
 
 pytestmark = pytest.mark.store
 
+# A rentrée file of the school of tests/ecole.py: one new student in a new division.
+SIECLE = siecle([E("9001", "INE77", "ROUX", "Lou", "2GA9")])
 CONTENU = ContenuFiche(situation="1.1.2", titre="Commande", date_debut=dt.date(2026, 10, 5), lieu=Lieu.PFMP,
                        nature=Nature.REELLE, complexite=1, aleas=0)
 ECRIRE, LIRE, ADMINISTRER, SOI = {"lea"}, {"lea", "martin"}, {"admin"}, {"lea", "noe"}
@@ -124,6 +128,20 @@ ACTIONS = {
     "imports.importer_eleves": (ADMINISTRER, lambda s, a, x: imports.importer_eleves(
         s, a, "identifiant;nom;prenom;division\nINE9;Roux;Lou;1GA1\n".encode(), s.get(Etablissement, x["etab"]))),
     "imports.importer_fiches": (set(), lambda s, a, x: imports.importer_fiches(s, a, FICHES_CSV)),
+    "rentree.etablissement_de": (ADMINISTRER, lambda s, a, x: rentree.etablissement_de(s, a, x["etab"])),
+    "rentree_siecle.prevoir_siecle": (ADMINISTRER, lambda s, a, x: rentree_siecle.prevoir_siecle(
+        s, a, SIECLE, x["etab"])),
+    "rentree_siecle.appliquer_siecle": (ADMINISTRER, lambda s, a, x: rentree_siecle.appliquer_siecle(
+        s, a, SIECLE, x["etab"], rentree_siecle.prevoir_siecle(s, a, SIECLE, x["etab"]).empreinte)),
+    "administration.nouveaux_comptes": (ADMINISTRER, lambda s, a, x: administration.nouveaux_comptes(s, a)),
+    "administration.premiers_mots_de_passe_des_nouveaux": (
+        ADMINISTRER, lambda s, a, x: administration.premiers_mots_de_passe_des_nouveaux(s, a)),
+    "annee_scolaire.annees_connues": (ADMINISTRER, lambda s, a, x: annee_scolaire.annees_connues(s, a)),
+    "annee_scolaire.reconduire_divisions": (ADMINISTRER, lambda s, a, x: annee_scolaire.reconduire_divisions(
+        s, a, "2026-2027", "2027-2028")),
+    "annee_scolaire.journal_de_la_rentree": (ADMINISTRER, lambda s, a, x: annee_scolaire.journal_de_la_rentree(s, a)),
+    "annee_scolaire.divisions_de_l_annee": (ADMINISTRER, lambda s, a, x: annee_scolaire.divisions_de_l_annee(
+        s, a, "2026-2027")),
     # The command's exports and reimport: its operator only (acces.OPERATEUR, tested below), nobody signed in.
     "exploitation.exporter_passeport": (set(), lambda s, a, x: exploitation.exporter_passeport(
         s, a, x["eleve"], io.BytesIO())),
@@ -258,6 +276,7 @@ ACTIONS_TUTEUR = {
 # below). "entree": establishes who the actor is (sign-in, session cookie, a link's token is the credential).
 # "exploitation": the CLI's operator on the server, who already holds the database and its files.
 SANS_ACTEUR = {
+    "rentree.verifier_uaj": "pur", "rentree.empreinte": "pur", "rentree.nom_simple": "pur",
     "listes_equipe.cle": "pur", "listes_equipe.items_de": "pur", "listes_equipe.les_plus_frequents": "pur",
     "listes_equipe.probleme_de_libelle": "pur",
     "appreciations.dans_le_delai": "pur", "appreciations.nouvelle_version": "pur",

@@ -63,6 +63,47 @@ def premiers_mots_de_passe(session: Session, acteur, division_id: int) -> list[I
     return identifiants
 
 
+def _comptes_jamais_ouverts(session: Session, etablissement_id: int):
+    """Active student and teacher accounts that never had a password (new from an import), with their group."""
+    from passeport.models import Enseignant, Role
+
+    eleves = session.execute(
+        select(Compte, Division.nom, Division.annee_scolaire).join(Eleve, Eleve.compte_id == Compte.id)
+        .join(Division, Division.id == Eleve.division_id)
+        .where(Compte.etablissement_id == etablissement_id, Compte.actif.is_(True), Compte.role == Role.ELEVE,
+               Compte.mot_de_passe_hash.is_(None), Eleve.sorti_le.is_(None))
+        .order_by(Division.annee_scolaire.desc(), Division.nom, Compte.nom, Compte.prenom)).all()
+    enseignants = session.scalars(
+        select(Compte).join(Enseignant, Enseignant.compte_id == Compte.id)
+        .where(Compte.etablissement_id == etablissement_id, Compte.actif.is_(True),
+               Compte.role == Role.ENSEIGNANT, Compte.mot_de_passe_hash.is_(None))
+        .order_by(Compte.nom, Compte.prenom)).all()
+    groupes: dict[str, list[Compte]] = {}
+    for compte, nom, annee_scolaire in eleves:
+        groupes.setdefault(f"{nom} ({annee_scolaire})", []).append(compte)
+    if enseignants:
+        groupes["Enseignants"] = list(enseignants)
+    return groupes
+
+
+def nouveaux_comptes(session: Session, acteur) -> list[tuple[str, int]]:
+    """(group, accounts) of the school's accounts that never had a password: what the next sheet will hold."""
+    etablissement_id = acces.exiger_admin(acteur)
+    return [(groupe, len(comptes)) for groupe, comptes in _comptes_jamais_ouverts(session, etablissement_id).items()]
+
+
+def premiers_mots_de_passe_des_nouveaux(session: Session, acteur) -> list[tuple[str, list[Identifiants]]]:
+    """A first password for every account that never had one (students by division, then teachers).
+
+    The rentrée's sheet: accounts already in use keep their password, whoever is new gets a slip."""
+    etablissement_id = acces.exiger_admin(acteur)
+    groupes = [(groupe, [Identifiants(c.nom, c.prenom, c.login, _nouveau_mot_de_passe(c)) for c in comptes])
+               for groupe, comptes in _comptes_jamais_ouverts(session, etablissement_id).items()]
+    journaliser(session, "premiers_mots_de_passe_nouveaux", acteur.compte_id, acteur.role.value, "etablissement",
+                etablissement_id, details=f"{sum(len(i) for _, i in groupes)} comptes")
+    return groupes
+
+
 def reinitialiser_mot_de_passe(session: Session, acteur, compte_id: int) -> Identifiants:
     """A new first password for one account of the school (a forgotten password, a blocked account)."""
     etablissement_id = acces.exiger_admin(acteur)
