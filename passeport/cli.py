@@ -163,6 +163,41 @@ def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
     _importer(engine, lambda s: importer_fiches(s, OPERATEUR, args.fichier).resume("fiche", feminin=True))
 
 
+def cmd_importer_sts(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.services import rentree_sts
+    from passeport.services.rentree import ApercuPerime
+
+    _base_prete(engine)
+    try:
+        with open(args.fichier, "rb") as f:
+            contenu = f.read()
+    except FileNotFoundError:
+        raise ErreurCommande(f"Fichier introuvable : {args.fichier}") from None
+    except OSError as exc:
+        raise ErreurCommande(f"Fichier illisible : {args.fichier} ({_raison(exc)}).") from None
+    try:
+        if args.apercu:
+            with Session(engine) as session:  # never committed: the preview writes nothing
+                etab = _etablissement(session, args.etablissement)
+                plan = rentree_sts.prevoir_sts(session, OPERATEUR, contenu, etab.id)
+                print(f"Aperçu de l'import STS-web pour {etab.nom} ({etab.uai}) ; rien n'a été enregistré.")
+                print("\n".join(plan.details()))
+            if plan.problemes:
+                raise ErreurCommande("Import impossible en l'état : réglez les problèmes ci-dessus.")
+            return
+        with transaction(engine) as session:
+            etab = _etablissement(session, args.etablissement)
+            plan = rentree_sts.prevoir_sts(session, OPERATEUR, contenu, etab.id)
+            plan = rentree_sts.appliquer_sts(session, OPERATEUR, contenu, etab.id, plan.empreinte)
+    except FichierInvalide as exc:  # a wrong file, another school's, or problems in the plan
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        raise ErreurCommande("Import refusé : rien n'a été enregistré.") from None
+    except ApercuPerime as exc:  # another import ran between the plan and its application
+        raise ErreurCommande(str(exc)) from None
+    print(plan.resume())
+
+
 def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
     _base_prete(engine)
     with Session(engine) as session:
@@ -520,8 +555,8 @@ def construire_parseur() -> argparse.ArgumentParser:
     p.add_argument("nom", help="nom de l'établissement")
     p.set_defaults(action=cmd_etablissement)
 
-    p = sous.add_parser("importer", help="importe des élèves ou des fiches depuis un fichier CSV")
-    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches|passeport")
+    p = sous.add_parser("importer", help="importe des élèves ou des fiches (CSV), un passeport, les enseignants de STS-web")
+    quoi = p.add_subparsers(dest="quoi", required=True, metavar="eleves|fiches|passeport|sts")
     pe = quoi.add_parser("eleves", help="élèves : identifiant;nom;prenom;division[;niveau;annee_scolaire;referentiel;email]")
     pe.add_argument("fichier")
     pe.add_argument("--etablissement", metavar="UAI", help="établissement des élèves (si la base en a plusieurs)")
@@ -534,6 +569,12 @@ def construire_parseur() -> argparse.ArgumentParser:
     pp.add_argument("--division", metavar="NOM", help="division d'accueil (par défaut : celle du même nom)")
     pp.add_argument("--etablissement", metavar="UAI", help="établissement d'accueil (si la base en a plusieurs)")
     pp.set_defaults(action=cmd_importer_passeport)
+    ps = quoi.add_parser("sts", help="enseignants et leurs divisions depuis l'export de STS-web "
+                                     "(sts_emp_<UAI>_<année>.xml)")
+    ps.add_argument("fichier", help="fichier XML de STS-web (ou ZIP le contenant)")
+    ps.add_argument("--etablissement", metavar="UAI", help="établissement (si la base en a plusieurs)")
+    ps.add_argument("--apercu", action="store_true", help="afficher ce que l'import ferait, sans rien enregistrer")
+    ps.set_defaults(action=cmd_importer_sts)
 
     p = sous.add_parser("exporter", help="exporte les fiches ou la couverture au format d'échange")
     quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture|passeport|livret|dossier-ccf")

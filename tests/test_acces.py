@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from analytics import Entrepot
 from passeport import services
-from passeport.acces import AccesRefuse
+from passeport.acces import OPERATEUR, AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, EpreuveLocale, Etablissement, Lieu, Nature, ReunionCcf, SelectionCcf
 from passeport.services import (
@@ -30,6 +30,7 @@ from passeport.services import extraits
 from passeport.services import brouillons
 from passeport.services import conservation
 from passeport.services import listes_equipe
+from passeport.services import rentree, rentree_sts
 from passeport.services import situations
 from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
@@ -124,6 +125,11 @@ ACTIONS = {
     "imports.importer_eleves": (ADMINISTRER, lambda s, a, x: imports.importer_eleves(
         s, a, "identifiant;nom;prenom;division\nINE9;Roux;Lou;1GA1\n".encode(), s.get(Etablissement, x["etab"]))),
     "imports.importer_fiches": (set(), lambda s, a, x: imports.importer_fiches(s, a, FICHES_CSV)),
+    # The rentrée's imports (issue 16): the school's administrator, or the CLI's operator.
+    "rentree.etablissement_de": (ADMINISTRER, lambda s, a, x: rentree.etablissement_de(s, a, x["etab"])),
+    "rentree_sts.prevoir_sts": (ADMINISTRER, lambda s, a, x: rentree_sts.prevoir_sts(s, a, STS_XML, x["etab"])),
+    "rentree_sts.appliquer_sts": (ADMINISTRER, lambda s, a, x: rentree_sts.appliquer_sts(
+        s, a, STS_XML, x["etab"], rentree_sts.prevoir_sts(s, OPERATEUR, STS_XML, x["etab"]).empreinte)),
     # The command's exports and reimport: its operator only (acces.OPERATEUR, tested below), nobody signed in.
     "exploitation.exporter_passeport": (set(), lambda s, a, x: exploitation.exporter_passeport(
         s, a, x["eleve"], io.BytesIO())),
@@ -232,6 +238,12 @@ ACTIONS = {
     "ccf.ccf_de_l_eleve": (LIRE, lambda s, a, x: ccf.ccf_de_l_eleve(s, a, x["eleve"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
+STS_XML = ('<?xml version="1.0" encoding="ISO-8859-15"?><STS_EDT><PARAMETRES><UAJ CODE="0350001A"/>'
+           '<ANNEE_SCOLAIRE ANNEE="2026"/></PARAMETRES><DONNEES><INDIVIDUS><INDIVIDU ID="7" TYPE="epp">'
+           "<NOM_USAGE>LÉVÊQUE</NOM_USAGE><PRENOM>Hélène</PRENOM><FONCTION>ENS</FONCTION></INDIVIDU></INDIVIDUS>"
+           '<STRUCTURE><DIVISIONS><DIVISION CODE="1GA1"><SERVICES><SERVICE><ENSEIGNANTS><ENSEIGNANT ID="7"/>'
+           "</ENSEIGNANTS></SERVICE></SERVICES></DIVISION></DIVISIONS></STRUCTURE></DONNEES></STS_EDT>"
+           ).encode("iso-8859-15")
 FICHES_CSV = ("eleve;situation;titre;date_debut;date_fin;lieu;nature;organisation;contexte;conditions;demarche;"
               "productions;complexite;complexite_details;aleas;aleas_details;retenue\n"
               "INE1;1.1.1;Accueil;2026-10-01;;etablissement;reelle;;;;;;1;;0;;0\n").encode()
@@ -297,6 +309,8 @@ SANS_ACTEUR = {
     "conservation.ajouter_mois": "pur", "conservation.aujourd_hui": "pur", "conservation.conserve_jusqu_au": "pur",
     "pieces.controler_zip": "pur",
     "conservation.effacer_fichiers": "exploitation", "sessions.fermer_toutes": "interne",
+    # The rentrée's imports (issue 16): checks on a file already read, computed from their arguments.
+    "rentree.verifier_uaj": "pur", "rentree.empreinte": "pur", "rentree.nom_simple": "pur",
 }
 
 
