@@ -163,6 +163,35 @@ def cmd_importer_fiches(engine: Engine, args: argparse.Namespace) -> None:
     _importer(engine, lambda s: importer_fiches(s, OPERATEUR, args.fichier).resume("fiche", feminin=True))
 
 
+def cmd_importer_sts(engine: Engine, args: argparse.Namespace) -> None:
+    from passeport.services import rentree_sts
+    from passeport.services.rentree import ApercuPerime
+
+    _base_prete(engine)
+    contenu = _lire_fichier(args.fichier)
+    try:
+        if args.apercu:
+            with Session(engine) as session:  # never committed: the preview writes nothing
+                etab = _etablissement(session, args.etablissement)
+                plan = rentree_sts.prevoir_sts(session, OPERATEUR, contenu, etab.id)
+                print(f"Aperçu de l'import STS-web pour {etab.nom} ({etab.uai}) ; rien n'a été enregistré.")
+                print("\n".join(plan.details()))
+            if plan.problemes:
+                raise ErreurCommande("Import impossible en l'état : réglez les problèmes ci-dessus.")
+            return
+        with transaction(engine) as session:
+            etab = _etablissement(session, args.etablissement)
+            plan = rentree_sts.prevoir_sts(session, OPERATEUR, contenu, etab.id)
+            plan = rentree_sts.appliquer_sts(session, OPERATEUR, contenu, etab.id, plan.empreinte)
+    except FichierInvalide as exc:  # a wrong file, another school's, or problems in the plan
+        for erreur in exc.erreurs:
+            print(erreur, file=sys.stderr)
+        raise ErreurCommande("Import refusé : rien n'a été enregistré.") from None
+    except ApercuPerime as exc:  # another import ran between the plan and its application
+        raise ErreurCommande(str(exc)) from None
+    print(plan.resume())
+
+
 def cmd_exporter_passeport(engine: Engine, args: argparse.Namespace) -> None:
     _base_prete(engine)
     with Session(engine) as session:
@@ -597,6 +626,12 @@ def construire_parseur() -> argparse.ArgumentParser:
                     help="référentiel des divisions nouvelles où n'arrive aucun élève connu (par défaut %(default)s)")
     ps.add_argument("--apercu", action="store_true", help="montre ce que ferait l'import, sans rien enregistrer")
     ps.set_defaults(action=cmd_importer_siecle)
+    pt = quoi.add_parser("sts", help="enseignants et leurs divisions depuis l'export de STS-web "
+                                     "(sts_emp_<UAI>_<année>.xml)")
+    pt.add_argument("fichier", help="fichier XML de STS-web (ou ZIP le contenant)")
+    pt.add_argument("--etablissement", metavar="UAI", help="établissement (si la base en a plusieurs)")
+    pt.add_argument("--apercu", action="store_true", help="afficher ce que l'import ferait, sans rien enregistrer")
+    pt.set_defaults(action=cmd_importer_sts)
 
     p = sous.add_parser("exporter", help="exporte les fiches ou la couverture au format d'échange")
     quoi = p.add_subparsers(dest="quoi", required=True, metavar="fiches|couverture|passeport|livret|dossier-ccf")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from analytics import Entrepot
 from passeport import services
-from passeport.acces import AccesRefuse
+from passeport.acces import OPERATEUR, AccesRefuse
 from passeport.db import transaction
 from passeport.models import Appreciation, Base, EpreuveLocale, Etablissement, Lieu, Nature, ReunionCcf, SelectionCcf
 from passeport.services import (
@@ -30,12 +30,12 @@ from passeport.services import extraits
 from passeport.services import brouillons
 from passeport.services import conservation
 from passeport.services import listes_equipe
+from passeport.services import annee_scolaire, rentree, rentree_siecle, rentree_sts
 from passeport.services import situations
 from passeport.services.brouillons import BrouillonIntrouvable
 from passeport.services.fiches import ContenuFiche, FicheIntrouvable
 from tests import fichiers
 from tests.ecole import creer_ecole
-from passeport.services import annee_scolaire, rentree, rentree_siecle
 from tests.fichiers_scolarite import E, siecle
 
 pytestmark = pytest.mark.store
@@ -142,6 +142,10 @@ ACTIONS = {
     "annee_scolaire.journal_de_la_rentree": (ADMINISTRER, lambda s, a, x: annee_scolaire.journal_de_la_rentree(s, a)),
     "annee_scolaire.divisions_de_l_annee": (ADMINISTRER, lambda s, a, x: annee_scolaire.divisions_de_l_annee(
         s, a, "2026-2027")),
+    # The rentrée's imports (issue 16): the school's administrator, or the CLI's operator.
+    "rentree_sts.prevoir_sts": (ADMINISTRER, lambda s, a, x: rentree_sts.prevoir_sts(s, a, STS_XML, x["etab"])),
+    "rentree_sts.appliquer_sts": (ADMINISTRER, lambda s, a, x: rentree_sts.appliquer_sts(
+        s, a, STS_XML, x["etab"], rentree_sts.prevoir_sts(s, OPERATEUR, STS_XML, x["etab"]).empreinte)),
     # The command's exports and reimport: its operator only (acces.OPERATEUR, tested below), nobody signed in.
     "exploitation.exporter_passeport": (set(), lambda s, a, x: exploitation.exporter_passeport(
         s, a, x["eleve"], io.BytesIO())),
@@ -250,6 +254,12 @@ ACTIONS = {
     "ccf.ccf_de_l_eleve": (LIRE, lambda s, a, x: ccf.ccf_de_l_eleve(s, a, x["eleve"])),
 }
 ACTEURS = ["lea", "noe", "martin", "leroy", "admin"]
+STS_XML = ('<?xml version="1.0" encoding="ISO-8859-15"?><STS_EDT><PARAMETRES><UAJ CODE="0350001A"/>'
+           '<ANNEE_SCOLAIRE ANNEE="2026"/></PARAMETRES><DONNEES><INDIVIDUS><INDIVIDU ID="7" TYPE="epp">'
+           "<NOM_USAGE>LÉVÊQUE</NOM_USAGE><PRENOM>Hélène</PRENOM><FONCTION>ENS</FONCTION></INDIVIDU></INDIVIDUS>"
+           '<STRUCTURE><DIVISIONS><DIVISION CODE="1GA1"><SERVICES><SERVICE><ENSEIGNANTS><ENSEIGNANT ID="7"/>'
+           "</ENSEIGNANTS></SERVICE></SERVICES></DIVISION></DIVISIONS></STRUCTURE></DONNEES></STS_EDT>"
+           ).encode("iso-8859-15")
 FICHES_CSV = ("eleve;situation;titre;date_debut;date_fin;lieu;nature;organisation;contexte;conditions;demarche;"
               "productions;complexite;complexite_details;aleas;aleas_details;retenue\n"
               "INE1;1.1.1;Accueil;2026-10-01;;etablissement;reelle;;;;;;1;;0;;0\n").encode()
@@ -276,7 +286,6 @@ ACTIONS_TUTEUR = {
 # below). "entree": establishes who the actor is (sign-in, session cookie, a link's token is the credential).
 # "exploitation": the CLI's operator on the server, who already holds the database and its files.
 SANS_ACTEUR = {
-    "rentree.verifier_uaj": "pur", "rentree.empreinte": "pur", "rentree.nom_simple": "pur",
     "listes_equipe.cle": "pur", "listes_equipe.items_de": "pur", "listes_equipe.les_plus_frequents": "pur",
     "listes_equipe.probleme_de_libelle": "pur",
     "appreciations.dans_le_delai": "pur", "appreciations.nouvelle_version": "pur",
@@ -316,6 +325,8 @@ SANS_ACTEUR = {
     "conservation.ajouter_mois": "pur", "conservation.aujourd_hui": "pur", "conservation.conserve_jusqu_au": "pur",
     "pieces.controler_zip": "pur",
     "conservation.effacer_fichiers": "exploitation", "sessions.fermer_toutes": "interne",
+    # The rentrée's imports (issue 16): checks on a file already read, computed from their arguments.
+    "rentree.verifier_uaj": "pur", "rentree.empreinte": "pur", "rentree.nom_simple": "pur",
 }
 
 

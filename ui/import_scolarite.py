@@ -141,15 +141,27 @@ def bloc_sts(utilisateur, cle: str = "sts") -> None:
             ("Enseignants créés", len(plan.enseignants_crees)), ("Enseignants retrouvés", len(plan.enseignants_retrouves)),
             ("Liens avec des divisions ajoutés", plan.liens_ajoutes))):
         colonne.metric(libelle, n)
-    for titre, lignes in (("Comptes d'enseignants créés (sans mot de passe : voir l'étape 4)", plan.enseignants_crees),
-                          ("Enseignants déjà connus", plan.enseignants_retrouves)):
-        if lignes:
-            with st.expander(f"{titre} : {len(lignes)}", expanded=True):
-                _tableau(lignes, {"nom": "Nom", "prenom": "Prénom", "divisions": "Divisions ajoutées"})
+    if plan.enseignants_crees:
+        with st.expander(f"Comptes d'enseignants créés (sans mot de passe : voir l'étape 4) : "
+                         f"{len(plan.enseignants_crees)}", expanded=True):
+            st.dataframe(pd.DataFrame([(e.nom, e.prenom, e.login, e.discipline, ", ".join(e.divisions))
+                                       for e in plan.enseignants_crees],
+                                      columns=["Nom", "Prénom", "Identifiant", "Discipline", "Divisions"]),
+                         hide_index=True, use_container_width=True)
+    if plan.enseignants_retrouves:
+        with st.expander(f"Enseignants déjà connus : {len(plan.enseignants_retrouves)}", expanded=True):
+            st.dataframe(pd.DataFrame([(e.nom, e.prenom, e.login, ", ".join(e.divisions_ajoutees),
+                                        "par le nom" if e.par_le_nom else "par le numéro STS-web")
+                                       for e in plan.enseignants_retrouves],
+                                      columns=["Nom", "Prénom", "Identifiant", "Divisions ajoutées", "Retrouvé"]),
+                         hide_index=True, use_container_width=True)
+    if plan.deja_a_jour:
+        st.caption(f"Déjà à jour : {plan.deja_a_jour} enseignant(s).")
     if plan.ignores:
-        st.caption(f"Laissés de côté : {plan.ignores}.")
+        exemples = f" (par exemple {', '.join(plan.ignores_exemples)})" if plan.ignores_exemples else ""
+        st.caption(f"Laissés de côté : {plan.ignores} enseignant(s) d'aucune division du passeport{exemples}.")
     if plan.divisions_du_fichier_absentes:
-        st.caption("Divisions du fichier qui ne sont pas dans le passeport (laissées de côté) : "
+        st.caption("Divisions du fichier qui ne sont pas dans le passeport cette année (laissées de côté) : "
                    + ", ".join(plan.divisions_du_fichier_absentes) + ".")
     if plan.rien_a_faire and not plan.problemes:
         st.info(plan.resume())
