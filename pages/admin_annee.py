@@ -61,8 +61,10 @@ bloc_sts(utilisateur)
 st.header("4. Premiers mots de passe des nouveaux comptes", divider="gray")
 with session() as s:
     nouveaux = administration.nouveaux_comptes(s, utilisateur)
-if not nouveaux:
+if not nouveaux and "feuille_nouveaux_pdf" not in st.session_state:
     st.info("Tous les comptes ont déjà un mot de passe : aucune feuille à imprimer.")
+elif not nouveaux:
+    pass  # the sheet just made is offered below
 else:
     total = sum(n for _, n in nouveaux)
     st.write(f"{total} compte(s) n'ont encore jamais eu de mot de passe. La feuille ne concerne qu'eux : les comptes "

@@ -1,6 +1,7 @@
-"""Hand-made SIECLE exports (``ElevesSansAdresses.xml``) following the real structure, for tests.
+"""Hand-made SIECLE and STS-web exports following the real structures, for tests.
 
-``eleve(...)`` describes one student; ``siecle(...)`` writes the file, by default in ISO-8859-15 as SIECLE does.
+``E(...)`` describes one student and ``siecle(...)`` writes ElevesSansAdresses.xml, by default in ISO-8859-15 as
+SIECLE does; ``individu``, ``division``, ``groupe`` and ``sts(...)`` write an sts_emp file.
 Nothing is computed from the application: what a test expects is written in the test.
 """
 
@@ -63,6 +64,48 @@ def zippe(contenu: bytes, nom: str = "ElevesSansAdresses.xml") -> bytes:
     with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(nom, contenu)
     return tampon.getvalue()
+
+
+# --- STS-web exports (sts_emp_<UAI>_<année>.xml) ---------------------------------------------------------------
+
+def individu(ident: str, nom: str | None, prenom: str, fonction: str = "ENS", discipline: str = "ECO.GEST.",
+             patronyme: str = "") -> str:
+    usage = f"<NOM_USAGE>{nom}</NOM_USAGE>" if nom is not None else ""
+    return (f'<INDIVIDU ID="{ident}" TYPE="epp">{usage}<NOM_PATRONYMIQUE>{patronyme or nom or ""}</NOM_PATRONYMIQUE>'
+            f"<PRENOM>{prenom}</PRENOM><SEXE>2</SEXE><FONCTION>{fonction}</FONCTION>"
+            f'<DISCIPLINES><DISCIPLINE CODE="L8011"><LIBELLE_COURT>{discipline}</LIBELLE_COURT>'
+            "<NB_HEURES>18</NB_HEURES></DISCIPLINE></DISCIPLINES></INDIVIDU>")
+
+
+def _balises_enseignants(ids) -> str:
+    return "".join(f'<ENSEIGNANT ID="{i}" TYPE="epp"><PRIORITE>1</PRIORITE></ENSEIGNANT>' for i in ids)
+
+
+def division(code: str, *ids: str) -> str:
+    return (f'<DIVISION CODE="{code}"><LIBELLE_LONG>{code}</LIBELLE_LONG><SERVICES>'
+            f'<SERVICE CODE_MATIERE="030201" CODE_MOD_COURS="CG"><ENSEIGNANTS>{_balises_enseignants(ids)}</ENSEIGNANTS>'
+            "</SERVICE></SERVICES></DIVISION>")
+
+
+def groupe(code: str, appartenance: list[str], *ids: str) -> str:
+    divisions = "".join(f'<DIVISION_APPARTENANCE CODE="{d}"/>' for d in appartenance)
+    return (f'<GROUPE CODE="{code}"><DIVISIONS_APPARTENANCE>{divisions}</DIVISIONS_APPARTENANCE><SERVICES>'
+            f'<SERVICE CODE_MATIERE="030602"><ENSEIGNANTS>{_balises_enseignants(ids)}</ENSEIGNANTS></SERVICE></SERVICES>'
+            "</GROUPE>")
+
+
+def sts(individus: list[str], divisions: list[str], groupes: list[str] = (), uaj: str = "0350001A",
+        annee: str = "2026", parametres_en_texte: bool = False) -> bytes:
+    """An sts_emp file in ISO-8859-15, as STS-web writes it (parameters as attributes, or as text)."""
+    if parametres_en_texte:
+        parametres = f"<UAJ>{uaj}</UAJ><ANNEE_SCOLAIRE>{annee}</ANNEE_SCOLAIRE>"
+    else:
+        parametres = f'<UAJ CODE="{uaj}"/><ANNEE_SCOLAIRE ANNEE="{annee}"/>'
+    texte = ('<?xml version="1.0" encoding="ISO-8859-15"?>\n<STS_EDT><PARAMETRES>' + parametres +
+             "<HORODATAGE>01/09/2026 10:00:00</HORODATAGE></PARAMETRES><DONNEES><NOMENCLATURES/>"
+             f"<INDIVIDUS>{''.join(individus)}</INDIVIDUS><STRUCTURE><DIVISIONS>{''.join(divisions)}</DIVISIONS>"
+             f"<GROUPES>{''.join(groupes)}</GROUPES></STRUCTURE></DONNEES></STS_EDT>\n")
+    return texte.encode("iso-8859-15")
 
 
 # « Billion laughs »: ten levels of ten references, a billion « lol » once expanded.

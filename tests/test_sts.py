@@ -19,50 +19,9 @@ from passeport.services.rentree import ApercuPerime, ImportScolariteInvalide
 from passeport.sts import IndividuSts, lire_sts
 from passeport.xml_sur import XmlInvalide
 from tests.ecole import creer_ecole
+from tests.fichiers_scolarite import division, groupe, individu, sts
 
 pytestmark = pytest.mark.store
-
-
-# --- Hand-made STS-web files -------------------------------------------------------------------------------------
-
-def individu(ident: str, nom: str | None, prenom: str, fonction: str = "ENS", discipline: str = "ECO.GEST.",
-             patronyme: str = "") -> str:
-    usage = f"<NOM_USAGE>{nom}</NOM_USAGE>" if nom is not None else ""
-    return (f'<INDIVIDU ID="{ident}" TYPE="epp">{usage}<NOM_PATRONYMIQUE>{patronyme or nom or ""}</NOM_PATRONYMIQUE>'
-            f"<PRENOM>{prenom}</PRENOM><SEXE>2</SEXE><FONCTION>{fonction}</FONCTION>"
-            f'<DISCIPLINES><DISCIPLINE CODE="L8011"><LIBELLE_COURT>{discipline}</LIBELLE_COURT>'
-            "<NB_HEURES>18</NB_HEURES></DISCIPLINE></DISCIPLINES></INDIVIDU>")
-
-
-def _balises_enseignants(ids) -> str:
-    return "".join(f'<ENSEIGNANT ID="{i}" TYPE="epp"><PRIORITE>1</PRIORITE></ENSEIGNANT>' for i in ids)
-
-
-def division(code: str, *ids: str) -> str:
-    return (f'<DIVISION CODE="{code}"><LIBELLE_LONG>{code}</LIBELLE_LONG><SERVICES>'
-            f'<SERVICE CODE_MATIERE="030201" CODE_MOD_COURS="CG"><ENSEIGNANTS>{_balises_enseignants(ids)}</ENSEIGNANTS>'
-            "</SERVICE></SERVICES></DIVISION>")
-
-
-def groupe(code: str, appartenance: list[str], *ids: str) -> str:
-    divisions = "".join(f'<DIVISION_APPARTENANCE CODE="{d}"/>' for d in appartenance)
-    return (f'<GROUPE CODE="{code}"><DIVISIONS_APPARTENANCE>{divisions}</DIVISIONS_APPARTENANCE><SERVICES>'
-            f'<SERVICE CODE_MATIERE="030602"><ENSEIGNANTS>{_balises_enseignants(ids)}</ENSEIGNANTS></SERVICE></SERVICES>'
-            "</GROUPE>")
-
-
-def sts(individus: list[str], divisions: list[str], groupes: list[str] = (), uaj: str = "0350001A",
-        annee: str = "2026", parametres_en_texte: bool = False) -> bytes:
-    """An sts_emp file in ISO-8859-15, as STS-web writes it (parameters as attributes, or as text)."""
-    if parametres_en_texte:
-        parametres = f"<UAJ>{uaj}</UAJ><ANNEE_SCOLAIRE>{annee}</ANNEE_SCOLAIRE>"
-    else:
-        parametres = f'<UAJ CODE="{uaj}"/><ANNEE_SCOLAIRE ANNEE="{annee}"/>'
-    texte = ('<?xml version="1.0" encoding="ISO-8859-15"?>\n<STS_EDT><PARAMETRES>' + parametres +
-             "<HORODATAGE>01/09/2026 10:00:00</HORODATAGE></PARAMETRES><DONNEES><NOMENCLATURES/>"
-             f"<INDIVIDUS>{''.join(individus)}</INDIVIDUS><STRUCTURE><DIVISIONS>{''.join(divisions)}</DIVISIONS>"
-             f"<GROUPES>{''.join(groupes)}</GROUPES></STRUCTURE></DONNEES></STS_EDT>\n")
-    return texte.encode("iso-8859-15")
 
 
 LEVEQUE = individu("101", "LÉVÊQUE", "Hélène")
