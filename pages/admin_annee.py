@@ -61,11 +61,7 @@ bloc_sts(utilisateur)
 st.header("4. Premiers mots de passe des nouveaux comptes", divider="gray")
 with session() as s:
     nouveaux = administration.nouveaux_comptes(s, utilisateur)
-if not nouveaux and "feuille_nouveaux_pdf" not in st.session_state:
-    st.info("Tous les comptes ont déjà un mot de passe : aucune feuille à imprimer.")
-elif not nouveaux:
-    pass  # the sheet just made is offered below
-else:
+if nouveaux:
     total = sum(n for _, n in nouveaux)
     st.write(f"{total} compte(s) n'ont encore jamais eu de mot de passe. La feuille ne concerne qu'eux : les comptes "
              "déjà utilisés gardent leur mot de passe.")
@@ -77,6 +73,8 @@ else:
         st.session_state["feuille_nouveaux_pdf"] = (
             pdf_feuille(etablissement.nom, adresse, groupes), sum(len(i) for _, i in groupes))
         st.rerun()
+elif "feuille_nouveaux_pdf" not in st.session_state:
+    st.info("Tous les comptes ont déjà un mot de passe : aucune feuille à imprimer.")
 if "feuille_nouveaux_pdf" in st.session_state:
     pdf, n = st.session_state["feuille_nouveaux_pdf"]
     st.success(f"{n} mot(s) de passe créé(s). Téléchargez la feuille maintenant : elle ne pourra pas être refaite "
