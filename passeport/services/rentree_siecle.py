@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from passeport import referentiel as referentiels
 from passeport.models import Compte, Division, Eleve, Niveau, Role
@@ -104,17 +104,19 @@ class _Etat:
 
 def _existants(session: Session, etablissement_id: int, fichier: FichierSiecle) -> tuple[dict, dict]:
     """The school's students found by SIECLE number, and every student found by INE (any school)."""
+    # The account and the division of each student come with it: the preview runs at every page run.
+    avec = (joinedload(Eleve.compte), joinedload(Eleve.division))
     par_numero = {
-        compte.id_externe[len(PREFIXE):]: eleve
-        for eleve, compte in session.execute(
-            select(Eleve, Compte).join(Compte, Compte.id == Eleve.compte_id)
+        eleve.compte.id_externe[len(PREFIXE):]: eleve
+        for eleve in session.scalars(
+            select(Eleve).join(Compte, Compte.id == Eleve.compte_id).options(*avec)
             .where(Compte.etablissement_id == etablissement_id, Compte.id_externe.like(f"{PREFIXE}%")))
     }
-    ines = {e.ine for e in fichier.eleves if e.ine}
+    ines = sorted({e.ine for e in fichier.eleves if e.ine})
     par_ine = {}
     for i in range(0, len(ines), 500):
-        paquet = sorted(ines)[i:i + 500]
-        par_ine.update({e.identifiant: e for e in session.scalars(select(Eleve).where(Eleve.identifiant.in_(paquet)))})
+        par_ine.update({e.identifiant: e for e in session.scalars(
+            select(Eleve).options(*avec).where(Eleve.identifiant.in_(ines[i:i + 500])))})
     return par_numero, par_ine
 
 
