@@ -39,6 +39,7 @@ bench: base
 	$(BIN)/python bench/bench_suivi.py
 	$(BIN)/python bench/bench_sorties.py
 	$(BIN)/python bench/bench_brouillons.py
+	$(BIN)/python bench/bench_rentree.py
 
 # Mesures à l'échelle d'une académie (issue 15) : académies générées de 1 000, 5 000 et 20 000 élèves, sur SQLite et
 # sur PostgreSQL si PASSEPORT_POSTGRES_URL est défini (son schéma public est effacé) ; tableau ajouté à

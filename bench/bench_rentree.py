@@ -75,7 +75,7 @@ def mesurer(url: str, n: int) -> dict[str, float]:
     t["aperçu du même fichier (rien à faire)"] = _chrono(lambda: prevoir("encore", rentree))
     assert plans["encore"].rien_a_faire
     t["aperçu de l'année suivante (tous déplacés)"] = _chrono(lambda: prevoir("suivante", suivante))
-    assert len(plans["suivante"].deplaces) == n - n // 3 and plans["suivante"].problemes == ()
+    assert len(plans["suivante"].deplaces) == n and plans["suivante"].problemes == ()  # new year: all move
     t["application de l'année suivante"] = _chrono(lambda: appliquer("suivante", suivante))
     engine.dispose()
     engine = base_vide(url)

@@ -331,3 +331,24 @@ def test_the_sheet_starts_each_group_on_a_new_page():
     assert "Claire Martin — Enseignants Identifiant : claire.martin Mot de passe provisoire : KLMN-rstu-2468" in seconde
     assert "Ali Benali" not in seconde and "Noé Petit" not in seconde
     assert "Page 1 / 2" in premiere and "Page 2 / 2" in seconde
+
+
+def test_students_of_a_year_are_sorted_without_case_nor_accents(fresh_db):
+    from passeport.models import Compte, Division, Eleve, Etablissement, Niveau, Role
+    from passeport.services.annee_scolaire import divisions_de_l_annee
+    from passeport.services.comptes import Utilisateur
+
+    with transaction(fresh_db) as s:
+        etab = Etablissement(uai="0350001A", nom="Lycée")
+        d = Division(etablissement=etab, nom="1GA1", niveau=Niveau.PREMIERE, annee_scolaire="2026-2027")
+        for i, (nom, prenom) in enumerate([("ZOLA", "Émile"), ("de Souza", "Ana"), ("DUPONT", "Léo"),
+                                           ("Émond", "Lou")]):
+            s.add(Eleve(compte=Compte(login=f"e{i}", role=Role.ELEVE, nom=nom, prenom=prenom, etablissement=etab),
+                        identifiant=f"I{i}", division=d))
+        admin = Compte(login="admin", role=Role.ADMIN, etablissement=etab)
+        s.add(admin)
+        s.flush()
+        acteur = Utilisateur(admin.id, "admin", Role.ADMIN, "admin", etab.id)
+    with Session(fresh_db) as s:
+        [division] = divisions_de_l_annee(s, acteur, "2026-2027")
+    assert [e.nom_complet for e in division.eleves] == ["Ana de Souza", "Léo DUPONT", "Lou Émond", "Émile ZOLA"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from passeport import acces, annee
 from passeport.models import Compte, Division, DivisionPassee, Eleve, EvenementAudit
 from passeport.services.audit import journaliser
+from passeport.services.rentree import nom_simple
 
 # The events of a rentrée, as the « Année scolaire » page names them.
 ETAPES = {
@@ -114,7 +115,8 @@ def divisions_de_l_annee(session: Session, acteur, annee_scolaire: str) -> list[
         membres[passee].setdefault(eleve.id, (eleve, compte, division))
     resultat = []
     for d in divisions:
-        eleves = sorted(membres[d.id].values(), key=lambda m: (m[1].nom, m[1].prenom))
+        # SIECLE writes names in capitals: sorted without case nor accents (« DUPONT », « de Souza », « Émile »).
+        eleves = sorted(membres[d.id].values(), key=lambda m: (nom_simple(m[1].nom), nom_simple(m[1].prenom)))
         resultat.append(DivisionDUneAnnee(d.nom, d.niveau.value, d.annee_scolaire, tuple(
             EleveDUneDivision(c.nom_complet, e.identifiant,
                               f"sorti(e) le {e.sorti_le:%d/%m/%Y}" if e.sorti_le
