@@ -327,6 +327,7 @@ SANS_ACTEUR = {
     "conservation.effacer_fichiers": "exploitation", "sessions.fermer_toutes": "interne",
     # The rentrée's imports (issue 16): checks on a file already read, computed from their arguments.
     "rentree.verifier_uaj": "pur", "rentree.empreinte": "pur", "rentree.nom_simple": "pur",
+    "rentree.ecrire": "interne",
 }
 
 

@@ -581,9 +581,12 @@ def test_a_student_uploads_hostile_files_sees_french_messages_and_keeps_her_fich
             for piece_id in (ancienne, nouvelle):
                 cliquer(page, page.locator(f".st-key-retirer_{piece_id} button"),
                         page.locator(f".st-key-retirer_{piece_id}_oui button"))
-                cliquer(page, page.locator(f".st-key-retirer_{piece_id}_oui button"),
-                        page.get_by_role("heading", name="Productions jointes"))
+                # The question replaces the button: only the question gone as well says the piece was removed
+                # (waiting for the button alone passed before the confirmation was even handled, under load).
+                page.locator(f".st-key-retirer_{piece_id}_oui button").click()
+                page.locator(f".st-key-retirer_{piece_id}_question").wait_for(state="detached", timeout=30_000)
                 page.locator(f".st-key-retirer_{piece_id}").wait_for(state="detached")
+                attendre_fin_execution(page)
         finally:
             suivi.fini.set()
             suivi.join()

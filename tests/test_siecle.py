@@ -296,3 +296,16 @@ def test_the_command_previews_then_imports_and_refuses_a_bad_file(db_env, tmp_pa
     assert "refusé par sécurité" in erreur and "Import refusé : rien n'a été enregistré." in erreur
     assert main(["importer", "siecle", str(tmp_path / "absent.xml")]) == 1
     assert "Fichier introuvable" in capsys.readouterr().err
+
+
+def test_a_login_taken_by_another_import_meanwhile_asks_for_a_new_preview(fresh_db, ecole, monkeypatch):
+    from passeport.services import rentree_siecle
+
+    contenu = siecle([E("1002", "123456789AB", "Moreau", "Léa", "1GA1")])  # Léa's namesake: lea.moreau is taken
+    vu = _prevoir(fresh_db, ecole.admin, contenu)
+    # As if the other import's login had not been committed yet when this one read the logins.
+    monkeypatch.setattr(rentree_siecle, "logins_pris", lambda session: set())
+    comptes = _compter(fresh_db, Compte)
+    with pytest.raises(ApercuPerime):
+        _appliquer(fresh_db, ecole.admin, contenu, vu.empreinte)
+    assert _compter(fresh_db, Compte) == comptes

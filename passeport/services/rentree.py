@@ -32,6 +32,17 @@ class ApercuPerime(ValueError):
         super().__init__(self.message)
 
 
+def ecrire(session: Session) -> None:
+    """Flush an import's writes. Another import that created the same login or number meanwhile (two
+    administrators at once) makes the plan stale: said as such, in French, instead of a database error."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ApercuPerime() from None
+
+
 def etablissement_de(session: Session, acteur, etablissement_id: int) -> Etablissement:
     """The school the import is for: its administrator, or the CLI's operator."""
     acces.exiger_operateur_ou_admin(acteur, etablissement_id)

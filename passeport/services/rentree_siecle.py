@@ -312,7 +312,7 @@ def appliquer_siecle(session: Session, acteur, contenu: bytes, etablissement_id:
             existant.division = etat.divisions[nouvelle]
     for existant, jour in etat.sorties:
         existant.sorti_le = jour
-    session.flush()
+    rentree.ecrire(session)
     journaliser(session, "siecle_importe", acteur.compte_id, acteur.role.value, "etablissement", etablissement_id,
                 details=plan.resume()[:500])
     return plan

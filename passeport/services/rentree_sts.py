@@ -264,7 +264,7 @@ def appliquer_sts(session: Session, acteur, contenu: bytes, etablissement_id: in
         if retrouve.par_le_nom:
             enseignant.compte.id_externe = PREFIXE + retrouve.id_sts
         enseignant.divisions.extend(divisions[_cle(n)] for n in retrouve.divisions_ajoutees)
-    session.flush()
+    rentree.ecrire(session)
     journaliser(session, "sts_importe", acteur.compte_id, acteur.role.value, "etablissement", etablissement.id,
                 details=plan.resume())
     return plan
