@@ -9,15 +9,18 @@ import datetime as dt
 import inspect
 import io
 import pkgutil
+import shutil
+import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from analytics import Entrepot
 from passeport import services
 from passeport.acces import OPERATEUR, AccesRefuse
-from passeport.db import transaction
+from passeport.db import creer_engine, transaction
+from passeport.schema import initialiser
 from passeport.models import Appreciation, Base, EpreuveLocale, Etablissement, Lieu, Nature, ReunionCcf, SelectionCcf
 from passeport.services import (
     accueil, administration, appreciations, audit, ccf, cockpit, contextes, couverture, dossier_ccf, ecrits, etablissement, fiches,
@@ -357,11 +360,10 @@ def _epreuve_locale(s, x) -> int:
     return locale.id
 
 
-@pytest.fixture
-def monde(fresh_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path))
-    ecole = creer_ecole(fresh_db)
-    with transaction(fresh_db) as s:
+def _construire_monde(engine) -> tuple:
+    """The school of tests/ecole.py with one of each thing the actions touch; returns (ecole, ids)."""
+    ecole = creer_ecole(engine)
+    with transaction(engine) as s:
         fiche = fiches.nouvelle_fiche(s, ecole.lea, CONTENU)
         piece = pieces.ajouter(s, ecole.lea, fiche.id, "a.pdf", fichiers.pdf())
         contexte = contextes.enregistrer(s, ecole.lea, contextes.Contexte("PFMP"))
@@ -381,9 +383,41 @@ def monde(fresh_db, tmp_path, monkeypatch):
                "appreciation": appreciation.id, "division": fiche.eleve.division_id, "compte": ecole.lea.compte_id,
                "etab": ecole.admin.etablissement_id, "pfmp": periode.id, "martin": ecole.martin.compte_id,
                "reunion_ccf": reunion_ccf.id, "extrait": extrait.id, "brouillon": brouillon.cle}
-    entrepot = Entrepot(fresh_db.url.render_as_string(hide_password=False))
-    yield fresh_db, ecole, {**ids, "entrepot": entrepot}
+    return ecole, ids
+
+
+@pytest.fixture(scope="module")
+def monde_modele(tmp_path_factory, schema_sqlite):
+    """On SQLite, the world built once for the module (its database file and attachments folder), copied by each
+    test: the permission table has ~800 tests, and building the world costs more than the call it checks."""
+    dossier = tmp_path_factory.mktemp("monde")
+    shutil.copyfile(schema_sqlite, dossier / "monde.sqlite")
+    engine = creer_engine(f"sqlite:///{dossier / 'monde.sqlite'}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PASSEPORT_DONNEES", str(dossier / "donnees"))
+        ecole, ids = _construire_monde(engine)
+    engine.dispose()  # checkpointed: the file alone holds the world
+    return dossier, ecole, ids
+
+
+@pytest.fixture
+def monde(empty_db_url, tmp_path, monkeypatch, request):
+    monkeypatch.setenv("PASSEPORT_DONNEES", str(tmp_path / "donnees"))
+    if empty_db_url.startswith("sqlite:///"):
+        dossier, ecole, ids = request.getfixturevalue("monde_modele")
+        shutil.copyfile(dossier / "monde.sqlite", empty_db_url.removeprefix("sqlite:///"))
+        shutil.copytree(dossier / "donnees", tmp_path / "donnees")
+        engine = creer_engine(empty_db_url)
+        with engine.begin() as conn:  # a store of its own for the analytics copy
+            conn.execute(text("UPDATE analytique_compteur SET generation = :g"), {"g": str(uuid.uuid4())})
+    else:
+        engine = creer_engine(empty_db_url)
+        initialiser(engine)
+        ecole, ids = _construire_monde(engine)
+    entrepot = Entrepot(engine.url.render_as_string(hide_password=False))
+    yield engine, ecole, {**ids, "entrepot": entrepot}
     entrepot.fermer()
+    engine.dispose()
 
 
 def _etat(engine) -> dict[str, int]:
