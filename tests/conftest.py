@@ -178,9 +178,3 @@ def navigateur(tmp_path_factory):
     with chromium(tmp_path_factory.mktemp("chromium")) as n:
         yield n
 
-
-def pytest_collection_modifyitems(config, items):
-    """Browser journeys first: they are the longest files, and ``make test`` hands whole files to two processes;
-    started last, one of them would run alone at the end (the longest first keeps both processes busy)."""
-    navigateur = {item.path for item in items if item.get_closest_marker("browser")}
-    items.sort(key=lambda item: item.path not in navigateur)  # stable: each file keeps its order

@@ -37,6 +37,25 @@ def _resultat(cle: str) -> None:
         st.success(texte_brut(f"Import enregistré : {fait}"), icon=":material/task_alt:")
 
 
+def _confirmer(cle: str, plan, appliquer) -> None:
+    """The « Confirmer l'import » button: applies the plan shown (``appliquer(session)``), then says what was done."""
+    if not st.button("Confirmer l'import", type="primary", disabled=bool(plan.problemes), key=f"{cle}_confirmer"):
+        return
+    try:
+        with session() as s:
+            fait = appliquer(s)
+            s.commit()
+    except rentree.ApercuPerime as exc:
+        st.warning(exc.message)
+    except FichierInvalide as exc:
+        _refus(exc)
+    except AccesRefuse as exc:
+        st.error(exc.message)
+    else:
+        st.session_state[f"{cle}_fait"] = fait.resume()
+        st.rerun()
+
+
 def bloc_siecle(utilisateur, cle: str = "siecle") -> None:
     """Upload of ElevesSansAdresses.xml (or its ZIP), preview of what it does, confirmation."""
     from passeport.services.rentree_siecle import appliquer_siecle, prevoir_siecle
@@ -98,21 +117,8 @@ def bloc_siecle(utilisateur, cle: str = "siecle") -> None:
     if plan.rien_a_faire and not plan.problemes:
         st.info(plan.resume())
         return
-    if st.button("Confirmer l'import", type="primary", disabled=bool(plan.problemes), key=f"{cle}_confirmer"):
-        try:
-            with session() as s:
-                fait = appliquer_siecle(s, utilisateur, contenu, utilisateur.etablissement_id, plan.empreinte,
-                                        **options)
-                s.commit()
-        except rentree.ApercuPerime as exc:
-            st.warning(exc.message)
-        except FichierInvalide as exc:
-            _refus(exc)
-        except AccesRefuse as exc:
-            st.error(exc.message)
-        else:
-            st.session_state[f"{cle}_fait"] = fait.resume()
-            st.rerun()
+    _confirmer(cle, plan, lambda s: appliquer_siecle(s, utilisateur, contenu, utilisateur.etablissement_id,
+                                                     plan.empreinte, **options))
 
 
 def bloc_sts(utilisateur, cle: str = "sts") -> None:
@@ -166,17 +172,5 @@ def bloc_sts(utilisateur, cle: str = "sts") -> None:
     if plan.rien_a_faire and not plan.problemes:
         st.info(plan.resume())
         return
-    if st.button("Confirmer l'import", type="primary", disabled=bool(plan.problemes), key=f"{cle}_confirmer"):
-        try:
-            with session() as s:
-                fait = appliquer_sts(s, utilisateur, contenu, utilisateur.etablissement_id, plan.empreinte)
-                s.commit()
-        except rentree.ApercuPerime as exc:
-            st.warning(exc.message)
-        except FichierInvalide as exc:
-            _refus(exc)
-        except AccesRefuse as exc:
-            st.error(exc.message)
-        else:
-            st.session_state[f"{cle}_fait"] = fait.resume()
-            st.rerun()
+    _confirmer(cle, plan, lambda s: appliquer_sts(s, utilisateur, contenu, utilisateur.etablissement_id,
+                                                  plan.empreinte))
