@@ -9,14 +9,14 @@ from passeport.documents.identifiants import pdf_feuille
 from passeport.models import Role
 from passeport.services import administration, annee_scolaire
 from passeport.services.accueil import resume_etablissement
-from ui.commun import exiger_role, session
+from ui.commun import adresse_de_connexion, exiger_role, session
 from ui.import_scolarite import bloc_siecle, bloc_sts
 
 utilisateur = exiger_role(Role.ADMIN)
 with session() as s:
     annees = annee_scolaire.annees_connues(s, utilisateur)
     etablissement = resume_etablissement(s, utilisateur)
-adresse = f"{st.context.url.rstrip('/').rsplit('/', 1)[0] if st.context.url else ''}/connexion"
+adresse = adresse_de_connexion()
 
 st.title("Année scolaire")
 st.write("La rentrée en quatre étapes, dans l'ordre : les divisions de l'année, les élèves (SIECLE), les enseignants "

@@ -7,13 +7,13 @@ from passeport.documents.identifiants import pdf_identifiants
 from passeport.models import Role
 from passeport.services import administration
 from passeport.services.accueil import resume_etablissement
-from ui.commun import exiger_role, session
+from ui.commun import adresse_de_connexion, exiger_role, session
 
 utilisateur = exiger_role(Role.ADMIN)
 with session() as s:
     divisions = administration.divisions(s, utilisateur)
     etablissement = resume_etablissement(s, utilisateur)
-adresse = f"{st.context.url.rstrip('/').rsplit('/', 1)[0] if st.context.url else ''}/connexion"
+adresse = adresse_de_connexion()
 
 st.title("Comptes")
 st.subheader("Premiers mots de passe d'une division")

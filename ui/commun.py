@@ -25,6 +25,11 @@ def utilisateur_courant() -> Utilisateur | None:
     return st.session_state.get("utilisateur")
 
 
+def adresse_de_connexion() -> str:
+    """The sign-in address printed on first-password sheets, as this browser reached the app."""
+    return f"{st.context.url.rstrip('/').rsplit('/', 1)[0] if st.context.url else ''}/connexion"
+
+
 def exiger_connexion() -> Utilisateur:
     """Stop the page unless someone is signed in."""
     utilisateur = utilisateur_courant()
